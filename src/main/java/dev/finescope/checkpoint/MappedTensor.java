@@ -100,6 +100,9 @@ final class MappedTensor implements Tensor {
     @Override
     public ByteBuffer bytes(long from, int count) {
         Objects.checkFromIndexSize(from, count, numel);
+        if (!channel.isOpen()) {
+            throw closed(null);
+        }
         long byteFrom = from * dtype.byteSize();
         long n = (long) count * dtype.byteSize();
         if (n > Integer.MAX_VALUE) {
@@ -155,10 +158,15 @@ final class MappedTensor implements Tensor {
         try {
             return channel.map(FileChannel.MapMode.READ_ONLY, position, size);
         } catch (ClosedChannelException e) {
-            throw new CheckpointException(file, "cannot read tensor '" + name + "': the checkpoint is closed", e);
+            throw closed(e);
         } catch (IOException e) {
             throw new CheckpointException(file, "cannot map tensor '" + name + "': " + e.getMessage(), e);
         }
+    }
+
+    private CheckpointException closed(Throwable cause) {
+        return new CheckpointException(file, "cannot read tensor " + SafetensorsReader.quote(name)
+                + ": the checkpoint is closed", cause);
     }
 
     @Override

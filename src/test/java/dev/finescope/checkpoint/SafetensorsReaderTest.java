@@ -104,10 +104,14 @@ class SafetensorsReaderTest {
     @Test
     void aTensorReadAfterCloseIsAClearError() {
         SafetensorsReader r = SafetensorsReader.open(Fixtures.mixed());
-        Tensor t = r.tensor("bf16");
+        Tensor unread = r.tensor("bf16");
+        Tensor read = r.tensor("f16");
+        read.toFloatArray();
         r.close();
-        CheckpointException e = assertThrows(CheckpointException.class, () -> t.bytes(0, 1));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> unread.bytes(0, 1));
         assertEquals(Fixtures.mixed() + ": cannot read tensor 'bf16': the checkpoint is closed", e.getMessage());
+        e = assertThrows(CheckpointException.class, () -> read.bytes(0, 1));
+        assertEquals(Fixtures.mixed() + ": cannot read tensor 'f16': the checkpoint is closed", e.getMessage());
     }
 
     @Test
