@@ -66,7 +66,7 @@ final class ChunkRunner {
             results[j] = new Object[units.chunksOf[j]];
         }
         Shared shared = new Shared(units, progress, doing);
-        int workers = (int) Math.min(threads, units.count());
+        int workers = Math.min(threads, units.count());
         long started = System.nanoTime();
         if (workers <= 1) {
             work(units, task, results, shared);
