@@ -8,10 +8,15 @@ Run from the repository root with Debian's python3-torch (1.13):
 Outputs, all under src/test/resources/fixtures/pickle/:
   state_dict.bin         torch.save of a small state dict (zip layout, PyTorch >= 1.6)
   state_dict_legacy.bin  the same state dict in the legacy (pre-1.6) format
+  state_dict_p4.bin      the same state dict pickled with protocol 4 (torch.save(..., pickle_protocol=4))
   truncated.bin          the first half of state_dict.bin
   non_contiguous.bin     a state dict holding one transposed (column-major) tensor
   hostile.bin            a torch.save zip whose pickle calls os.system (touches HOSTILE_MARKER)
   expected.json          every tensor of state_dict.bin in pickle order: name, dtype, shape, values
+
+and the seeds of PyTorchBinReaderFuzzTest under src/test/resources/dev/finescope/checkpoint/
+PyTorchBinReaderFuzzTestInputs/<method>/: the pickles of these files for the pickle fuzzers, the files
+themselves for the file fuzzer.
 """
 import collections
 import json
@@ -22,6 +27,9 @@ import zipfile
 import torch
 
 OUT = pathlib.Path("src/test/resources/fixtures/pickle")
+SEEDS = pathlib.Path("src/test/resources/dev/finescope/checkpoint/PyTorchBinReaderFuzzTestInputs")
+PICKLE_FUZZERS = ["unpicklerRaisesOnlyCheckpointExceptions", "pickleInATorchArchiveReadsOrRaisesOnlyCheckpointExceptions"]
+FILE_FUZZER = "anyFileReadsOrRaisesOnlyCheckpointExceptions"
 HOSTILE_MARKER = "/tmp/finescope-pwned-pickle-fixture"
 
 DTYPE_NAMES = {
@@ -97,6 +105,7 @@ def main():
     torch.save(sd, good)
     assert zipfile.is_zipfile(good)
     torch.save(sd, OUT / "state_dict_legacy.bin", _use_new_zipfile_serialization=False)
+    torch.save(sd, OUT / "state_dict_p4.bin", pickle_protocol=4)
 
     data = good.read_bytes()
     (OUT / "truncated.bin").write_bytes(data[: len(data) // 2])
@@ -125,6 +134,24 @@ def main():
     with open(OUT / "expected.json", "w") as f:
         json.dump(describe(sd), f, indent=1)
         f.write("\n")
+
+    write_seeds()
+
+
+def write_seeds():
+    files = ["state_dict.bin", "state_dict_p4.bin", "state_dict_legacy.bin", "truncated.bin", "non_contiguous.bin",
+             "hostile.bin"]
+    for method in PICKLE_FUZZERS + [FILE_FUZZER]:
+        (SEEDS / method).mkdir(parents=True, exist_ok=True)
+    for name in files:
+        data = (OUT / name).read_bytes()
+        (SEEDS / FILE_FUZZER / name).write_bytes(data)
+        if zipfile.is_zipfile(OUT / name):
+            with zipfile.ZipFile(OUT / name) as z:
+                pkl = next(n for n in z.namelist() if n.endswith("/data.pkl"))
+                data = z.read(pkl)
+        for method in PICKLE_FUZZERS:
+            (SEEDS / method / name.replace(".bin", ".pkl")).write_bytes(data)
 
 
 if __name__ == "__main__":

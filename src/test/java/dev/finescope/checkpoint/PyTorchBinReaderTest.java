@@ -53,6 +53,13 @@ class PyTorchBinReaderTest {
     }
 
     @Test
+    void readsTheSameStateDictPickledWithProtocolFour() throws Exception {
+        try (Checkpoint c = PyTorchBinReader.open(fixture("state_dict_p4.bin"))) {
+            assertMatchesExpected(c);
+        }
+    }
+
+    @Test
     void tensorNamesComeInPickleOrder() throws Exception {
         List<String> expected = new ArrayList<>();
         expected().get("tensors").forEach(t -> expected.add(t.get("name").asText()));
