@@ -230,7 +230,8 @@ public final class PyTorchBinReader {
         }
         if (seen.put(dict, Boolean.TRUE) != null) {
             throw new CheckpointException(file, "holds a dict that appears twice"
-                    + (prefix.isEmpty() ? "" : " (at " + TorchPickle.printable(prefix) + ")"));
+                    + (prefix.isEmpty() ? "" : " (at " + TorchPickle.printable(prefix.substring(0, prefix.length() - 1))
+                    + ")"));
         }
         for (Map.Entry<Object, Object> e : dict.items.entrySet()) {
             String name = prefix + keyName(e.getKey());

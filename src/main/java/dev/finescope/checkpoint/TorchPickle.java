@@ -216,9 +216,6 @@ final class TorchPickle {
     // The machine
 
     private Object run() {
-        if (isLegacyFormat(data)) {
-            throw fail("this is PyTorch's legacy (pre-1.6) format, not a data.pkl");
-        }
         while (true) {
             int at = pos;
             int op = u8();
@@ -624,10 +621,6 @@ final class TorchPickle {
 
     // ---------------------------------------------------------------------------------------------------------
     // Messages
-
-    private CheckpointException fail(String problem) {
-        return new CheckpointException(file, problem);
-    }
 
     private CheckpointException failAt(int at, String problem) {
         return new CheckpointException(file, entry + " at byte " + at + ": " + problem);
