@@ -54,13 +54,21 @@ public final class PyTorchBinReader {
 
     /** Opens {@code binFile}, reading its directory and pickle only; tensor data is read on demand. */
     public static Checkpoint open(Path binFile) {
+        return open(binFile, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #open(Path)}; a stored storage entry of at most {@code wholeMapLimit} bytes is mapped whole on its
+     * first read, a larger one (a single buffer holds at most 2 GiB) is mapped range by range as it is read.
+     */
+    static Checkpoint open(Path binFile, long wholeMapLimit) {
         FileChannel channel = openChannel(binFile);
         ZipFile zip = null;
         try {
             long fileSize = channel.size();
             checkHead(binFile, channel, fileSize);
             zip = openZip(binFile);
-            BinCheckpoint checkpoint = read(binFile, channel, fileSize, zip);
+            BinCheckpoint checkpoint = read(binFile, channel, fileSize, zip, wholeMapLimit);
             LOGGER.debug("{}: {} tensors in {} storages", binFile, checkpoint.names.size(),
                     checkpoint.storageCount);
             return checkpoint;
@@ -118,7 +126,8 @@ public final class PyTorchBinReader {
         }
     }
 
-    private static BinCheckpoint read(Path file, FileChannel channel, long fileSize, ZipFile zip) {
+    private static BinCheckpoint read(Path file, FileChannel channel, long fileSize, ZipFile zip,
+            long wholeMapLimit) {
         ZipArchiveEntry pickleEntry = findPickle(file, zip);
         String prefix = pickleEntry.getName().substring(0, pickleEntry.getName().length() - "data.pkl".length());
         checkByteOrder(file, zip, prefix);
@@ -130,7 +139,7 @@ public final class PyTorchBinReader {
         }
         byte[] pickle = readSmall(file, zip, pickleEntry, MAX_PICKLE_BYTES);
         Map<String, TensorRef> refs = stateDict(file, TorchPickle.load(file, pickleEntry.getName(), pickle));
-        return new BinCheckpoint(file, channel, fileSize, zip, prefix, refs);
+        return new BinCheckpoint(file, channel, fileSize, zip, prefix, refs, wholeMapLimit);
     }
 
     private static ZipArchiveEntry findPickle(Path file, ZipFile zip) {
@@ -268,11 +277,13 @@ public final class PyTorchBinReader {
         private final List<String> names;
         private final Map<String, BinTensor> tensors = new HashMap<>();
         private final int storageCount;
+        private final long wholeMapLimit;
         private volatile boolean closed;
 
         BinCheckpoint(Path file, FileChannel channel, long fileSize, ZipFile zip, String prefix,
-                Map<String, TensorRef> refs) {
+                Map<String, TensorRef> refs, long wholeMapLimit) {
             this.file = file;
+            this.wholeMapLimit = Math.min(wholeMapLimit, Integer.MAX_VALUE);
             this.channel = channel;
             this.zip = zip;
             Map<String, Storage> storages = new HashMap<>();
@@ -430,8 +441,7 @@ public final class PyTorchBinReader {
             }
 
             ByteBuffer slice(long byteOffset, int byteLength) {
-                if (byteSize > Integer.MAX_VALUE) {
-                    // only a stored entry gets this large: map just the range asked for
+                if (dataOffset >= 0 && byteSize > wholeMapLimit) {
                     return map(dataOffset + byteOffset, byteLength);
                 }
                 ByteBuffer b = whole;

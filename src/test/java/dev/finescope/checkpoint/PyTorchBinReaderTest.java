@@ -126,6 +126,13 @@ class PyTorchBinReaderTest {
     }
 
     @Test
+    void storagesTooLargeForOneBufferAreReadRangeByRange() throws Exception {
+        try (Checkpoint c = PyTorchBinReader.open(fixture("state_dict.bin"), 0)) {
+            assertMatchesExpected(c);
+        }
+    }
+
+    @Test
     void aLittleEndianByteOrderEntryIsAccepted() throws Exception {
         Path withOrder = TorchZips.rewrite(fixture("state_dict.bin"), tmp.resolve("little.bin"), n -> false,
                 Map.of("state_dict/byteorder", "little".getBytes()), false);
