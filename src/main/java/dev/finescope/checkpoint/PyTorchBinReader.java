@@ -74,7 +74,7 @@ public final class PyTorchBinReader {
             return checkpoint;
         } catch (IOException e) {
             closeQuietly(binFile, channel, zip);
-            throw new CheckpointException(binFile, "cannot be read: " + e.getMessage(), e);
+            throw new CheckpointException(binFile, "cannot be read: " + oneLine(e.getMessage()), e);
         } catch (RuntimeException e) {
             closeQuietly(binFile, channel, zip);
             throw e;
@@ -88,7 +88,7 @@ public final class PyTorchBinReader {
         try {
             return FileChannel.open(file, StandardOpenOption.READ);
         } catch (IOException e) {
-            throw new CheckpointException(file, "cannot be opened: " + e.getMessage(), e);
+            throw new CheckpointException(file, "cannot be opened: " + oneLine(e.getMessage()), e);
         }
     }
 
