@@ -43,7 +43,7 @@ class AnalyzerTest {
         JsonNode ref = Fixtures.json("reference-metrics.json");
         JsonNode expected = ref.get("pairs").get(pair);
         ModelComparison c = new Analyzer(2, 1000).compare(Fixtures.base(), "base", Fixtures.tunedOfPair(pair), pair,
-                TestGrid::locate, Progress.NONE);
+                Fixtures::locate, Progress.NONE);
 
         List<String> names = new ArrayList<>();
         expected.fieldNames().forEachRemaining(names::add);
@@ -59,7 +59,7 @@ class AnalyzerTest {
     void tensorsOnOneSideOnlyAreListedNotFatal() {
         JsonNode ref = Fixtures.json("reference-metrics.json");
         ModelComparison c = new Analyzer(1).compare(Fixtures.base(), "base", Fixtures.tuned(), "tuned",
-                TestGrid::locate, Progress.NONE);
+                Fixtures::locate, Progress.NONE);
 
         assertEquals(Fixtures.strings(ref.get("only_in_base")), c.onlyInBase());
         assertEquals(Fixtures.strings(ref.get("only_in_tuned")), c.onlyInTuned());
@@ -73,7 +73,7 @@ class AnalyzerTest {
     @Test
     void tensorsCarryTheirGridPositionAndTypes() {
         ModelComparison c = new Analyzer(1).compare(Fixtures.base(), "base", Fixtures.tunedOfPair("base-vs-tuned-f16"),
-                "f16", TestGrid::locate, Progress.NONE);
+                "f16", Fixtures::locate, Progress.NONE);
 
         TensorComparison q = c.tensor(QUERY).orElseThrow();
         assertEquals(new GridPosition(GridRow.layer(0), GridColumn.Q, GridPosition.Part.WEIGHT), q.position());
@@ -170,7 +170,7 @@ class AnalyzerTest {
     @Test
     void angleIsZeroForIdenticalTensors() {
         ModelComparison c = new Analyzer(2, 500).compare(Fixtures.base(), "base", Fixtures.base(), "again",
-                TestGrid::locate, Progress.NONE);
+                Fixtures::locate, Progress.NONE);
 
         for (TensorComparison t : c.tensors()) {
             TensorMetrics m = t.metrics();
@@ -225,12 +225,12 @@ class AnalyzerTest {
     void chunkedParallelResultEqualsSingleThreadedResultExactly() {
         InMemoryCheckpoint base = Fixtures.base();
         InMemoryCheckpoint tuned = Fixtures.tuned();
-        ModelComparison one = new Analyzer(1, 333).compare(base, "b", tuned, "t", TestGrid::locate, Progress.NONE);
-        ModelComparison four = new Analyzer(4, 333).compare(base, "b", tuned, "t", TestGrid::locate, Progress.NONE);
+        ModelComparison one = new Analyzer(1, 333).compare(base, "b", tuned, "t", Fixtures::locate, Progress.NONE);
+        ModelComparison four = new Analyzer(4, 333).compare(base, "b", tuned, "t", Fixtures::locate, Progress.NONE);
         assertEquals(one, four);
 
         // another chunk size sums in another order: equal to rounding
-        ModelComparison whole = new Analyzer(3, 1 << 20).compare(base, "b", tuned, "t", TestGrid::locate,
+        ModelComparison whole = new Analyzer(3, 1 << 20).compare(base, "b", tuned, "t", Fixtures::locate,
                 Progress.NONE);
         for (int i = 0; i < one.tensors().size(); i++) {
             TensorMetrics x = one.tensors().get(i).metrics();
@@ -245,7 +245,7 @@ class AnalyzerTest {
     void readsOneChunkAtATimeAndNeverAWholeTensor() {
         InMemoryCheckpoint base = Fixtures.base();
         InMemoryCheckpoint tuned = Fixtures.tuned();
-        new Analyzer(2, 256).compare(base, "b", tuned, "t", TestGrid::locate, Progress.NONE);
+        new Analyzer(2, 256).compare(base, "b", tuned, "t", Fixtures::locate, Progress.NONE);
 
         // the word embeddings have 3200 entries: read in chunks of 256, never whole (toFloatArray would throw)
         assertEquals(256, base.largestRead());
@@ -266,7 +266,7 @@ class AnalyzerTest {
                 return false;
             }
         };
-        new Analyzer(2, 512).compare(Fixtures.base(), "b", Fixtures.tuned(), "t", TestGrid::locate, progress);
+        new Analyzer(2, 512).compare(Fixtures.base(), "b", Fixtures.tuned(), "t", Fixtures::locate, progress);
 
         // 23 586 F32 entries and 64 I64 position_ids present in both, read on both sides
         long total = 2 * (23586L * 4 + 64 * 8);
@@ -295,7 +295,7 @@ class AnalyzerTest {
         };
         Analyzer analyzer = new Analyzer(2, 64);
         assertThrows(CancellationException.class, () -> analyzer.compare(Fixtures.base(), "b", Fixtures.tuned(), "t",
-                TestGrid::locate, cancelAfterThree));
+                Fixtures::locate, cancelAfterThree));
         assertTrue(updates.get() < 10, "stopped soon after the request: " + updates.get() + " chunks");
     }
 
@@ -304,7 +304,7 @@ class AnalyzerTest {
         InMemoryCheckpoint tuned = Fixtures.tuned().with(QUERY, DType.F32, new long[] {32, 16}, new float[512]);
 
         CheckpointException e = assertThrows(CheckpointException.class, () -> new Analyzer(2).compare(Fixtures.base(),
-                "base", tuned, "tuned", TestGrid::locate, Progress.NONE));
+                "base", tuned, "tuned", Fixtures::locate, Progress.NONE));
 
         assertEquals(QUERY + ": shape [32, 32] in base, [32, 16] in tuned", e.problem());
         assertEquals(tuned.source(), e.file());
@@ -316,7 +316,7 @@ class AnalyzerTest {
         Checkpoint tuned = new FailingCheckpoint(Fixtures.tuned(), QUERY, broken);
 
         CheckpointException e = assertThrows(CheckpointException.class, () -> new Analyzer(3, 100)
-                .compare(Fixtures.base(), "b", tuned, "t", TestGrid::locate, Progress.NONE));
+                .compare(Fixtures.base(), "b", tuned, "t", Fixtures::locate, Progress.NONE));
         assertSame(broken, e);
     }
 

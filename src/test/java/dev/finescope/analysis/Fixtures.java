@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.finescope.checkpoint.GridPosition;
+import dev.finescope.checkpoint.NameMap;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The tiny BERT fixtures of {@code src/test/python/make_fixtures.py} and its reference values, with the named
@@ -34,8 +37,14 @@ final class Fixtures {
     static final double NEARLY_PARALLEL_ANGLE_REL_TOL = 1e-6;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final NameMap NAMES = NameMap.standard();
 
     private Fixtures() {
+    }
+
+    /** Grid positions by FineScope's own name map. */
+    static Optional<GridPosition> locate(String name) {
+        return NAMES.locate(name);
     }
 
     static InMemoryCheckpoint base() {

@@ -71,7 +71,7 @@ class HistogramsTest {
     @Test
     void histogramsOfCellsAndRowsUseTheirTensors() {
         JsonNode grid = Fixtures.json("reference-grid.json");
-        LayerGrid layerGrid = LayerGrid.of(new Analyzer(1).compare(base, "b", tuned, "t", TestGrid::locate,
+        LayerGrid layerGrid = LayerGrid.of(new Analyzer(1).compare(base, "b", tuned, "t", Fixtures::locate,
                 Progress.NONE), true);
         assertEquals(Fixtures.strings(grid.get("cells").get("0/FFN-in").get("tensors")),
                 layerGrid.cellDetail(GridRow.layer(0), GridColumn.FFN_IN).orElseThrow().tensorNames());

@@ -1,5 +1,7 @@
 package dev.finescope.analysis;
 
+import dev.finescope.checkpoint.Checkpoints;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.finescope.checkpoint.Checkpoint;
@@ -46,35 +48,22 @@ final class InMemoryCheckpoint implements Checkpoint {
      * layout, for analysis tests only: the format readers are tested on their own.
      */
     static InMemoryCheckpoint fromSafetensorsResource(String resource) {
-        try (InputStream in = InMemoryCheckpoint.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("no test resource " + resource);
-            }
-            ByteBuffer file = ByteBuffer.wrap(in.readAllBytes()).order(ByteOrder.LITTLE_ENDIAN);
-            int headerLength = (int) file.getLong(0);
-            byte[] header = new byte[headerLength];
-            file.get(8, header);
-            JsonNode root = JSON.readTree(header);
+        java.net.URL url = InMemoryCheckpoint.class.getResource(resource);
+        if (url == null) {
+            throw new IllegalStateException("no test resource " + resource);
+        }
+        try (Checkpoint file = Checkpoints.open(java.nio.file.Path.of(url.toURI()))) {
             Builder b = builder(resource);
-            for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (e.getKey().equals("__metadata__")) {
-                    continue;
-                }
-                JsonNode info = e.getValue();
-                long[] shape = new long[info.get("shape").size()];
-                for (int i = 0; i < shape.length; i++) {
-                    shape[i] = info.get("shape").get(i).asLong();
-                }
-                int begin = 8 + headerLength + info.get("data_offsets").get(0).asInt();
-                int end = 8 + headerLength + info.get("data_offsets").get(1).asInt();
-                byte[] raw = new byte[end - begin];
-                file.get(begin, raw);
-                b.addRaw(e.getKey(), DType.fromSafetensorsName(info.get("dtype").asText()), shape, raw);
+            for (String name : file.tensorNames()) {
+                Tensor t = file.tensor(name);
+                ByteBuffer bytes = t.bytes(0, (int) t.numel());
+                byte[] raw = new byte[bytes.remaining()];
+                bytes.get(raw);
+                b.addRaw(name, t.dtype(), t.shape(), raw);
             }
             return b.build();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -22,7 +22,7 @@ class LayerGridTest {
     @BeforeAll
     static void compareFixtures() {
         comparison = new Analyzer(2, 700).compare(Fixtures.base(), "base", Fixtures.tuned(), "tuned",
-                TestGrid::locate, Progress.NONE);
+                Fixtures::locate, Progress.NONE);
         reference = Fixtures.json("reference-grid.json");
     }
 
@@ -114,7 +114,7 @@ class LayerGridTest {
         ModelComparison withZeroWeight = new Analyzer(1).compare(
                 Fixtures.base().with("classifier.weight", dev.finescope.checkpoint.DType.F32, new long[] {2, 32},
                         new float[64]),
-                "base", Fixtures.tuned(), "tuned", TestGrid::locate, Progress.NONE);
+                "base", Fixtures.tuned(), "tuned", Fixtures::locate, Progress.NONE);
         List<TensorComparison> ranked = LayerGrid.of(withZeroWeight, false).ranking(Metric.REL_L1);
         assertEquals("classifier.weight", ranked.get(ranked.size() - 1).name());
         assertTrue(Double.isNaN(ranked.get(ranked.size() - 1).metrics().relL1()));
@@ -134,7 +134,7 @@ class LayerGridTest {
                 .add("bert.pooler.dense.weight", java.util.Arrays.copyOfRange(b, 0, half))
                 .add("bert.pooler.dense.bias", java.util.Arrays.copyOfRange(b, half, b.length)).build();
 
-        LayerGrid grid = LayerGrid.of(new Analyzer(1).compare(base, "a", tuned, "b", TestGrid::locate,
+        LayerGrid grid = LayerGrid.of(new Analyzer(1).compare(base, "a", tuned, "b", Fixtures::locate,
                 Progress.NONE), true);
         double merged = grid.cell(GridRow.POOLER, GridColumn.POOLER).orElseThrow().angleRad();
 

@@ -82,10 +82,10 @@ class RandomInitTest {
     void referenceScaleIsDeterministicAndWhereItsExpectationSays() {
         InMemoryCheckpoint base = Fixtures.base();
         double std = 0.02;
-        ModelComparison one = new Analyzer(1, 100).compareWithRandomInit(base, "base", std, 1234, TestGrid::locate,
+        ModelComparison one = new Analyzer(1, 100).compareWithRandomInit(base, "base", std, 1234, Fixtures::locate,
                 Progress.NONE);
         ModelComparison three = new Analyzer(3, 100).compareWithRandomInit(base, "base", std, 1234,
-                TestGrid::locate, Progress.NONE);
+                Fixtures::locate, Progress.NONE);
         assertEquals(one, three);
         assertEquals("random init (normal, std 0.02, seed 1234)", one.tunedLabel());
         assertEquals(List.of("bert.embeddings.position_ids"), one.onlyInBase(), "integer buffers have no init");
@@ -110,7 +110,7 @@ class RandomInitTest {
     @Test
     void theRandomModelNeverHoldsATensorWhole() {
         InMemoryCheckpoint base = Fixtures.base();
-        new Analyzer(2, 128).compareWithRandomInit(base, "base", 0.02, 1, TestGrid::locate, Progress.NONE);
+        new Analyzer(2, 128).compareWithRandomInit(base, "base", 0.02, 1, Fixtures::locate, Progress.NONE);
         assertTrue(base.largestRead() <= 128);
     }
 
