@@ -405,11 +405,11 @@ public final class DataReader {
 
         void row(long line, String text, String pair, String rawLabel) {
             if (text.isBlank()) {
-                problem(line, "the text " + columns.text() + " is empty");
+                problem(line, "empty text in column " + columns.text());
                 return;
             }
             if (pair != null && pair.isBlank()) {
-                problem(line, "the second text " + columns.textPair() + " is empty");
+                problem(line, "empty second text in column " + columns.textPair());
                 return;
             }
             if (rawLabel == null) {
@@ -418,7 +418,7 @@ public final class DataReader {
             }
             String value = rawLabel.strip();
             if (value.isEmpty()) {
-                problem(line, "the label " + columns.label() + " is empty");
+                problem(line, "empty label in column " + columns.label());
             } else if (labels.isRegression()) {
                 target(line, value, text, pair);
             } else if (labels.isDiscovered()) {

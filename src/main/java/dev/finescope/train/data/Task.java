@@ -7,36 +7,38 @@ import java.util.Optional;
 /**
  * The GLUE tasks, each with what a user must not have to look up: its folder name, the columns of its TSV files,
  * its labels in the order of the Hugging Face GLUE processors (so ids agree with models fine-tuned there), its
- * metrics, and whether it reads sentence pairs. The label spellings are the files' own.
+ * metrics, and whether it reads sentence pairs. The label spellings are the files' own. MNLI's order
+ * (contradiction, entailment, neutral) is that of the {@code transformers} GLUE processors; the Hugging Face
+ * {@code datasets} GLUE builder numbers them entailment, neutral, contradiction instead.
  */
 public enum Task {
     /** Corpus of Linguistic Acceptability: 0 unacceptable, 1 acceptable; train and dev have no header. */
-    COLA("CoLA", LabelSet.classes("0", "1"), List.of(TaskMetric.MATTHEWS),
+    COLA("CoLA", LabelSet.classes("0", "1"), List.of("unacceptable", "acceptable"), List.of(TaskMetric.MATTHEWS),
             "sentence", null, "label", single("dev.tsv"), single("test.tsv")),
     /** Stanford Sentiment Treebank, binary: 0 negative, 1 positive. */
-    SST_2("SST-2", LabelSet.classes("0", "1"), List.of(TaskMetric.ACCURACY),
+    SST_2("SST-2", LabelSet.classes("0", "1"), List.of("negative", "positive"), List.of(TaskMetric.ACCURACY),
             "sentence", null, "label", single("dev.tsv"), single("test.tsv")),
     /** Microsoft Research Paraphrase Corpus: 1 when the two sentences are paraphrases. */
-    MRPC("MRPC", LabelSet.classes("0", "1"), List.of(TaskMetric.ACCURACY, TaskMetric.F1),
+    MRPC("MRPC", LabelSet.classes("0", "1"), List.of("not_equivalent", "equivalent"), List.of(TaskMetric.ACCURACY, TaskMetric.F1),
             "#1 String", "#2 String", "Quality", single("dev.tsv"), single("test.tsv")),
     /** Semantic Textual Similarity Benchmark: a similarity score from 0 to 5 (regression). */
-    STS_B("STS-B", LabelSet.REGRESSION, List.of(TaskMetric.PEARSON, TaskMetric.SPEARMAN),
+    STS_B("STS-B", LabelSet.REGRESSION, List.of(), List.of(TaskMetric.PEARSON, TaskMetric.SPEARMAN),
             "sentence1", "sentence2", "score", single("dev.tsv"), single("test.tsv")),
     /** Quora Question Pairs: 1 when the two questions are duplicates. */
-    QQP("QQP", LabelSet.classes("0", "1"), List.of(TaskMetric.ACCURACY, TaskMetric.F1),
+    QQP("QQP", LabelSet.classes("0", "1"), List.of("not_duplicate", "duplicate"), List.of(TaskMetric.ACCURACY, TaskMetric.F1),
             "question1", "question2", "is_duplicate", single("dev.tsv"), single("test.tsv")),
     /** Multi-Genre NLI, evaluated on the matched and the mismatched genres separately. */
-    MNLI("MNLI", LabelSet.classes("contradiction", "entailment", "neutral"), List.of(TaskMetric.ACCURACY),
+    MNLI("MNLI", LabelSet.classes("contradiction", "entailment", "neutral"), null, List.of(TaskMetric.ACCURACY),
             "sentence1", "sentence2", "gold_label",
             List.of("dev_matched.tsv", "dev_mismatched.tsv"), List.of("test_matched.tsv", "test_mismatched.tsv")),
     /** Question NLI (from SQuAD): does the sentence answer the question. */
-    QNLI("QNLI", LabelSet.classes("entailment", "not_entailment"), List.of(TaskMetric.ACCURACY),
+    QNLI("QNLI", LabelSet.classes("entailment", "not_entailment"), null, List.of(TaskMetric.ACCURACY),
             "question", "sentence", "label", single("dev.tsv"), single("test.tsv")),
     /** Recognizing Textual Entailment. */
-    RTE("RTE", LabelSet.classes("entailment", "not_entailment"), List.of(TaskMetric.ACCURACY),
+    RTE("RTE", LabelSet.classes("entailment", "not_entailment"), null, List.of(TaskMetric.ACCURACY),
             "sentence1", "sentence2", "label", single("dev.tsv"), single("test.tsv")),
     /** Winograd NLI: 1 when the second sentence follows from the first. */
-    WNLI("WNLI", LabelSet.classes("0", "1"), List.of(TaskMetric.ACCURACY),
+    WNLI("WNLI", LabelSet.classes("0", "1"), List.of("not_entailment", "entailment"), List.of(TaskMetric.ACCURACY),
             "sentence1", "sentence2", "label", single("dev.tsv"), single("test.tsv"));
 
     /** CoLA's headerless train and dev files: {@code source, label, original mark, sentence}. */
@@ -50,6 +52,7 @@ public enum Task {
 
     private final String glueName;
     private final LabelSet labels;
+    private final List<String> displayNames;
     private final List<TaskMetric> metrics;
     private final String textColumn;
     private final String textPairColumn;
@@ -57,10 +60,11 @@ public enum Task {
     private final List<String> devFiles;
     private final List<String> testFiles;
 
-    Task(String glueName, LabelSet labels, List<TaskMetric> metrics, String textColumn, String textPairColumn,
+    Task(String glueName, LabelSet labels, List<String> displayNames, List<TaskMetric> metrics, String textColumn, String textPairColumn,
             String labelColumn, List<String> devFiles, List<String> testFiles) {
         this.glueName = glueName;
         this.labels = labels;
+        this.displayNames = displayNames == null ? labels.names() : displayNames;
         this.metrics = metrics;
         this.textColumn = textColumn;
         this.textPairColumn = textPairColumn;
@@ -81,6 +85,15 @@ public enum Task {
     /** Labels in id order, or {@link LabelSet#REGRESSION} for STS-B. */
     public LabelSet labels() {
         return labels;
+    }
+
+    /**
+     * Words for the classes in id order, for people and for {@code id2label} in an exported model
+     * ({@code negative}, {@code positive} for SST-2's 0 and 1, as the Hugging Face GLUE data set names them);
+     * the label names themselves where they are words already; empty for STS-B.
+     */
+    public List<String> displayNames() {
+        return displayNames;
     }
 
     /** The metrics GLUE reports for this task, the main one first. */
