@@ -3,6 +3,7 @@ package dev.finescope.train.data;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.Optional;
  * A GLUE task's files as the GLUE download lays them out ({@code glue_data/SST-2/train.tsv}...), found from either
  * the GLUE folder or the task's own folder, and read with the task's real layout: tab-separated without quoting,
  * CoLA's train and dev files without a header, the others' columns found by their header names, test files
- * without labels, MNLI's dev and test files matched and mismatched.
+ * without labels, MNLI's dev and test files matched and mismatched. A test file whose header has the task's
+ * label column (a labelled test split in the same layout, like FineScope's sample data) is read with its labels.
  */
 public final class GlueFolder {
 
@@ -131,7 +133,7 @@ public final class GlueFolder {
         return devFiles().stream().map(this::readLabelled).toList();
     }
 
-    /** The test splits, without labels. */
+    /** The test splits: without labels, unless a file's header has the label column. */
     public List<Split> readTest() {
         return testFiles().stream().map(this::readTest).toList();
     }
@@ -177,7 +179,22 @@ public final class GlueFolder {
     }
 
     private Split readTest(Path file) {
+        if (task.labelledFilesHaveHeader() && headerHasLabelColumn(file)) {
+            return readLabelled(file);
+        }
         return baseReader().setColumns(task.testColumns()).optHeader(true).build().read(file, splitName(file));
+    }
+
+    private boolean headerHasLabelColumn(Path file) {
+        try (LineReader lines = new LineReader(Files.newInputStream(file), file)) {
+            LineReader.Line header = lines.next();
+            return header != null && TsvParser.split(header.text()).stream().map(String::strip)
+                    .anyMatch(task.labelledColumns().label().name()::equals);
+        } catch (NoSuchFileException e) {
+            throw new DataException(file, "no such file");
+        } catch (IOException e) {
+            throw new DataException(file, "cannot be read: " + e.getMessage(), e);
+        }
     }
 
     private DataReader.Builder baseReader() {
