@@ -33,7 +33,8 @@ public final class GlueFolder {
      * The task's folder inside {@code folder} (its GLUE name, in any case: {@code SST-2}, {@code sst-2}), or
      * {@code folder} itself when the task's training or development file is right there.
      *
-     * @throws DataException naming the places looked at when neither holds the task
+     * @throws DataException naming the places looked at when neither holds the task, or when {@code folder} is
+     *                       named after another task
      */
     public static GlueFolder of(Path folder, Task task) {
         Objects.requireNonNull(folder, "folder");
@@ -44,6 +45,10 @@ public final class GlueFolder {
         Optional<Path> sub = child(folder, task.glueName());
         if (sub.isPresent() && Files.isDirectory(sub.get())) {
             return new GlueFolder(task, sub.get(), ProblemPolicy.SKIP_AND_REPORT);
+        }
+        Optional<Task> named = taskOf(folder);
+        if (named.isPresent() && named.get() != task) {
+            throw new DataException(folder, "is the GLUE " + named.get().glueName() + " folder, not " + task.glueName());
         }
         if (Files.isRegularFile(folder.resolve(task.trainFile()))
                 || Files.isRegularFile(folder.resolve(task.devFiles().get(0)))) {

@@ -89,15 +89,20 @@ final class LineReader implements Closeable {
                 && (line[2] & 0xFF) == 0xBF) {
             start = 3;
         }
-        boolean malformed = false;
-        String text;
-        try {
-            text = decoder.reset().decode(ByteBuffer.wrap(line, start, length - start)).toString();
-        } catch (CharacterCodingException e) {
-            malformed = true;
-            text = new String(line, start, length - start, StandardCharsets.UTF_8);
-        }
+        // The JDK's replacing decoder is fast; only a line that shows a replacement character is checked strictly,
+        // since U+FFFD may also stand in the file itself.
+        String text = new String(line, start, length - start, StandardCharsets.UTF_8);
+        boolean malformed = text.indexOf('\uFFFD') >= 0 && !isValidUtf8(start, length);
         return new Line(number, text, terminator, malformed);
+    }
+
+    private boolean isValidUtf8(int start, int length) {
+        try {
+            decoder.reset().decode(ByteBuffer.wrap(line, start, length - start));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 
     private int append(int length, int count) {

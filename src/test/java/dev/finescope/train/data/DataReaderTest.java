@@ -189,6 +189,16 @@ class DataReaderTest {
     }
 
     @Test
+    void aReplacementCharacterWrittenInTheFileIsTextNotAnEncodingProblem() throws IOException {
+        Path file = write("fffd.csv", "text,label\nbroken \uFFFD glyph,1\n");
+
+        Split split = csv(textAndLabel()).read(file, "train");
+
+        assertEquals(List.of("broken \uFFFD glyph"), texts(split));
+        assertEquals(0, split.problemCount());
+    }
+
+    @Test
     void sortedLabelsAreNumericWhenAllAreIntegers() throws IOException {
         Path file = write("numbers.csv", "text,label\na,10\nb,2\nc,-1\nd,2\n");
 

@@ -185,6 +185,13 @@ class GlueFolderTest {
     }
 
     @Test
+    void anotherTasksFolderIsNotTakenForThisTask() {
+        DataException e = assertThrows(DataException.class, () -> GlueFolder.of(GLUE.resolve("SST-2"), Task.COLA));
+
+        assertEquals(GLUE.resolve("SST-2") + ": is the GLUE SST-2 folder, not CoLA", e.getMessage());
+    }
+
+    @Test
     void aMissingDevFileIsAnErrorNamingIt() throws IOException {
         Path rte = Files.createDirectories(temp.resolve("RTE"));
         Files.copy(GLUE.resolve("RTE/train.tsv"), rte.resolve("train.tsv"));
