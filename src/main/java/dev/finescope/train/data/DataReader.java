@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * a wrong number of columns, an empty text, an empty label, a label outside the label set, a target that is
  * not a plain decimal number or lies outside its range, invalid UTF-8 or JSON. By default bad rows are skipped
  * and reported ({@link ProblemPolicy}); a file without any usable row is a {@link DataException}. Texts are kept
- * exactly as they are in the file; labels are compared after removing surrounding white space.
+ * exactly as they are in the file (a quoted CSV cell keeps its line breaks); labels are compared after removing
+ * surrounding white space. In JSONL a label may be a string, a number or a boolean, taken by its JSON text
+ * ({@code 1} and {@code 1.0} are different classes); texts must be strings. Empty lines hold no row.
  *
  * <pre>{@code
  * DataReader reader = DataReader.builder()
