@@ -52,6 +52,8 @@ public record Action(Kind kind, double sparsity) {
             }
         } else if (sparsity != 0) {
             throw new IllegalArgumentException(kind.jsonName() + " takes no sparsity");
+        } else {
+            sparsity = 0;
         }
     }
 

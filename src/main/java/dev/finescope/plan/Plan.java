@@ -5,6 +5,7 @@ import dev.finescope.checkpoint.GridPosition;
 import dev.finescope.checkpoint.GridRow;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,7 +31,7 @@ public record Plan(String name, Action defaultAction, Map<MatrixCell, Action> ce
         Objects.requireNonNull(defaultAction, "defaultAction");
         Objects.requireNonNull(biasRule, "biasRule");
         Objects.requireNonNull(mask, "mask");
-        cells = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(cells));
+        cells = Collections.unmodifiableSortedMap(new TreeMap<>(cells));
     }
 
     /** Every matrix gets {@code action}; biases follow their matrices; default mask options. */

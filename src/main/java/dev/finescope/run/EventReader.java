@@ -47,7 +47,8 @@ public final class EventReader {
     /**
      * Parses an event stream line by line until it ends (a run process's standard output): events go to
      * {@code events}, every other line (log output a library printed, a damaged line) to {@code otherLines}.
-     * Blocks; run it on a thread of its own.
+     * Blocks; run it on a thread of its own. An I/O error of the stream comes out as an
+     * {@link UncheckedIOException}.
      */
     public static void follow(InputStream in, Consumer<RunEvent> events, Consumer<String> otherLines) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {

@@ -2,6 +2,7 @@ package dev.finescope.run;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How a launched run's process ended: its exit code, the terminal event (the run's own, or one the launcher
@@ -24,7 +25,7 @@ public record RunExit(int exitCode, RunEvent terminal, boolean reportedByRun, Li
     }
 
     public RunStatus status() {
-        return RunStatus.of(java.util.Optional.of(terminal), false);
+        return RunStatus.of(Optional.of(terminal), false);
     }
 
     /** The failure's reason for a failed run, else empty. */

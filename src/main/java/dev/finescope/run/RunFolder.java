@@ -184,6 +184,16 @@ public final class RunFolder {
         return RunStatus.of(events().terminal(), isProcessAlive());
     }
 
+    /**
+     * The overlay a finished run produced (its finished event's {@code overlay}, relative to this folder unless
+     * absolute), when the run finished and the file is there: what joins the workspace as a tuned model.
+     */
+    public Optional<Path> resultOverlay() {
+        return events().terminal().filter(e -> e instanceof RunEvent.Finished)
+                .map(e -> path.resolve(((RunEvent.Finished) e).overlay()))
+                .filter(Files::isRegularFile);
+    }
+
     /** When the run folder's spec was written: the run's creation time for ordering. */
     public Instant createdAt() {
         try {

@@ -2,6 +2,7 @@ package dev.finescope.run;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,6 +95,10 @@ public final class RunLauncher {
      * can be told later, by this app or the next.
      */
     public RunHandle launch(RunFolder run, RunListener listener) {
+        if (!Files.isRegularFile(run.specFile())) {
+            throw new RunException(run.path(), "the run folder has no " + RunFolder.SPEC_FILE
+                    + " (prepare it with its spec first)");
+        }
         List<String> cmd = commandLine.command(run.specFile());
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(run.path().toFile());
         Process process;

@@ -104,6 +104,17 @@ class RunFolderTest {
     }
 
     @Test
+    void aFinishedRunsOverlayIsItsResultOnceTheFileIsThere() throws IOException {
+        RunFolder f = runWith("f", Events.STARTED, Events.FINISHED);
+        assertEquals(Optional.empty(), f.resultOverlay());
+        Files.write(f.overlayFile(), new byte[8]);
+        assertEquals(Optional.of(f.overlayFile()), f.resultOverlay());
+        RunFolder failed = runWith("x", Events.STARTED, Events.FAILED);
+        Files.write(failed.overlayFile(), new byte[8]);
+        assertEquals(Optional.empty(), failed.resultOverlay());
+    }
+
+    @Test
     void metricsSurviveTheirFileIncludingNaN() {
         RunFolder f = RunFolder.prepare(spec);
         assertEquals(Optional.empty(), f.readMetrics());

@@ -168,6 +168,17 @@ class RunLauncherTest {
     }
 
     @Test
+    void aFolderWithoutSpecIsNotLaunched() throws IOException {
+        Files.delete(run.specFile());
+        Files.writeString(run.eventsFile(), "");
+        RunFolder bare = RunFolder.open(run.path());
+        RunException e = assertThrows(RunException.class, () -> fake("finish", Duration.ofSeconds(1))
+                .launch(bare, new Recorder()));
+        assertEquals(run.path() + ": the run folder has no spec.json (prepare it with its spec first)",
+                e.getMessage());
+    }
+
+    @Test
     void aDeathBySignalSaysSoAndHintsAtMemoryForSigkill() {
         assertEquals("the training process was killed by signal 9 (SIGKILL; often the system running out of memory) "
                 + "before reporting an end", RunHandle.diedReason(137, List.of()));
