@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.finescope.analysis.Metric;
 import dev.finescope.analysis.ModelComparison;
+import dev.finescope.analysis.MetricSums;
 import dev.finescope.analysis.TensorComparison;
+import dev.finescope.checkpoint.DType;
 import dev.finescope.analysis.TensorMetrics;
 import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.GridPosition;
@@ -22,7 +24,8 @@ class PresetsTest {
     private static TensorComparison entry(String name, GridRow row, GridColumn column, GridPosition.Part part,
             double relL2, double cosine) {
         TensorMetrics m = new TensorMetrics(16, 0, 0, 0, relL2, cosine, 0, 0, 0, 0, null);
-        return new TensorComparison(name, new GridPosition(row, column, part), new long[] {4, 4}, m);
+        return new TensorComparison(name, new GridPosition(row, column, part), new long[] {4, 4}, m,
+                MetricSums.EMPTY, DType.F32, DType.F32);
     }
 
     private static ModelComparison comparison() {
