@@ -43,6 +43,11 @@ final class RandomInit {
         return new Generated(base.source(), tensors, label(std, seed));
     }
 
+    /** One generated F32 tensor of normal values with deviation {@code std}, drawn from the stream of {@code (seed, name)}. */
+    static Tensor normal(String name, long[] shape, double std, long seed) {
+        return new NormalTensor(name, shape.clone(), std, key(seed, name));
+    }
+
     /** How the random model is named in results and messages. */
     static String label(double std, long seed) {
         return String.format(Locale.ROOT, "random init (normal, std %s, seed %d)", std, seed);
