@@ -265,6 +265,11 @@ public final class BertEncoder implements AutoCloseable {
         return x.getNDArrayInternal().dropout(x, (float) rate, true).singletonOrThrow();
     }
 
+    /** Arrays the model's manager holds now (parameters and optimizer state): a leak shows as growth. */
+    int liveArrays() {
+        return manager.getManagedArrays().size();
+    }
+
     @Override
     public void close() {
         manager.close();
