@@ -267,13 +267,22 @@ def tokenize_ids(text, vocab, lower=True):
 
 
 def truncate_longest_first(a, b, budget):
-    a, b = list(a), list(b)
-    while len(a) + len(b) > budget:
-        if len(a) > len(b):
-            a.pop()
-        else:
-            b.pop()
-    return a, b
+    """The tokenizers library's LongestFirst (what fast tokenizers, the default of transformers, do): when only
+    the longer part must give way it keeps budget - len(shorter); when both must, the shorter part keeps
+    budget // 2 and the longer the rest (for equal lengths the second part counts as the longer)."""
+    n1, n2 = len(a), len(b)
+    if n1 + n2 <= budget:
+        return list(a), list(b)
+    swap = n1 > n2
+    if swap:
+        n1, n2 = n2, n1
+    n2 = n1 if n1 > budget else max(n1, budget - n1)
+    if n1 + n2 > budget:
+        n1 = budget // 2
+        n2 = n1 + budget % 2
+    if swap:
+        n1, n2 = n2, n1
+    return list(a[:n1]), list(b[:n2])
 
 
 def encode(a_text, b_text, vocab, max_len, lower=True):
@@ -304,6 +313,9 @@ PAIRS = [
     ("the the the the the the the the", "cat", 8),
     ("cat", "the the the the the the the the", 8),
     ("the cat sat on the mat the cat sat", "the mat sat on the cat the mat", 9),
+    ("the cat sat on", "the mat sat on", 8),
+    ("the cat sat on the mat", "the mat sat on the", 8),
+    ("on", "the mat sat on the cat", 7),
     ("Café naïve résumé", None, 5),
 ]
 
