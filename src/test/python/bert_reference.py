@@ -18,6 +18,7 @@ Usage:
                                        reference.json (a padded batch and every output) and tokens.json
   bert_reference.py forward MODEL_DIR OUT_JSON [--batch B --length T --seed S]
                                        forward a deterministic padded batch through a model folder
+  bert_reference.py adamw OUT_JSON      torch.optim.AdamW with three parameter groups and gradient clipping
   bert_reference.py tokenize VOCAB_TXT OUT_JSON
                                        reference token ids of SENTENCES for a vocab.txt (uncased)
 """
@@ -417,6 +418,46 @@ def make_tiny(out_dir):
         fh.write("\n")
 
 
+# -------------------------------------------------------------------------------------------------- AdamW
+
+def adamw_reference(out_json):
+    """Three steps of torch.optim.AdamW on three groups (decayed weights, undecayed vector, mask scores at
+    their own rate), with clip_grad_norm_(max_norm) over all of them before each step."""
+    torch.manual_seed(5)
+    lr, score_lr, wd, max_norm = 1e-2, 1e-1, 0.01, 1.0
+    shapes = {"w": (3, 4), "b": (4,), "s": (2, 3)}
+    groups = {"w": "WEIGHTS", "b": "NO_DECAY", "s": "SCORES"}
+    params = {k: torch.randn(*v).requires_grad_(True) for k, v in shapes.items()}
+    init = {k: p.detach().clone() for k, p in params.items()}
+    opt = torch.optim.AdamW([
+        {"params": [params["w"]], "lr": lr, "weight_decay": wd},
+        {"params": [params["b"]], "lr": lr, "weight_decay": 0.0},
+        {"params": [params["s"]], "lr": score_lr, "weight_decay": 0.0},
+    ], betas=(0.9, 0.999), eps=1e-8)
+    doc = {"learning_rate": lr, "score_learning_rate": score_lr, "weight_decay": wd, "max_norm": max_norm,
+           "params": {}, "norms": []}
+    grads = {k: [] for k in shapes}
+    after = {k: [] for k in shapes}
+    for step in range(3):
+        opt.zero_grad()
+        scale = 0.2 if step == 1 else 3.0   # the middle step stays under the clipping norm
+        for k, p in params.items():
+            g = torch.randn(*shapes[k]) * scale
+            grads[k].append(to_list(g))
+            p.grad = g.clone()
+        norm = torch.nn.utils.clip_grad_norm_(list(params.values()), max_norm)
+        doc["norms"].append(float(norm))
+        opt.step()
+        for k, p in params.items():
+            after[k].append(to_list(p))
+    for k in shapes:
+        doc["params"][k] = {"group": groups[k], "shape": list(shapes[k]), "init": to_list(init[k]),
+                            "grads": grads[k], "after": after[k]}
+    with open(out_json, "w") as fh:
+        json.dump(doc, fh)
+        fh.write("\n")
+
+
 # ------------------------------------------------------------------------------------------------ commands
 
 def forward_folder(model_dir, out_json, batch=3, length=12, seed=11):
@@ -440,6 +481,8 @@ def main(argv):
         opts = dict(zip(argv[3::2], argv[4::2]))
         forward_folder(argv[1], argv[2], int(opts.get("--batch", 3)), int(opts.get("--length", 12)),
                        int(opts.get("--seed", 11)))
+    elif len(argv) >= 2 and argv[0] == "adamw":
+        adamw_reference(argv[1])
     elif len(argv) >= 3 and argv[0] == "tokenize":
         lines = open(argv[1], encoding="utf-8").read().split("\n")
         vocab = {w: i for i, w in enumerate(lines) if w}

@@ -80,14 +80,20 @@ public final class AdamW implements AutoCloseable {
     public double clipGradients(double maxNorm) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            double sum = 0;
             List<NDArray> grads = new ArrayList<>(parameters.size());
+            NDArray sum = null;
             for (ModelParameter p : parameters) {
                 NDArray g = p.array().getGradient();
                 grads.add(g);
-                sum += g.square().sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+                NDArray squares = g.square().sum();
+                sum = sum == null ? squares : sum.add(squares);
             }
-            double norm = Math.sqrt(sum);
+            if (sum == null) {
+                return 0;
+            }
+            // one transfer per step, whatever the number of tensors
+            double total = sum.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+            double norm = Math.sqrt(total);
             if (Double.isFinite(norm) && norm > maxNorm) {
                 float factor = (float) (maxNorm / (norm + 1e-6));
                 for (NDArray g : grads) {
