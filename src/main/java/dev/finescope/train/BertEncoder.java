@@ -344,7 +344,7 @@ public final class BertEncoder implements AutoCloseable {
             }
         }
 
-        Object source() {
+        java.nio.file.Path source() {
             return checkpoint.source();
         }
 

@@ -14,7 +14,10 @@ public interface TrainingPolicy {
      */
     MatrixSetup matrix(String name);
 
-    /** Whether a bias or a LayerNorm weight/bias trains ({@code encoder.layer.0.output.dense.bias}). */
+    /**
+     * Whether a bias ({@code encoder.layer.0.output.dense.bias}) or a LayerNorm trains; a LayerNorm is asked
+     * once, by its weight's name ({@code embeddings.LayerNorm.weight}), and its bias follows.
+     */
     boolean trainsVector(String name);
 
     /** Full fine-tuning: every tensor trains. */

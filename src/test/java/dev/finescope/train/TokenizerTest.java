@@ -41,6 +41,8 @@ class TokenizerTest {
             "tabs\tand\nnewlines\r\nand\u00a0non-breaking\u2003spaces",
             "supercalifragilisticexpialidocious antidisestablishmentarianism",
             "emoji 😀 and symbols ™ © ® ° ± ∞",
+            // longer than the 128 tokens the file itself truncates to: the library's truncation must be off
+            "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ".repeat(30),
             "",
             "   ");
 
@@ -89,6 +91,20 @@ class TokenizerTest {
     }
 
     @Test
+    void aCasedVocabularyKeepsCaseAndAccentsWhenTheConfigurationSaysSo(@TempDir Path dir) throws IOException {
+        Files.write(dir.resolve("vocab.txt"), List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "The", "the", "Café",
+                "cafe", "##s"));
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"do_lower_case\": false}");
+        try (TextTokenizer cased = TextTokenizer.forModel(dir)) {
+            assertEquals(List.of("The", "the", "Café", "##s", "[UNK]"), cased.pieces("The the Cafés CAFE"));
+        }
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"do_lower_case\": true}");
+        try (TextTokenizer uncased = TextTokenizer.forModel(dir)) {
+            assertEquals(List.of("the", "the", "cafe", "##s", "cafe"), uncased.pieces("The the Cafés CAFE"));
+        }
+    }
+
+    @Test
     void aFolderWithoutVocabularyIsRefusedWithItsName(@TempDir Path dir) {
         CheckpointException e = assertThrows(CheckpointException.class, () -> TextTokenizer.forModel(dir));
         assertTrue(e.getMessage().endsWith("no tokenizer.json or vocab.txt to tokenize text with"), e.getMessage());
@@ -118,6 +134,7 @@ class TokenizerTest {
             for (String s : sentences) {
                 assertArrayEquals(hf.pieceIds(s), ours.pieceIds(s), s);
             }
+            assertTrue(hf.pieceIds(MORE_SENTENCES.get(9)).length > 128);
             // the assembly and longest-first truncation equal the library's own post-processing
             for (int i = 0; i + 1 < sentences.size(); i++) {
                 String a = sentences.get(i);

@@ -89,18 +89,24 @@ public final class TrainStepBenchmark {
                 TrainStep step = new TrainStep(model, opt, 1.0);
                 step.run(batch, labels, 1.0);
                 double[] times = new double[steps];
+                double[] cpu = new double[steps];
+                java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
                 for (int i = 0; i < steps; i++) {
+                    long c0 = bean.getCurrentThreadCpuTime();
                     long t0 = System.nanoTime();
                     step.run(batch, labels, 1.0);
                     times[i] = (System.nanoTime() - t0) / 1e9;
+                    cpu[i] = (bean.getCurrentThreadCpuTime() - c0) / 1e9;
                 }
+                Arrays.sort(cpu);
                 long t0 = System.nanoTime();
                 TrainStep.evaluate(model, batch, labels);
                 double forward = (System.nanoTime() - t0) / 1e9;
                 Arrays.sort(times);
                 System.out.printf("%s: %d trainable parameters; step median %.3f s (min %.3f, max %.3f) = %.1f "
-                                + "examples/s; eval forward %.3f s%n", kind, model.parameterCount(true),
-                        times[steps / 2], times[0], times[steps - 1], 32 / times[steps / 2], forward);
+                                + "examples/s; calling thread's CPU per step median %.3f s; eval forward %.3f s%n",
+                        kind, model.parameterCount(true), times[steps / 2], times[0], times[steps - 1],
+                        32 / times[steps / 2], cpu[steps / 2], forward);
             }
         }
         Runtime rt = Runtime.getRuntime();
