@@ -24,6 +24,7 @@ Usage:
 """
 import json
 import math
+import os
 import struct
 import sys
 import unicodedata
@@ -466,8 +467,13 @@ def forward_folder(model_dir, out_json, batch=3, length=12, seed=11):
     t = strip_prefix(read_safetensors(model_dir + "/model.safetensors"))
     g = torch.Generator().manual_seed(seed)
     lengths = [max(3, length - 3 * r) for r in range(batch)]
-    vocab_lines = open(model_dir + "/vocab.txt", encoding="utf-8").read().split("\n")
-    cls_id, sep_id = vocab_lines.index("[CLS]"), vocab_lines.index("[SEP]")
+    if os.path.exists(model_dir + "/vocab.txt"):
+        lines = open(model_dir + "/vocab.txt", encoding="utf-8").read().split("\n")
+        vocab = {w: i for i, w in enumerate(lines)}
+    else:
+        with open(model_dir + "/tokenizer.json", encoding="utf-8") as fh:
+            vocab = json.load(fh)["model"]["vocab"]
+    cls_id, sep_id = vocab["[CLS]"], vocab["[SEP]"]
     ids, types, mask = padded_batch(config["vocab_size"], lengths, {batch - 1}, g, cls_id, sep_id)
     out = bert_forward(t, config, ids, types, mask)
     with open(out_json, "w") as fh:
