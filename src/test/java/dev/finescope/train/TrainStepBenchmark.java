@@ -13,6 +13,8 @@ import java.util.Random;
  * A benchmark to run by hand, not a test: {@code java -cp … dev.finescope.train.TrainStepBenchmark [steps]}.
  */
 public final class TrainStepBenchmark {
+    private static final org.slf4j.Logger LOGGER = org.slf4j.LoggerFactory.getLogger(TrainStepBenchmark.class);
+
     private TrainStepBenchmark() {
     }
 
@@ -80,8 +82,8 @@ public final class TrainStepBenchmark {
             labels[i] = i % 2;
         }
         Engine.getInstance().setRandomSeed(3);
-        System.out.printf("threads: intra-op %s, cores %d%n", System.getProperty("ai.djl.pytorch.num_threads",
-                "default"), Runtime.getRuntime().availableProcessors());
+        LOGGER.info("threads: intra-op {}, cores {}", System.getProperty("ai.djl.pytorch.num_threads", "default"),
+                Runtime.getRuntime().availableProcessors());
         for (String kind : List.of("full", "masked")) {
             TrainingPolicy policy = kind.equals("full") ? TrainingPolicy.full() : TrainingPolicy.maskEncoder(0.1, false);
             try (BertEncoder model = BertEncoder.builder().setCheckpoint(ck).setConfig(c).optPolicy(policy).build();
@@ -103,13 +105,13 @@ public final class TrainStepBenchmark {
                 TrainStep.evaluate(model, batch, labels);
                 double forward = (System.nanoTime() - t0) / 1e9;
                 Arrays.sort(times);
-                System.out.printf("%s: %d trainable parameters; step median %.3f s (min %.3f, max %.3f) = %.1f "
-                                + "examples/s; calling thread's CPU per step median %.3f s; eval forward %.3f s%n",
-                        kind, model.parameterCount(true), times[steps / 2], times[0], times[steps - 1],
-                        32 / times[steps / 2], cpu[steps / 2], forward);
+                LOGGER.info(String.format(java.util.Locale.ROOT, "%s: %d trainable parameters; step median %.3f s "
+                                + "(min %.3f, max %.3f) = %.1f examples/s; calling thread's CPU per step median %.3f s; "
+                                + "eval forward %.3f s", kind, model.parameterCount(true), times[steps / 2], times[0], times[steps - 1],
+                        32 / times[steps / 2], cpu[steps / 2], forward));
             }
         }
         Runtime rt = Runtime.getRuntime();
-        System.out.printf("JVM heap used %.0f MB%n", (rt.totalMemory() - rt.freeMemory()) / 1e6);
+        LOGGER.info("JVM heap used {} MB", (rt.totalMemory() - rt.freeMemory()) / 1_000_000);
     }
 }
