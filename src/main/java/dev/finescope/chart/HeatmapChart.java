@@ -1,5 +1,6 @@
 package dev.finescope.chart;
 
+import dev.finescope.analysis.Metric;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Dimension;
@@ -9,6 +10,7 @@ import java.awt.geom.Rectangle2D;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYShapeAnnotation;
 import org.jfree.chart.annotations.XYTextAnnotation;
@@ -52,11 +54,50 @@ public final class HeatmapChart {
     }
 
     /**
-     * A heatmap coloured over a range shared with other charts (small multiples of several tuned models),
-     * in the metric's units; values outside take the end colours, and the subtitle says the scale is shared.
+     * A heatmap coloured over a given range in the metric's units: one shared with other charts (small
+     * multiples of several tuned models; the subtitle then says so) or the metric's natural range. Values
+     * outside take the end colours.
      */
-    public static JFreeChart create(GridData data, Scale scale, Range shared) {
-        return create(data, scale, shared, true);
+    public static JFreeChart create(GridData data, Scale scale, Range range, boolean shared) {
+        ColorMapPaintScale paintScale = paintScale(scale, range);
+        int columns = data.columnLabels().size();
+        int rows = data.rows().size();
+
+        SymbolAxis columnAxis = new SymbolAxis("sublayer", data.columnLabels().toArray(String[]::new));
+        SymbolAxis rowAxis = new SymbolAxis(null,
+                data.rows().stream().map(GridData.Row::label).toArray(String[]::new));
+        for (SymbolAxis axis : List.of(columnAxis, rowAxis)) {
+            axis.setGridBandsVisible(false);
+            axis.setTickLabelFont(AXIS_FONT);
+            axis.setTickMarksVisible(false);
+        }
+        columnAxis.setRange(-0.5, columns - 0.5);
+        rowAxis.setRange(-0.5, Math.max(1, rows) - 0.5);
+        rowAxis.setInverted(true);
+
+        XYBlockRenderer renderer = new XYBlockRenderer();
+        renderer.setPaintScale(paintScale);
+        renderer.setBlockWidth(1);
+        renderer.setBlockHeight(1);
+
+        XYPlot plot = new XYPlot(dataset(data, scale), columnAxis, rowAxis, renderer);
+        plot.setDomainAxisLocation(AxisLocation.TOP_OR_LEFT);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinesVisible(false);
+        plot.setRangeGridlinesVisible(false);
+        plot.setOutlinePaint(Color.GRAY);
+        addCellMarks(plot, data, scale, paintScale);
+        plot.addAnnotation(new XYShapeAnnotation(cellBorders(columns, rows), new BasicStroke(1.5f), Color.WHITE));
+
+        JFreeChart chart = new JFreeChart(data.metricLabel() + " — " + data.tunedLabel() + " vs "
+                + data.baseLabel(), JFreeChart.DEFAULT_TITLE_FONT, plot, false);
+        chart.setBackgroundPaint(Color.WHITE);
+        String scaleNote = (scale == Scale.LOG ? "log" : "linear") + " colour scale"
+                + (shared ? ", shared across the compared models" : "");
+        chart.addSubtitle(new TextTitle(data.cellNote() + " · " + scaleNote + " · hatched: no tensor",
+                AXIS_FONT));
+        chart.addSubtitle(legend(data, scale, paintScale));
+        return chart;
     }
 
     /**
@@ -101,52 +142,28 @@ public final class HeatmapChart {
         return value > 0 ? Math.log10(value) : Double.NEGATIVE_INFINITY;
     }
 
+    /**
+     * The honest scale for a metric: log for distances, which span orders of magnitude; linear for shares
+     * (fraction changed, sparsity) and for the cosine, which live on a fixed interval.
+     */
+    public static Scale defaultScale(Metric metric) {
+        return switch (metric) {
+            case COSINE, FRAC_CHANGED, FRAC_ZERO -> Scale.LINEAR;
+            default -> Scale.LOG;
+        };
+    }
+
+    /** The fixed range of a metric that has one (shares: 0 to 1), so that 100 % always looks the same. */
+    public static Optional<Range> naturalRange(Metric metric) {
+        return metric == Metric.FRAC_CHANGED || metric == Metric.FRAC_ZERO
+                ? Optional.of(new Range(0, 1)) : Optional.empty();
+    }
+
     /** A size at which every label of the chart is readable. */
     public static Dimension preferredSize(GridData data) {
         return new Dimension(900, 190 + 34 * Math.max(1, data.rows().size()));
     }
 
-    private static JFreeChart create(GridData data, Scale scale, Range range, boolean shared) {
-        ColorMapPaintScale paintScale = paintScale(scale, range);
-        int columns = data.columnLabels().size();
-        int rows = data.rows().size();
-
-        SymbolAxis columnAxis = new SymbolAxis("sublayer", data.columnLabels().toArray(String[]::new));
-        SymbolAxis rowAxis = new SymbolAxis(null,
-                data.rows().stream().map(GridData.Row::label).toArray(String[]::new));
-        for (SymbolAxis axis : List.of(columnAxis, rowAxis)) {
-            axis.setGridBandsVisible(false);
-            axis.setTickLabelFont(AXIS_FONT);
-            axis.setTickMarksVisible(false);
-        }
-        columnAxis.setRange(-0.5, columns - 0.5);
-        rowAxis.setRange(-0.5, Math.max(1, rows) - 0.5);
-        rowAxis.setInverted(true);
-
-        XYBlockRenderer renderer = new XYBlockRenderer();
-        renderer.setPaintScale(paintScale);
-        renderer.setBlockWidth(1);
-        renderer.setBlockHeight(1);
-
-        XYPlot plot = new XYPlot(dataset(data, scale), columnAxis, rowAxis, renderer);
-        plot.setDomainAxisLocation(AxisLocation.TOP_OR_LEFT);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setDomainGridlinesVisible(false);
-        plot.setRangeGridlinesVisible(false);
-        plot.setOutlinePaint(Color.GRAY);
-        addCellMarks(plot, data, scale, paintScale);
-        plot.addAnnotation(new XYShapeAnnotation(cellBorders(columns, rows), new BasicStroke(1.5f), Color.WHITE));
-
-        JFreeChart chart = new JFreeChart(data.metricLabel() + " — " + data.tunedLabel() + " vs "
-                + data.baseLabel(), JFreeChart.DEFAULT_TITLE_FONT, plot, false);
-        chart.setBackgroundPaint(Color.WHITE);
-        String scaleNote = (scale == Scale.LOG ? "log" : "linear") + " colour scale"
-                + (shared ? ", shared across the compared models" : "");
-        chart.addSubtitle(new TextTitle(data.cellNote() + " · " + scaleNote + " · hatched: no tensor",
-                AXIS_FONT));
-        chart.addSubtitle(legend(data, scale, paintScale));
-        return chart;
-    }
 
     private static DefaultXYZDataset dataset(GridData data, Scale scale) {
         int n = 0;

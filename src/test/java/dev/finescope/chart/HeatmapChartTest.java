@@ -81,9 +81,9 @@ class HeatmapChartTest {
 
     @Test
     void linearScaleColoursByTheValueItself() throws Exception {
-        Rendered r = renderPng(HeatmapChart.create(sample(), HeatmapChart.Scale.LINEAR, new Range(0, 2e-3)));
+        Rendered r = renderPng(HeatmapChart.create(sample(), HeatmapChart.Scale.LINEAR, new Range(0, 2e-3), false));
         assertEquals(VIRIDIS_MIDDLE, r.rgbAt(1, 1), "1e-3 is halfway between 0 and 2e-3");
-        assertEquals(VIRIDIS_LAST, r.rgbAt(2, 1), "1e-2 lies above the shared range and takes its top colour");
+        assertEquals(VIRIDIS_LAST, r.rgbAt(2, 1), "1e-2 lies above the range and takes its top colour");
         assertEquals(VIRIDIS_FIRST, r.rgbAt(3 - 0.45, 0 - 0.3), "EmbLN is 0, the bottom of the range");
     }
 
@@ -135,7 +135,7 @@ class HeatmapChartTest {
         Range range = HeatmapChart.range(HeatmapChart.Scale.LOG, List.of(sample(), other));
         assertEquals(1e-4, range.getLowerBound());
         assertEquals(0.5, range.getUpperBound());
-        JFreeChart chart = HeatmapChart.create(other, HeatmapChart.Scale.LOG, range);
+        JFreeChart chart = HeatmapChart.create(other, HeatmapChart.Scale.LOG, range, true);
         String subtitle = ((TextTitle) chart.getSubtitle(0)).getText();
         assertTrue(subtitle.contains("shared"), subtitle);
     }
