@@ -94,8 +94,9 @@ public final class HeatmapChart {
         chart.setBackgroundPaint(Color.WHITE);
         String scaleNote = (scale == Scale.LOG ? "log" : "linear") + " colour scale"
                 + (shared ? ", shared across the compared models" : "");
-        chart.addSubtitle(new TextTitle(data.cellNote() + " · " + scaleNote + " · hatched: no tensor",
-                AXIS_FONT));
+        boolean anyEmpty = data.rows().stream().flatMap(r -> r.cells().stream()).anyMatch(c -> !c.present());
+        String emptyNote = anyEmpty ? " · hatched: no tensor" : "";
+        chart.addSubtitle(new TextTitle(data.cellNote() + " · " + scaleNote + emptyNote, AXIS_FONT));
         chart.addSubtitle(legend(data, scale, paintScale));
         return chart;
     }

@@ -106,7 +106,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         List<String> labels = tunedLabels();
         List<String> fileLabels = new ArrayList<>();
         for (int i = 0; i < tuned.size(); i++) {
-            fileLabels.add(labels.get(i) != null ? labels.get(i) : fileName(tuned.get(i)));
+            fileLabels.add(labels.get(i) != null ? labels.get(i) : stem(tuned.get(i)));
         }
         List<Path> pngs = perModel(png, fileLabels);
         List<Path> svgs = perModel(svg, fileLabels);
@@ -192,6 +192,13 @@ final class AnalyzeCommand implements Callable<Integer> {
         return files;
     }
 
+    /** A folder's name, or a file's name without its extension: how a chart file names its model. */
+    private static String stem(Path p) {
+        String name = fileName(p);
+        int dot = name.lastIndexOf('.');
+        return Files.isRegularFile(p) && dot > 0 ? name.substring(0, dot) : name;
+    }
+
     private static String fileName(Path p) {
         Path name = p.toAbsolutePath().normalize().getFileName();
         return name == null ? p.toString() : name.toString();
@@ -233,10 +240,10 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
 
     private void writeCsv(List<Result> results) {
-        List<ModelComparison> comparisons = results.stream().map(Result::comparison).toList();
+        List<CsvReport.Row> rows = CsvReport.rows(results.stream().map(Result::comparison).toList());
         writing(csv, () -> ChartExport.writeAtomically(csv, stream -> {
             Writer w = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
-            CsvReport.write(comparisons, w);
+            CsvReport.write(rows, w);
             w.flush();
         }));
     }

@@ -3,9 +3,11 @@ package dev.finescope.cli;
 import dev.finescope.analysis.Metric;
 import dev.finescope.analysis.ModelComparison;
 import dev.finescope.analysis.TensorComparison;
+import dev.finescope.analysis.TensorMetrics;
 import dev.finescope.checkpoint.GridPosition;
 import java.io.IOException;
 import java.io.Writer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -23,26 +25,39 @@ final class CsvReport {
     private CsvReport() {
     }
 
-    static void write(List<ModelComparison> comparisons, Writer out) throws IOException {
-        out.write(HEADER);
-        out.write('\n');
+    /** One line of the CSV: a tensor of a tuned model, where it sits on the grid (null: outside), its metrics. */
+    record Row(String tuned, String tensor, GridPosition position, TensorMetrics metrics) {
+    }
+
+    /** The rows of some comparisons: every tensor present in both models, per tuned model in order. */
+    static List<Row> rows(List<ModelComparison> comparisons) {
+        List<Row> rows = new ArrayList<>();
         for (ModelComparison c : comparisons) {
             for (TensorComparison t : c.tensors()) {
-                out.write(row(c.tunedLabel(), t));
-                out.write('\n');
+                rows.add(new Row(c.tunedLabel(), t.name(), t.position(), t.metrics()));
             }
+        }
+        return rows;
+    }
+
+    static void write(List<Row> rows, Writer out) throws IOException {
+        out.write(HEADER);
+        out.write('\n');
+        for (Row r : rows) {
+            out.write(line(r));
+            out.write('\n');
         }
     }
 
-    static String row(String tuned, TensorComparison t) {
-        GridPosition p = t.position();
+    static String line(Row r) {
+        GridPosition p = r.position();
         StringBuilder sb = new StringBuilder();
-        sb.append(quote(tuned)).append(',').append(quote(t.name())).append(',')
+        sb.append(quote(r.tuned())).append(',').append(quote(r.tensor())).append(',')
                 .append(p == null ? "" : p.row().csvName()).append(',')
                 .append(p == null ? "" : quote(p.column().csvName())).append(',')
-                .append(t.metrics().numel());
+                .append(r.metrics().numel());
         for (Metric m : Metric.values()) {
-            sb.append(',').append(Double.toString(m.of(t.metrics())));
+            sb.append(',').append(Double.toString(m.of(r.metrics())));
         }
         return sb.toString();
     }

@@ -31,6 +31,8 @@ public final class FineScopeCommand implements Runnable {
     /** Exit code of an internal error. */
     public static final int INTERNAL_ERROR = 1;
 
+    private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+
     private final Runnable openApp;
 
     private FineScopeCommand(Runnable openApp) {
@@ -42,8 +44,14 @@ public final class FineScopeCommand implements Runnable {
         openApp.run();
     }
 
-    /** Runs a command line with the process's standard streams and returns the exit code. */
+    /**
+     * Runs a command line with the process's standard streams and returns the exit code. Log messages below
+     * WARN stay quiet unless {@code --debug} is given, so that standard error carries the one-line problem.
+     */
     public static int execute(String[] args, Runnable openApp) {
+        if (System.getProperty(LOG_LEVEL) == null) {
+            System.setProperty(LOG_LEVEL, Arrays.asList(args).contains("--debug") ? "debug" : "warn");
+        }
         return execute(args, openApp, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
     }
 

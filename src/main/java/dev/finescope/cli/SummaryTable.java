@@ -3,7 +3,6 @@ package dev.finescope.cli;
 import dev.finescope.analysis.ModelComparison;
 import dev.finescope.analysis.TensorComparison;
 import dev.finescope.chart.GridData;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.DoubleFunction;
 
@@ -51,21 +50,22 @@ final class SummaryTable {
 
     /** Tensors on one side only and tensors outside the grid; empty when there are none. */
     static String sides(ModelComparison c) {
+        List<String> outside = c.tensors().stream().filter(t -> t.position() == null)
+                .map(TensorComparison::name).toList();
+        return sides(c.baseLabel(), c.tunedLabel(), c.onlyInBase(), c.onlyInTuned(), outside);
+    }
+
+    static String sides(String base, String tuned, List<String> onlyInBase, List<String> onlyInTuned,
+            List<String> outsideTheGrid) {
         StringBuilder sb = new StringBuilder();
-        if (!c.onlyInBase().isEmpty()) {
-            sb.append("only in ").append(c.baseLabel()).append(": ").append(names(c.onlyInBase())).append('\n');
+        if (!onlyInBase.isEmpty()) {
+            sb.append("only in ").append(base).append(": ").append(names(onlyInBase)).append('\n');
         }
-        if (!c.onlyInTuned().isEmpty()) {
-            sb.append("only in ").append(c.tunedLabel()).append(": ").append(names(c.onlyInTuned())).append('\n');
+        if (!onlyInTuned.isEmpty()) {
+            sb.append("only in ").append(tuned).append(": ").append(names(onlyInTuned)).append('\n');
         }
-        List<String> other = new ArrayList<>();
-        for (TensorComparison t : c.tensors()) {
-            if (t.position() == null) {
-                other.add(t.name());
-            }
-        }
-        if (!other.isEmpty()) {
-            sb.append("outside the grid (compared, in the CSV): ").append(names(other)).append('\n');
+        if (!outsideTheGrid.isEmpty()) {
+            sb.append("outside the grid (compared, in the CSV): ").append(names(outsideTheGrid)).append('\n');
         }
         return sb.toString();
     }

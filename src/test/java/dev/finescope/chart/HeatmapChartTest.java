@@ -1,9 +1,11 @@
 package dev.finescope.chart;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.finescope.analysis.Metric;
 import dev.finescope.chart.GridData.Cell;
 import dev.finescope.chart.GridData.Row;
 import java.awt.image.BufferedImage;
@@ -116,7 +118,8 @@ class HeatmapChartTest {
         String text = Files.readString(svg, StandardCharsets.UTF_8);
         assertTrue(text.startsWith("<?xml") || text.startsWith("<svg"), "an SVG document");
         for (String label : List.of("relative L2 — tuned vs base", "embeddings", "layer 0", "head", "Q",
-                "AttnOut", "FFN-in", "OutLN", "Word", "TokenType NaN", "EmbLN 0", "1e-3", "log scale")) {
+                "AttnOut", "FFN-in", "OutLN", "Word", "TokenType NaN", "EmbLN 0", "1e-3", "log scale",
+                "hatched: no tensor")) {
             assertTrue(text.contains(label), () -> "SVG lacks '" + label + "'");
         }
     }
@@ -138,6 +141,7 @@ class HeatmapChartTest {
         JFreeChart chart = HeatmapChart.create(other, HeatmapChart.Scale.LOG, range, true);
         String subtitle = ((TextTitle) chart.getSubtitle(0)).getText();
         assertTrue(subtitle.contains("shared"), subtitle);
+        assertFalse(subtitle.contains("hatched"), "no cell of this chart is empty: " + subtitle);
     }
 
     @Test
@@ -149,5 +153,15 @@ class HeatmapChartTest {
         long texts = HeatmapChart.create(one, HeatmapChart.Scale.LOG).getXYPlot().getAnnotations().stream()
                 .filter(a -> a instanceof XYTextAnnotation).count();
         assertEquals(0, texts, "a plain value cell carries no text");
+    }
+
+    @Test
+    void sharesAndCosineAreLinearDistancesLog() {
+        assertEquals(HeatmapChart.Scale.LOG, HeatmapChart.defaultScale(Metric.REL_L2));
+        assertEquals(HeatmapChart.Scale.LOG, HeatmapChart.defaultScale(Metric.ANGLE_RAD));
+        assertEquals(HeatmapChart.Scale.LINEAR, HeatmapChart.defaultScale(Metric.COSINE));
+        assertEquals(HeatmapChart.Scale.LINEAR, HeatmapChart.defaultScale(Metric.FRAC_CHANGED));
+        assertEquals(new Range(0, 1), HeatmapChart.naturalRange(Metric.FRAC_ZERO).orElseThrow());
+        assertTrue(HeatmapChart.naturalRange(Metric.L2).isEmpty());
     }
 }

@@ -24,9 +24,8 @@ class SummaryTableTest {
                                 Cell.empty("TokenType"), Cell.of("EmbLN", Double.NaN))),
                         new Row("layer 0", layer),
                         new Row("head", List.of(Cell.of("Head", 0.5)))));
-        ModelComparison comparison = new ModelComparison("base", "tuned", 1,
-                List.of(CsvReportTest.comparison().tensors().get(3)), List.of("cls.predictions.bias"),
-                List.of("classifier.weight", "classifier.bias"));
+        ModelComparison comparison = new ModelComparison("base", "tuned", 1, List.of(),
+                List.of("cls.predictions.bias"), List.of("classifier.weight", "classifier.bias"));
 
         String table = SummaryTable.render(grid, comparison, v -> AnalyzeCommand.number("%.2e", v));
 
@@ -39,7 +38,13 @@ class SummaryTableTest {
                 (-: no tensor there)
                 only in base: cls.predictions.bias
                 only in tuned: classifier.weight, classifier.bias
-                outside the grid (compared, in the CSV): odd,"name"
                 """, table);
+    }
+
+    @Test
+    void longListsOfNamesAreCut() {
+        List<String> names = List.of("a", "b", "c", "d", "e", "f", "g", "h");
+        assertEquals("outside the grid (compared, in the CSV): a, b, c, d, e, f … (8 in all)\n",
+                SummaryTable.sides("base", "tuned", List.of(), List.of(), names));
     }
 }
