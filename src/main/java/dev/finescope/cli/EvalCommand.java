@@ -99,8 +99,8 @@ final class EvalCommand implements Callable<Integer> {
         List<Split> splits;
         try {
             Device d = Device.fromJsonName(device);
-            splits = TaskData.readForEvaluation(data, t, split);
             try (TaskModel m = TaskModel.open(model, outputs, TrainingRun.device(d))) {
+                splits = TaskData.readForEvaluation(data, t, split);
                 if (predictions != null) {
                     m.requireOutside(predictions);
                 }
