@@ -93,6 +93,8 @@ public final class Fingerprint {
             total += checkpoint.tensor(name).byteSize();
         }
         ByteBuffer longs = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        // mapped buffers are hashed through one heap chunk: a bulk copy is cheaper than the digest's own small ones
+        byte[] scratch = new byte[CHUNK_BYTES];
         long done = 0;
         for (String name : names) {
             if (progress.isCancelled()) {
@@ -118,7 +120,15 @@ public final class Fingerprint {
                     throw new CheckpointException(checkpoint.source(), "tensor '" + name + "' gave "
                             + bytes.remaining() + " bytes for " + count + " elements instead of " + expected);
                 }
-                sha.update(bytes);
+                if (bytes.hasArray()) {
+                    sha.update(bytes);
+                } else {
+                    while (bytes.hasRemaining()) {
+                        int n = Math.min(scratch.length, bytes.remaining());
+                        bytes.get(scratch, 0, n);
+                        sha.update(scratch, 0, n);
+                    }
+                }
                 done += expected;
                 if (progress.isCancelled()) {
                     throw new CancellationException("fingerprinting " + checkpoint.source() + " was cancelled");
