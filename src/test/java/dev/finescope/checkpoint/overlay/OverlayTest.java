@@ -7,11 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.finescope.analysis.Analyzer;
+import dev.finescope.analysis.ModelComparison;
+import dev.finescope.analysis.TensorComparison;
 import dev.finescope.checkpoint.Checkpoint;
 import dev.finescope.checkpoint.CheckpointException;
 import dev.finescope.checkpoint.Checkpoints;
 import dev.finescope.checkpoint.DType;
 import dev.finescope.checkpoint.ModelFolder;
+import dev.finescope.checkpoint.NameMap;
+import dev.finescope.checkpoint.Progress;
 import dev.finescope.checkpoint.SafetensorsReader;
 import dev.finescope.checkpoint.SafetensorsWriter;
 import dev.finescope.checkpoint.Tensor;
@@ -264,6 +269,32 @@ class OverlayTest {
             assertThrows(CheckpointException.class, () -> m.requireOutside(base.path().resolve("export")));
             assertThrows(CheckpointException.class, () -> m.requireOutside(w.file));
             m.requireOutside(dir.resolve("export"));
+        }
+    }
+
+    @Test
+    void theAnalyzerComparesTheBaseWithBaseOverlayLikeAnyModel() {
+        Path file = dir.resolve("sparse.safetensors");
+        boolean[] kept = new boolean[64 * 32];
+        for (int i = 0; i < kept.length; i++) {
+            kept[i] = i % 5 != 0;
+        }
+        OverlayWriter.forBase(base, OverlayWriter.relativeHint(file, base.path()))
+                .mask(FFN_IN_1, new long[] {64, 32}, kept)
+                .write(file);
+        try (ModelFolder m = ModelFolder.open(file)) {
+            ModelComparison c = new Analyzer(2).compare(base.weights(), "base", m.weights(), "task",
+                    NameMap.standard(), Progress.NONE);
+            assertTrue(c.sameTensorSets());
+            for (TensorComparison t : c.tensors()) {
+                if (t.name().equals(FFN_IN_1)) {
+                    // 410 of 2048 entries (every fifth) zeroed; the base has no exact zeros there
+                    assertEquals(410.0 / 2048, t.metrics().fracZero(), 0.0);
+                    assertEquals(410.0 / 2048, t.metrics().fracChanged(), 0.0);
+                } else {
+                    assertEquals(0.0, t.metrics().fracChanged(), 0.0, t.name());
+                }
+            }
         }
     }
 
