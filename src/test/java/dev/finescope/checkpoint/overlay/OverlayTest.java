@@ -459,6 +459,16 @@ class OverlayTest {
     }
 
     @Test
+    void anAbsoluteHintIsUsedAsItIs() {
+        Path file = OverlayFixtures.rewrite(OverlayFixtures.numpyOverlay(), dir.resolve("elsewhere.safetensors"),
+                edit -> edit.metadata.put(Overlay.BASE_HINT_KEY, OverlayFixtures.tinyBase().toString()));
+        try (Overlay o = Overlay.open(file); ModelFolder m = ModelFolder.open(file)) {
+            assertEquals(OverlayFixtures.tinyBase(), o.resolveBase());
+            assertEquals(OverlayFixtures.tinyBase(), m.base().orElseThrow().path());
+        }
+    }
+
+    @Test
     void aBuiltinBaseIsResolvedThroughTheRegistry() throws IOException {
         Path file = OverlayFixtures.rewrite(OverlayFixtures.numpyOverlay(), dir.resolve("builtin.safetensors"),
                 edit -> edit.metadata.put(Overlay.BASE_HINT_KEY, "builtin:tiny-test-base"));
