@@ -1,5 +1,6 @@
 package dev.finescope.checkpoint;
 
+import dev.finescope.checkpoint.overlay.Overlay;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +18,9 @@ import org.slf4j.LoggerFactory;
  * <p>A user's model is input only. Opening reads, maps read-only and never creates, changes or locks a file;
  * code that writes derived files asks {@link #requireOutside(Path)} first, so that nothing FineScope makes
  * lands in, or replaces something in, the model the user opened.
+ *
+ * <p>An {@link Overlay} file opens as a model too: base ⊕ overlay, with the base's config and tokenizer, so
+ * that a task's result can be looked at and compared wherever a model can.
  */
 public final class ModelFolder implements AutoCloseable {
 
@@ -32,9 +36,16 @@ public final class ModelFolder implements AutoCloseable {
     private final Path configFile;
     private final Path vocab;
     private final Path tokenizerJson;
+    private final ModelFolder base;
+    private final Overlay overlay;
 
     private ModelFolder(Path path, boolean folder, Checkpoint weights, ModelConfig config, Path configFile,
             Path vocab, Path tokenizerJson) {
+        this(path, folder, weights, config, configFile, vocab, tokenizerJson, null, null);
+    }
+
+    private ModelFolder(Path path, boolean folder, Checkpoint weights, ModelConfig config, Path configFile,
+            Path vocab, Path tokenizerJson, ModelFolder base, Overlay overlay) {
         this.path = path;
         this.folder = folder;
         this.weights = weights;
@@ -42,11 +53,14 @@ public final class ModelFolder implements AutoCloseable {
         this.configFile = configFile;
         this.vocab = vocab;
         this.tokenizerJson = tokenizerJson;
+        this.base = base;
+        this.overlay = overlay;
     }
 
     /**
      * Opens a model folder or a single weights file, read-only. For a folder, {@code config.json} is read and
-     * any size it lacks is inferred from the tensors; for a file, the whole config is inferred.
+     * any size it lacks is inferred from the tensors; for a file, the whole config is inferred. An overlay file
+     * opens as base ⊕ overlay, its base found by the hint it holds ({@link Overlay#resolveBase()}).
      */
     public static ModelFolder open(Path folderOrFile) {
         return open(folderOrFile, NameMap.standard());
@@ -54,6 +68,18 @@ public final class ModelFolder implements AutoCloseable {
 
     /** As {@link #open(Path)}, locating tensors with {@code names} when inferring the config. */
     public static ModelFolder open(Path folderOrFile, NameMap names) {
+        return open(folderOrFile, names, true);
+    }
+
+    /**
+     * Base ⊕ overlay as one model, with {@code base} given rather than found from the overlay's hint: a
+     * {@link CheckpointException} naming the overlay and both bases when the overlay was made for another base.
+     */
+    public static ModelFolder openOverlay(Path base, Path overlay) {
+        return withOverlay(open(base, NameMap.standard(), false), overlay);
+    }
+
+    private static ModelFolder open(Path folderOrFile, NameMap names, boolean overlayAllowed) {
         Path path = folderOrFile.toAbsolutePath().normalize();
         if (!Files.exists(path)) {
             throw new CheckpointException(folderOrFile, "does not exist");
@@ -61,6 +87,18 @@ public final class ModelFolder implements AutoCloseable {
         boolean isFolder = Files.isDirectory(path);
         Checkpoint weights = Checkpoints.open(path);
         try {
+            if (!isFolder && Overlay.isOverlay(weights)) {
+                weights.close();
+                if (!overlayAllowed) {
+                    throw new CheckpointException(folderOrFile, "is an overlay, but it is given as the base of an "
+                            + "overlay; FineScope applies one overlay to a plain model");
+                }
+                Path basePath;
+                try (Overlay o = Overlay.open(path)) {
+                    basePath = o.resolveBase();
+                }
+                return withOverlay(open(basePath, names, false), path);
+            }
             if (!isFolder) {
                 ModelConfig inferred = ModelConfig.infer(weights, names);
                 LOGGER.debug("opened {}: {}", path, inferred.describe());
@@ -83,6 +121,24 @@ public final class ModelFolder implements AutoCloseable {
             return new ModelFolder(path, true, weights, config, configFile, vocab, tokenizer);
         } catch (RuntimeException e) {
             weights.close();
+            throw e;
+        }
+    }
+
+    /** {@code base} ⊕ the overlay at {@code overlayFile}; takes {@code base} over, closing it on failure. */
+    private static ModelFolder withOverlay(ModelFolder base, Path overlayFile) {
+        Overlay overlay = null;
+        try {
+            overlay = Overlay.open(overlayFile.toAbsolutePath().normalize());
+            Checkpoint combined = overlay.apply(base);
+            LOGGER.debug("opened {} on {}", overlay, base.path());
+            return new ModelFolder(overlay.file(), false, combined, base.config, base.configFile, base.vocab,
+                    base.tokenizerJson, base, overlay);
+        } catch (RuntimeException e) {
+            if (overlay != null) {
+                overlay.close();
+            }
+            base.close();
             throw e;
         }
     }
@@ -128,10 +184,27 @@ public final class ModelFolder implements AutoCloseable {
         return Optional.ofNullable(tokenizerJson);
     }
 
-    /** The files this model was read from: weights (every shard), config and tokenizer files. */
+    /** For base ⊕ overlay, the base model; empty for a plain model. */
+    public Optional<ModelFolder> base() {
+        return Optional.ofNullable(base);
+    }
+
+    /** For base ⊕ overlay, the overlay; empty for a plain model. */
+    public Optional<Overlay> overlay() {
+        return Optional.ofNullable(overlay);
+    }
+
+    /**
+     * The files this model was read from: weights (every shard), config and tokenizer files; for base ⊕ overlay,
+     * the overlay file and then the base's files.
+     */
     public List<Path> inputFiles() {
         List<Path> files = new ArrayList<>();
         files.add(weights.source().toAbsolutePath().normalize());
+        if (base != null) {
+            files.addAll(base.inputFiles());
+            return files;
+        }
         if (weights instanceof ShardedCheckpoint sharded) {
             files.addAll(sharded.shards());
         }
@@ -147,6 +220,9 @@ public final class ModelFolder implements AutoCloseable {
      * models, reports or caches next to a user's model.
      */
     public void requireOutside(Path target) {
+        if (base != null) {
+            base.requireOutside(target);
+        }
         Path t = real(target);
         boolean inside = folder ? t.startsWith(real(path))
                 : inputFiles().stream().map(ModelFolder::real).anyMatch(t::equals);
@@ -176,6 +252,12 @@ public final class ModelFolder implements AutoCloseable {
     @Override
     public void close() {
         weights.close();
+        if (overlay != null) {
+            overlay.close();
+        }
+        if (base != null) {
+            base.close();
+        }
     }
 
     @Override

@@ -1,0 +1,53 @@
+package dev.finescope.checkpoint;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Where FineScope keeps what it can always rebuild (base fingerprints, the imported built-in model): one folder
+ * per user, in the place each platform's own tools look for caches, so that clearing caches the usual way clears
+ * ours and nothing lands in a user's model or home folder. The system property {@value #CACHE_PROPERTY} moves
+ * it, for tests and for machines whose home is read-only.
+ */
+public final class UserDirectories {
+
+    /** A system property naming the cache folder; it wins over every platform rule. */
+    public static final String CACHE_PROPERTY = "finescope.cache";
+
+    private UserDirectories() {
+    }
+
+    /**
+     * The per-user cache folder: {@code $XDG_CACHE_HOME/finescope} or {@code ~/.cache/finescope} on Linux and
+     * other Unix systems, {@code ~/Library/Caches/FineScope} on macOS, {@code %LOCALAPPDATA%\FineScope\cache} on
+     * Windows. It is not created here: writers create it when they first write.
+     */
+    public static Path cache() {
+        return cache(System.getProperty(CACHE_PROPERTY), System.getProperty("os.name", ""), System.getenv(),
+                System.getProperty("user.home", ""));
+    }
+
+    /** The rule of {@link #cache()} with every input given, so that each platform can be tested anywhere. */
+    static Path cache(String override, String osName, Map<String, String> env, String userHome) {
+        if (override != null && !override.isBlank()) {
+            return Path.of(override).toAbsolutePath().normalize();
+        }
+        String os = osName.toLowerCase(Locale.ROOT);
+        Path home = Path.of(userHome);
+        if (os.startsWith("windows")) {
+            String local = env.get("LOCALAPPDATA");
+            Path base = local != null && !local.isBlank() ? Path.of(local) : home.resolve("AppData").resolve("Local");
+            return base.resolve("FineScope").resolve("cache");
+        }
+        if (os.startsWith("mac") || os.startsWith("darwin")) {
+            return home.resolve("Library").resolve("Caches").resolve("FineScope");
+        }
+        String xdg = env.get("XDG_CACHE_HOME");
+        // the XDG spec says a relative value is invalid and must be ignored
+        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
+            return Path.of(xdg).resolve("finescope");
+        }
+        return home.resolve(".cache").resolve("finescope");
+    }
+}
