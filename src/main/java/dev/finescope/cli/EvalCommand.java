@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Score a fine-tuned model (a folder with a classifier.* head, e.g. a Hugging Face "
-                + "BertForSequenceClassification) on a GLUE task's labelled data and print its metrics."})
+                + "BertForSequenceClassification, or a run's overlay) on a GLUE task's labelled data and print its "
+                + "metrics."})
 final class EvalCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,7 +44,8 @@ final class EvalCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Option(names = "--model", required = true, paramLabel = "PATH",
-            description = "The model folder (config.json, weights with classifier.*, vocab.txt or tokenizer.json).")
+            description = "The model folder (config.json, weights with classifier.*, vocab.txt or tokenizer.json), "
+                    + "or a run's overlay (base ⊕ overlay, the base found from the overlay).")
     private Path model;
 
     @Option(names = "--data", required = true, paramLabel = "PATH",

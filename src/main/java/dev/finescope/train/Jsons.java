@@ -2,9 +2,7 @@ package dev.finescope.train;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.List;
 import java.util.Map;
 
 /** Compact JSON for overlay metadata and provenance, where values are strings, numbers or small maps. */
@@ -13,12 +11,6 @@ final class Jsons {
     static final ObjectMapper MAPPER = new ObjectMapper();
 
     private Jsons() {
-    }
-
-    static String array(List<String> values) {
-        ArrayNode a = MAPPER.createArrayNode();
-        values.forEach(a::add);
-        return write(a);
     }
 
     static String object(Map<String, String> values) {

@@ -1,8 +1,7 @@
 package dev.finescope.train;
 
-import dev.finescope.checkpoint.DType;
 import dev.finescope.checkpoint.ModelFolder;
-import dev.finescope.checkpoint.SafetensorsWriter;
+import dev.finescope.checkpoint.overlay.OverlayWriter;
 import dev.finescope.plan.TensorDecision;
 import dev.finescope.plan.TensorRole;
 import java.nio.file.Path;
@@ -127,31 +126,21 @@ public final class ResultOverlay {
         return this;
     }
 
-    /** Writes the overlay for {@code base} to {@code target}, atomically. */
+    /**
+     * Writes the overlay for {@code base} to {@code target}, atomically: base ⊕ overlay is the trained model. The
+     * base is named by its fingerprint and by where it lies as seen from the overlay.
+     */
     public void write(ModelFolder base, Path target) {
-        SafetensorsWriter w = new SafetensorsWriter();
-        w.metadata("format", "pt");
-        w.metadata("finescope.format", "overlay/1");
-        w.metadata("finescope.base_label", base.label());
-        w.metadata("finescope.plan", planJson);
-        w.metadata("finescope.metrics", metricsJson);
-        w.metadata("finescope.labels", Jsons.array(labels));
-        w.metadata("finescope.provenance", Jsons.object(provenance));
+        OverlayWriter w = OverlayWriter.forBase(base, OverlayWriter.relativeHint(target, base.path()));
         for (Trained t : trained) {
-            w.addFloats(t.name(), DType.F32, t.shape(), t.values());
+            w.replace(t.name(), t.shape(), t.values());
         }
         for (Mask m : masks) {
-            byte[] packed = new byte[(m.kept().length + 7) / 8];
-            for (int i = 0; i < m.kept().length; i++) {
-                if (m.kept()[i]) {
-                    packed[i >>> 3] |= (byte) (1 << (i & 7));
-                }
-            }
-            w.addU8("mask::" + m.name(), new long[] {packed.length}, packed);
+            w.mask(m.name(), m.shape(), m.kept());
         }
         for (Trained t : head) {
-            w.addFloats(t.name(), DType.F32, t.shape(), t.values());
+            w.head(t.name(), t.shape(), t.values());
         }
-        w.write(target);
+        w.plan(planJson).metrics(metricsJson).labels(labels).provenance(provenance).write(target);
     }
 }

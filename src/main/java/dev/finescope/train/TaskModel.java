@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * A model with a task head, ready to score task data: a model folder whose weights hold {@code classifier.*}
- * (a Hugging Face {@code BertForSequenceClassification} as it is, or an exported fine-tune). The head's shape
+ * (a Hugging Face {@code BertForSequenceClassification} as it is, or an exported fine-tune), or a FineScope
+ * overlay, which opens as base ⊕ overlay with the base folder's configuration and tokenizer. The head's shape
  * decides the number of outputs, whatever {@code config.json} says, and must fit the task, so a model fine-tuned
  * for another task is refused rather than scored by a random head.
  */
@@ -38,7 +39,13 @@ public final class TaskModel implements AutoCloseable {
     public static TaskModel open(Path model, int outputs, ai.djl.Device device) {
         ModelFolder folder = ModelFolder.open(model);
         try {
-            return open(folder, folder.weights(), folder.path(), outputs, device);
+            // base ⊕ overlay takes its configuration and tokenizer from the base folder
+            Path configFolder = folder.base().map(ModelFolder::path).orElse(folder.path());
+            if (!folder.isFolder() && folder.base().isEmpty()) {
+                throw new CheckpointException(model, "is a weights file; evaluating needs a model folder (config.json "
+                        + "and a tokenizer) or an overlay on one");
+            }
+            return open(folder, folder.weights(), configFolder, outputs, device);
         } catch (RuntimeException e) {
             folder.close();
             throw e;

@@ -5,6 +5,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.finescope.checkpoint.CheckpointException;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.NameMap;
+import dev.finescope.checkpoint.overlay.Overlay;
 import dev.finescope.plan.Plan;
 import dev.finescope.plan.PlanException;
 import dev.finescope.plan.PlanJson;
@@ -90,6 +91,10 @@ public final class TrainingRun implements AutoCloseable {
         try {
             ai.djl.Device device = device(abs.device());
             base = ModelFolder.open(abs.base());
+            if (base.overlay().isPresent()) {
+                throw new CheckpointException(abs.base(), "is an overlay; train from its base model folder ("
+                        + base.base().map(ModelFolder::path).orElseThrow() + ") instead");
+            }
             base.requireOutside(abs.output());
             Path configFile = base.configFile().orElseThrow(() -> new CheckpointException(abs.base(),
                     "has no config.json; training needs the model's configuration"));
@@ -305,10 +310,10 @@ public final class TrainingRun implements AutoCloseable {
     /** The overlay of the trained model, written in one call. */
     private void writeOverlay(Trainer.Outcome outcome, Path target) {
         Map<String, String> provenance = new LinkedHashMap<>();
-        provenance.put("data_hash", Jsons.object(data.fileHashes()));
-        provenance.put("seed", Long.toString(spec.hyperParameters().seed()));
-        provenance.put("finescope_version", finescopeVersion());
-        provenance.put("djl_version", Engine.getDjlVersion());
+        provenance.put(Overlay.PROVENANCE_DATA_HASH, Jsons.object(data.fileHashes()));
+        provenance.put(Overlay.PROVENANCE_SEED, Long.toString(spec.hyperParameters().seed()));
+        provenance.put(Overlay.PROVENANCE_FINESCOPE_VERSION, finescopeVersion());
+        provenance.put(Overlay.PROVENANCE_DJL_VERSION, Engine.getDjlVersion());
         provenance.put("pytorch_version", Engine.getInstance().getVersion());
         provenance.put("device", deviceDescription);
         provenance.put("data", data.name());

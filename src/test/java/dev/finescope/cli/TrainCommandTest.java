@@ -15,10 +15,16 @@ import dev.finescope.run.RunEvent;
 import dev.finescope.run.RunFolder;
 import dev.finescope.run.RunSpec;
 import dev.finescope.train.TinyRuns;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +33,16 @@ class TrainCommandTest {
 
     @TempDir
     Path dir;
+
+    @BeforeEach
+    void cache() {
+        TinyRuns.cacheIn(dir.resolve("cache"));
+    }
+
+    @AfterEach
+    void noCache() {
+        TinyRuns.clearCache();
+    }
 
     private static String[] flags(Path out, String... more) {
         List<String> args = new java.util.ArrayList<>(List.of("train", "--base", TinyRuns.BASE.toString(),
@@ -136,5 +152,21 @@ class TrainCommandTest {
         RunEvent.Failed failed = assertInstanceOf(RunEvent.Failed.class, folder.events().terminal().orElseThrow());
         assertEquals(reason, failed.reason());
         assertEquals(List.of(failed.toJsonLine()), run.out().lines().toList());
+    }
+
+    @Test
+    void evalOfTheRunsOverlayGivesExactlyTheRunsMetrics() throws IOException {
+        Path out = dir.resolve("run");
+        CliRun train = CliRun.of(flags(out, "--plan", "sparsify-encoder:0.3", "--score-lr",
+                "0.1"));
+        assertEquals(0, train.code(), train.err());
+        RunFolder folder = RunFolder.open(out);
+        CliRun eval = CliRun.of("eval", "--model", folder.overlayFile().toString(), "--data",
+                TinyRuns.TASK.toString(), "--task", "SST-2", "--batch-size", "8", "--max-len", "32", "--json");
+        assertEquals(0, eval.code(), eval.err());
+        JsonNode dev = new ObjectMapper().readTree(eval.out()).get("dev");
+        Map<String, Double> evaluated = new LinkedHashMap<>();
+        dev.fields().forEachRemaining(e -> evaluated.put(e.getKey(), e.getValue().asDouble()));
+        assertEquals(folder.readMetrics().orElseThrow(), evaluated);
     }
 }

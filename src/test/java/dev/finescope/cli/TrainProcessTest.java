@@ -45,7 +45,8 @@ class TrainProcessTest {
         RunFolder run = RunFolder.prepare(TinyRuns.spec(Presets.fullFineTuning(),
                 TinyRuns.FEW_STEPS.toBuilder().epochs(1000).maxSteps(0).build(), dir.resolve("run")));
         RunLauncher launcher = new RunLauncher(spec -> RunLauncher.javaCommand(
-                List.of("-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1", "-Xmx512m", "-Xshare:auto"),
+                List.of("-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1", "-Xmx512m", "-Xshare:auto",
+                        "-Dfinescope.cache=" + dir.resolve("cache")),
                 RunLauncher.MAIN_CLASS, List.of("train", "--spec", spec.toString(), "--events", "stdout")),
                 Duration.ofSeconds(60));
         List<RunEvent> events = Collections.synchronizedList(new ArrayList<>());

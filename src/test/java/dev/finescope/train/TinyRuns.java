@@ -1,5 +1,6 @@
 package dev.finescope.train;
 
+import dev.finescope.checkpoint.UserDirectories;
 import dev.finescope.plan.Plan;
 import dev.finescope.run.DataSpec;
 import dev.finescope.run.Device;
@@ -22,6 +23,15 @@ public final class TinyRuns {
             .learningRate(1e-3).scoreLearningRate(0.05).warmupRatio(0).maxSteps(3).seed(7).build();
 
     private TinyRuns() {
+    }
+
+    /** Keeps base fingerprints, which writing an overlay computes, in {@code folder} instead of the user's cache. */
+    public static void cacheIn(Path folder) {
+        System.setProperty(UserDirectories.CACHE_PROPERTY, folder.toString());
+    }
+
+    public static void clearCache() {
+        System.clearProperty(UserDirectories.CACHE_PROPERTY);
     }
 
     public static RunSpec spec(Plan plan, HyperParameters hp, Path output) {

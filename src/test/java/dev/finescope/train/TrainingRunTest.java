@@ -31,6 +31,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +49,16 @@ class TrainingRunTest {
 
     @TempDir
     Path dir;
+
+    @BeforeEach
+    void cache() {
+        TinyRuns.cacheIn(dir.resolve("cache"));
+    }
+
+    @AfterEach
+    void noCache() {
+        TinyRuns.clearCache();
+    }
 
     static ModelLayout layout() {
         try (Checkpoint c = Checkpoints.open(TinyRuns.BASE)) {
@@ -142,6 +154,13 @@ class TrainingRunTest {
                     }
                 }
                 checkMasks(run, overlay, initialScores);
+            }
+
+            // base ⊕ overlay is the trained model: evaluated alike, it scores exactly what the run reported
+            try (TaskModel reloaded = TaskModel.open(folder.overlayFile(), 2, ai.djl.Device.cpu())) {
+                Evaluator.Result again = reloaded.evaluate(run.data().dev(), TinyRuns.FEW_STEPS.batchSize(),
+                        TinyRuns.FEW_STEPS.maxLength(), run.data().metrics());
+                assertEquals(finished.metrics(), again.metrics());
             }
         }
     }
