@@ -102,7 +102,6 @@ public final class Trainer {
         double clip = hp.gradientClip() > 0 ? hp.gradientClip() : Double.POSITIVE_INFINITY;
         long step = 0;
         List<Evaluator.Result> last = List.of();
-        boolean evaluatedAtStep = false;
         try (AdamW optimizer = new AdamW(updated, optimizerSettings(hp))) {
             TrainStep trainStep = new TrainStep(model, optimizer, clip);
             for (int epoch = 1; epoch <= hp.epochs() && step < totalSteps; epoch++) {
@@ -128,18 +127,16 @@ public final class Trainer {
                                 + "%.3g, gradient norm %.4g, %.1f examples/s", step, totalSteps, epoch, r.loss(),
                                 rate, r.gradientNorm(), indices.length / Math.max(seconds, 1e-9)));
                     }
-                    evaluatedAtStep = false;
                     if (hp.evalEverySteps() > 0 && step % hp.evalEverySteps() == 0 && step < totalSteps) {
                         Optional<List<Evaluator.Result>> e = evaluate(step, cancel);
                         if (e.isEmpty()) {
                             return new Outcome(true, step, metricsOf(last), last);
                         }
                         last = e.get();
-                        evaluatedAtStep = true;
                     }
                 }
-                boolean epochEnd = step < totalSteps;
-                if (hp.evalEverySteps() == 0 && epochEnd && !evaluatedAtStep) {
+                // with no step interval, each epoch but the last ends with an evaluation (the last one follows)
+                if (hp.evalEverySteps() == 0 && step < totalSteps) {
                     Optional<List<Evaluator.Result>> e = evaluate(step, cancel);
                     if (e.isEmpty()) {
                         return new Outcome(true, step, metricsOf(last), last);
