@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
  * {@code finescope bench analyze}: the speed and memory yardstick of the analysis. The first run writes a seeded
  * BERT-sized pair (about 0.9 GB for BERT-base, 2.7 GB for BERT-large) into the folder; later runs reuse it.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Analyze.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Analyze.class, BenchCommand.Train.class},
         description = "Benchmarks that anyone can rerun; numbers go to standard output.")
 final class BenchCommand {
 
@@ -62,6 +62,66 @@ final class BenchCommand {
             Path[] pair = AnalysisBenchmark.ensurePair(dir, s, Progress.NONE);
             AnalysisBenchmark.Result r = AnalysisBenchmark.run(pair[0], pair[1], threads, repeats);
             out.println(r.describe());
+            return 0;
+        }
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Time training steps of a MiniLM-shaped BERT (random weights, batch 32 × 64 tokens, "
+                    + "AdamW): a full fine-tune and learned masks on every encoder matrix.",
+                "Compare with the same step in PyTorch: /usr/bin/python3 src/test/python/train_step_bench.py "
+                    + "(install libopenblas0-pthread first)."})
+    static final class Train implements Callable<Integer> {
+
+        @Spec
+        private CommandSpec spec;
+
+        @Option(names = "--steps", defaultValue = "5", paramLabel = "N",
+                description = "Timed steps per kind after one untimed step (default: ${DEFAULT-VALUE}).")
+        private int steps;
+
+        @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N",
+                description = "Examples per step (default: ${DEFAULT-VALUE}).")
+        private int batch;
+
+        @Option(names = "--length", defaultValue = "64", paramLabel = "N",
+                description = "Tokens per example (default: ${DEFAULT-VALUE}).")
+        private int length;
+
+        @Option(names = "--kind", defaultValue = "full,masked", split = ",", paramLabel = "full|masked",
+                description = "Which steps to time (default: ${DEFAULT-VALUE}).")
+        private java.util.List<String> kinds;
+
+        @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu",
+                description = "Where to train (default: ${DEFAULT-VALUE}).")
+        private String device;
+
+        @Option(names = "--debug", description = "Show the stack trace of a failure.")
+        private boolean debug;
+
+        @Override
+        public Integer call() {
+            if (steps < 1 || batch < 1 || length < 2 || length > 512) {
+                throw new BadInputException("--steps and --batch-size must be at least 1, --length in 2..512");
+            }
+            TrainCommand.useAllCores();
+            ai.djl.Device d;
+            try {
+                d = dev.finescope.train.TrainingRun.device(dev.finescope.run.Device.fromJsonName(device));
+            } catch (IllegalArgumentException | dev.finescope.run.RunException e) {
+                throw new BadInputException(e.getMessage(), e);
+            }
+            var out = spec.commandLine().getOut();
+            out.println("DJL " + ai.djl.engine.Engine.getDjlVersion() + " on "
+                    + dev.finescope.train.TrainingRun.describe(d) + "; batch " + batch + " × " + length + " tokens");
+            out.flush();
+            for (var r : dev.finescope.train.TrainBenchmark.run(kinds, steps, batch, length, d)) {
+                out.println(r.describe());
+                out.flush();
+            }
+            out.println(String.format(java.util.Locale.ROOT, "peak resident memory %.0f MB, peak Java heap %.0f MB",
+                    dev.finescope.train.TrainBenchmark.peakResidentBytes() / 1048576.0,
+                    dev.finescope.train.TrainBenchmark.peakHeapBytes() / 1048576.0));
             return 0;
         }
     }

@@ -211,7 +211,9 @@ public final class BertEncoder implements AutoCloseable {
 
         NDArray additiveMask = batch.attentionMask(scope).toType(DataType.FLOAT32, false)
                 .neg().add(1f).mul(MASK_VALUE).reshape(n, 1, 1, t);
-        float scale = (float) Math.sqrt(d);
+        // an array of the step's scope, not x.div(float): DJL frees the scalar it makes for that at once, while
+        // the backward pass still reads it (after a garbage collection, from reused memory)
+        NDArray scale = scope.create((float) Math.sqrt(d));
         Shape split = new Shape(n, t, heads, d);
         Shape merged = new Shape(n, t, h);
 

@@ -1,0 +1,82 @@
+package dev.finescope.cli;
+
+import dev.finescope.checkpoint.Checkpoint;
+import dev.finescope.checkpoint.CheckpointException;
+import dev.finescope.checkpoint.Checkpoints;
+import dev.finescope.checkpoint.NameMap;
+import dev.finescope.plan.Action;
+import dev.finescope.plan.BiasRule;
+import dev.finescope.plan.MaskOptions;
+import dev.finescope.plan.ModelLayout;
+import dev.finescope.plan.Plan;
+import dev.finescope.plan.Presets;
+import dev.finescope.run.PlanSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What {@code --plan} names: a plan file, or one of the presets by name, so that a quick run needs no plan file
+ * ({@code --plan full}, {@code --plan sparsify-encoder:0.1}). Presets that depend on the model's tensors are
+ * built from the base's headers.
+ */
+final class PlanChoice {
+
+    static final String PRESETS = "full, head-only, biases-only, freeze-embeddings, sparsify-encoder:S "
+            + "(S the share of zeros, e.g. 0.1)";
+
+    private PlanChoice() {
+    }
+
+    static PlanSource resolve(String value, Path base) {
+        Path file = Path.of(value);
+        if (Files.isRegularFile(file)) {
+            return PlanSource.file(file);
+        }
+        String key = value.trim().toLowerCase(Locale.ROOT);
+        switch (key) {
+            case "full":
+                return PlanSource.of(Presets.fullFineTuning());
+            case "head-only":
+                return PlanSource.of(new Plan("head only", Action.FREEZE, Map.of(), BiasRule.ALL_FROZEN,
+                        MaskOptions.DEFAULT));
+            case "biases-only":
+            case "bitfit":
+                return PlanSource.of(Presets.biasesOnly());
+            case "freeze-embeddings":
+                return PlanSource.of(Presets.freezeEmbeddings(layout(base, value)));
+            default:
+                break;
+        }
+        if (key.startsWith("sparsify-encoder:")) {
+            String s = key.substring("sparsify-encoder:".length());
+            double sparsity;
+            try {
+                sparsity = Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                throw new BadInputException("--plan " + value + ": '" + s + "' is not a number");
+            }
+            if (!(sparsity > 0 && sparsity < 1)) {
+                throw new BadInputException("--plan " + value + ": the share of zeros must lie strictly between 0 "
+                        + "and 1");
+            }
+            return PlanSource.of(Presets.sparsifyEncoder(layout(base, value), sparsity));
+        }
+        if (value.endsWith(".json") || value.contains("/")) {
+            throw new BadInputException(value + ": no such plan file");
+        }
+        throw new BadInputException("--plan " + value + " is neither a plan file nor a preset (" + PRESETS + ")");
+    }
+
+    private static ModelLayout layout(Path base, String preset) {
+        if (base == null) {
+            throw new BadInputException("--plan " + preset + " needs the base model (--base or the spec's base)");
+        }
+        try (Checkpoint c = Checkpoints.open(base)) {
+            return ModelLayout.of(c, NameMap.standard()::locate);
+        } catch (CheckpointException e) {
+            throw new BadInputException("--plan " + preset + ": " + e.getMessage(), e);
+        }
+    }
+}

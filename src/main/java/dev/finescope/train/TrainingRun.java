@@ -1,0 +1,358 @@
+package dev.finescope.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.finescope.checkpoint.CheckpointException;
+import dev.finescope.checkpoint.ModelFolder;
+import dev.finescope.checkpoint.NameMap;
+import dev.finescope.checkpoint.overlay.Overlay;
+import dev.finescope.plan.Plan;
+import dev.finescope.plan.PlanException;
+import dev.finescope.plan.PlanJson;
+import dev.finescope.run.Device;
+import dev.finescope.run.EventLog;
+import dev.finescope.run.HyperParameters;
+import dev.finescope.run.RunEvent;
+import dev.finescope.run.RunException;
+import dev.finescope.run.RunFolder;
+import dev.finescope.run.RunSpec;
+import dev.finescope.train.data.DataException;
+import dev.finescope.train.data.Dataset;
+import dev.finescope.train.data.Split;
+import dev.finescope.train.data.Task;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One training run from its spec to its run folder. {@link #prepare} does everything that can fail on bad input
+ * before anything is written or trained: the spec's own checks, the base model and its configuration, the
+ * tokenizer, the plan against the model's tensors ("layer 13 does not exist"), the task data (read, labelled,
+ * tokenized within the model's vocabulary and positions), the device, and building the model; a problem is one
+ * {@link RunException} line. {@link #execute} then trains and writes the folder of {@code product.md}:
+ * {@code events.jsonl} (started, steps, evaluations, and exactly one of finished, failed, cancelled),
+ * {@code log.txt}, and for a finished run the result overlay and {@code metrics.json}.
+ */
+public final class TrainingRun implements AutoCloseable {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(TrainingRun.class);
+
+    /** How a run ended, for the command that ran it. */
+    public enum Status { FINISHED, CANCELLED }
+
+    /** The end of a run: its status, steps done, final metrics (empty when cancelled) and the overlay. */
+    public record Result(Status status, long steps, Map<String, Double> metrics, Optional<Path> overlay) {
+    }
+
+    private final RunSpec spec;
+    private final ModelFolder base;
+    private final PlanPolicies plan;
+    private final Dataset data;
+    private final EncodedSplit train;
+    private final List<EncodedSplit> dev;
+    private final BertEncoder model;
+    private final String deviceDescription;
+    private final List<String> labelNames;
+
+    private TrainingRun(RunSpec spec, ModelFolder base, PlanPolicies plan, Dataset data, EncodedSplit train,
+            List<EncodedSplit> dev, BertEncoder model, String deviceDescription, List<String> labelNames) {
+        this.spec = spec;
+        this.base = base;
+        this.plan = plan;
+        this.data = data;
+        this.train = train;
+        this.dev = dev;
+        this.model = model;
+        this.deviceDescription = deviceDescription;
+        this.labelNames = labelNames;
+    }
+
+    /**
+     * Checks and loads everything a run needs. Nothing is written.
+     *
+     * @throws RunException with one line naming the first thing that stops the run (every problem of the spec
+     *                      itself at once)
+     */
+    public static TrainingRun prepare(RunSpec spec) {
+        RunSpec abs = spec.toAbsolute();
+        abs.validate();
+        ModelFolder base = null;
+        try {
+            ai.djl.Device device = device(abs.device());
+            base = ModelFolder.open(abs.base());
+            if (base.overlay().isPresent()) {
+                throw new CheckpointException(abs.base(), "is an overlay; train from its base model folder ("
+                        + base.base().map(ModelFolder::path).orElseThrow() + ") instead");
+            }
+            base.requireOutside(abs.output());
+            Path configFile = base.configFile().orElseThrow(() -> new CheckpointException(abs.base(),
+                    "has no config.json; training needs the model's configuration"));
+            if (!base.isFolder()) {
+                throw new CheckpointException(abs.base(), "is a weights file; training needs the model folder "
+                        + "(config.json and a tokenizer)");
+            }
+            BertConfig config = BertConfig.read(configFile);
+            Plan p = abs.plan().load();
+            PlanPolicies policies = PlanPolicies.resolve(p, base.weights(), NameMap.standard());
+            Dataset data = TaskData.read(abs.data());
+            HyperParameters hp = abs.hyperParameters();
+            if (hp.maxLength() > config.maxPositions()) {
+                throw new RunException(null, "maxLength " + hp.maxLength() + " is longer than the model's "
+                        + config.maxPositions() + " positions");
+            }
+            boolean regression = data.labels().regression();
+            int outputs = regression ? 1 : data.labels().size();
+            if (outputs < 1 || (!regression && outputs < 2)) {
+                throw new DataException(data.train().file(), "has a single label (" + data.labels().names()
+                        + "); a classifier needs at least two");
+            }
+            BertConfig taskConfig = config.withNumLabels(outputs);
+            EncodedSplit train;
+            List<EncodedSplit> dev = new ArrayList<>();
+            try (TextTokenizer tokenizer = TextTokenizer.forModel(base.path())) {
+                train = EncodedSplit.of(data.train(), tokenizer, hp.maxLength(), regression, config.vocabSize());
+                for (Split s : data.devSplits()) {
+                    dev.add(EncodedSplit.of(s, tokenizer, hp.maxLength(), regression, config.vocabSize()));
+                }
+            }
+            BertEncoder model = BertEncoder.builder().setCheckpoint(base.weights()).setConfig(taskConfig)
+                    .optPolicy(policies.policy()).optDevice(device).optSeed(hp.seed()).build();
+            List<String> labels = labelNames(data);
+            return new TrainingRun(abs, base, policies, data, train, List.copyOf(dev), model,
+                    describe(device), labels);
+        } catch (RunException e) {
+            closeQuietly(base);
+            throw e;
+        } catch (CheckpointException | PlanException | DataException | IllegalArgumentException e) {
+            closeQuietly(base);
+            throw new RunException(null, e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            closeQuietly(base);
+            throw e;
+        }
+    }
+
+    private static List<String> labelNames(Dataset data) {
+        if (data.labels().regression()) {
+            return List.of("score");
+        }
+        Optional<Task> task = data.task();
+        if (task.isPresent() && task.get().displayNames().size() == data.labels().size()) {
+            return task.get().displayNames();
+        }
+        return data.labels().names();
+    }
+
+    private static void closeQuietly(ModelFolder f) {
+        if (f != null) {
+            f.close();
+        }
+    }
+
+    /**
+     * DJL's device for a run: the first GPU when DJL sees one (unless the CPU is asked for), else the CPU; a GPU
+     * asked for where there is none is a {@link RunException}.
+     */
+    public static ai.djl.Device device(Device wanted) {
+        int gpus = Engine.getInstance().getGpuCount();
+        return switch (wanted) {
+            case CPU -> ai.djl.Device.cpu();
+            case AUTO -> gpus > 0 ? ai.djl.Device.gpu() : ai.djl.Device.cpu();
+            case GPU -> {
+                if (gpus == 0) {
+                    throw new RunException(null, "device gpu was asked for, but DJL sees no GPU (PyTorch "
+                            + Engine.getInstance().getVersion() + " is a CPU build here; see the README on giving "
+                            + "DJL a CUDA build)");
+                }
+                yield ai.djl.Device.gpu();
+            }
+        };
+    }
+
+    /** {@code cpu (2 threads), PyTorch 2.7.1} or {@code gpu(0), PyTorch 2.7.1}. */
+    public static String describe(ai.djl.Device device) {
+        String engine = "PyTorch " + Engine.getInstance().getVersion();
+        if (device.isGpu()) {
+            return device + ", " + engine;
+        }
+        return "cpu (" + JniUtils.getNumThreads() + " threads), " + engine;
+    }
+
+    public RunSpec spec() {
+        return spec;
+    }
+
+    public BertEncoder model() {
+        return model;
+    }
+
+    public Dataset data() {
+        return data;
+    }
+
+    public PlanPolicies plan() {
+        return plan;
+    }
+
+    public EncodedSplit trainSplit() {
+        return train;
+    }
+
+    public List<EncodedSplit> devSplits() {
+        return dev;
+    }
+
+    public String deviceDescription() {
+        return deviceDescription;
+    }
+
+    /** Label names in the order of the head's outputs. */
+    public List<String> labelNames() {
+        return labelNames;
+    }
+
+    /** Parameters the optimizer updates (mask scores included). */
+    public long trainableParameters() {
+        return plan.updated(model).stream().mapToLong(p -> p.array().size()).sum();
+    }
+
+    /** Parameters of the model itself (mask scores excluded). */
+    public long totalParameters() {
+        return model.parameters().stream().filter(p -> p.group() != ParameterGroup.SCORES)
+                .mapToLong(p -> p.array().size()).sum();
+    }
+
+    /**
+     * Prepares the spec's run folder ({@link RunFolder#prepare}), then trains in it with the events mirrored to
+     * {@code eventMirror} and the log lines to {@code logMirror} (either may be null).
+     */
+    public Result runInFolder(OutputStream eventMirror, Consumer<String> logMirror, BooleanSupplier cancel) {
+        RunFolder folder = RunFolder.prepare(spec);
+        folder.recordProcess(ProcessHandle.current());
+        try (EventLog events = EventLog.open(folder.eventsFile(), eventMirror);
+             RunLog log = RunLog.open(folder.logFile(), logMirror)) {
+            return execute(folder, events, log, cancel);
+        }
+    }
+
+    /**
+     * Trains and writes the result into {@code folder}. Exactly one terminal event is appended: finished (after
+     * the overlay and {@code metrics.json} are in place), cancelled, or failed with the reason (then the error is
+     * thrown on).
+     */
+    public Result execute(RunFolder folder, EventLog events, RunLog log, BooleanSupplier cancel) {
+        try {
+            HyperParameters hp = spec.hyperParameters();
+            log.info("FineScope " + finescopeVersion() + ", DJL " + Engine.getDjlVersion() + " on "
+                    + deviceDescription);
+            log.info("base " + base.path() + ": " + model.config().numLayers() + " layers, hidden "
+                    + model.config().hiddenSize() + ", " + model.config().numLabels() + " outputs");
+            log.info("plan '" + plan.plan().name() + "': " + trainableParameters() + " of " + totalParameters()
+                    + " parameters trained, " + model.maskedUnits().size() + " matrices masked");
+            for (Split s : data.splits()) {
+                log.info("data " + s.summary());
+            }
+            Trainer trainer = new Trainer(model, plan, hp, train, dev, data.metrics(), new Trainer.Listener() {
+                @Override
+                public void onEvent(RunEvent event) {
+                    events.append(event);
+                }
+
+                @Override
+                public void log(String line) {
+                    log.info(line);
+                }
+            });
+            log.info(String.format(Locale.ROOT, "%d steps: %d epochs of %d examples in batches of %d (max %d "
+                    + "tokens), seed %d", trainer.totalSteps(), hp.epochs(), train.size(), hp.batchSize(),
+                    hp.maxLength(), hp.seed()));
+            events.append(new RunEvent.Started(Instant.now(), deviceDescription, train.size(),
+                    dev.stream().mapToInt(EncodedSplit::size).sum(), trainableParameters(), totalParameters(),
+                    trainer.totalSteps()));
+            Trainer.Outcome outcome = trainer.run(cancel);
+            if (outcome.cancelled()) {
+                events.append(new RunEvent.Cancelled(Instant.now(), outcome.steps()));
+                log.info("cancelled after " + outcome.steps() + " steps; no overlay written");
+                return new Result(Status.CANCELLED, outcome.steps(), Map.of(), Optional.empty());
+            }
+            Path overlay = folder.overlayFile();
+            writeOverlay(outcome, overlay);
+            folder.writeMetrics(outcome.metrics());
+            events.append(new RunEvent.Finished(Instant.now(), outcome.steps(), outcome.metrics(),
+                    RunFolder.OVERLAY_FILE));
+            log.info("finished after " + outcome.steps() + " steps: " + Trainer.describe(outcome.metrics())
+                    + "; overlay " + overlay + " (" + sizeOf(overlay) + " bytes)");
+            return new Result(Status.FINISHED, outcome.steps(), outcome.metrics(), Optional.of(overlay));
+        } catch (RuntimeException | Error e) {
+            String reason = reason(e);
+            try {
+                events.append(new RunEvent.Failed(Instant.now(), reason));
+                log.info("failed: " + reason);
+            } catch (RuntimeException | Error again) {
+                LOGGER.error("The run failed ({}) and the failure could not be recorded: {}", reason,
+                        again.toString());
+            }
+            throw e;
+        }
+    }
+
+    /** The overlay of the trained model, written in one call. */
+    private void writeOverlay(Trainer.Outcome outcome, Path target) {
+        Map<String, String> provenance = new LinkedHashMap<>();
+        provenance.put(Overlay.PROVENANCE_DATA_HASH, Jsons.object(data.fileHashes()));
+        provenance.put(Overlay.PROVENANCE_SEED, Long.toString(spec.hyperParameters().seed()));
+        provenance.put(Overlay.PROVENANCE_FINESCOPE_VERSION, finescopeVersion());
+        provenance.put(Overlay.PROVENANCE_DJL_VERSION, Engine.getDjlVersion());
+        provenance.put("pytorch_version", Engine.getInstance().getVersion());
+        provenance.put("device", deviceDescription);
+        provenance.put("data", data.name());
+        provenance.put("steps", Long.toString(outcome.steps()));
+        ResultOverlay.of(model, plan)
+                .plan(PlanJson.toJson(plan.plan()))
+                .metrics(Jsons.metrics(outcome.metrics()))
+                .labels(labelNames)
+                .provenance(provenance)
+                .write(base, target);
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.size(p);
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    /** One line for the failed event: the message, or the exception's type when it has none. */
+    static String reason(Throwable e) {
+        String m = e.getMessage();
+        String text = m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+        if (e instanceof OutOfMemoryError) {
+            text = "out of memory (" + text + "); try a smaller batch size or maximum length";
+        }
+        return text.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    /** The version in the jar's manifest, or {@code development build}. */
+    public static String finescopeVersion() {
+        String v = TrainingRun.class.getPackage().getImplementationVersion();
+        return v == null ? "development build" : v;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+        base.close();
+    }
+}
