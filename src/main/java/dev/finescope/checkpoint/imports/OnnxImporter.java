@@ -512,7 +512,7 @@ public final class OnnxImporter {
             int[] zp = new int[s.length];
             OnnxTensor z = zeroPointName == null || zeroPointName.isEmpty() ? null : inits.get(zeroPointName);
             if (z != null) {
-                if (z.numel() != channels || z.dataType() == OnnxModel.FLOAT) {
+                if (z.numel() != channels || !isIntegerType(z.dataType())) {
                     throw error("zero point '" + zeroPointName + "' of '" + weight.name() + "' has "
                             + z.numel() + " " + OnnxModel.typeName(z.dataType()) + " values for " + channels
                             + " scales");
@@ -531,6 +531,13 @@ public final class OnnxImporter {
                 }
             }
             return new Quantization(s, zp, channels == 1 ? 0 : axis);
+        }
+
+        private static boolean isIntegerType(int dataType) {
+            return switch (dataType) {
+                case OnnxModel.INT8, OnnxModel.UINT8, OnnxModel.INT16, OnnxModel.UINT16, OnnxModel.INT32 -> true;
+                default -> false;
+            };
         }
 
         private static boolean isInt8(OnnxTensor t) {

@@ -201,6 +201,15 @@ class OnnxImporterTest {
     }
 
     @Test
+    void aZeroPointOfAnUnreadableTypeIsRefused() {
+        byte[] model = MiniBert.builder().qdq().zeroPointType(39).build();
+        CheckpointException e = assertThrows(CheckpointException.class,
+                () -> OnnxImporter.read(model, Path.of("zp.onnx")));
+        assertEquals("zp.onnx: ONNX: zero point 'onnx::MatMul_2_z' of 'onnx::MatMul_2_q' has 4 type 39 values for 4"
+                + " scales", e.getMessage());
+    }
+
+    @Test
     void fp16AndTypedFieldsAreRead() {
         byte[] fp16 = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putShort(DType.floatToHalf(1.5f))
                 .putShort(DType.floatToHalf(-2f)).putShort(DType.floatToHalf(0.25f)).putShort((short) 0).array();
@@ -329,6 +338,7 @@ class OnnxImporterTest {
         private boolean qdq;
         private Float layerNorm;
         private String droppedBias;
+        private int zeroPointType = OnnxModel.INT8;
 
         static MiniBert builder() {
             return new MiniBert();
@@ -346,6 +356,11 @@ class OnnxImporterTest {
 
         MiniBert layerNormalization(float eps) {
             layerNorm = eps;
+            return this;
+        }
+
+        MiniBert zeroPointType(int dataType) {
+            zeroPointType = dataType;
             return this;
         }
 
@@ -419,7 +434,8 @@ class OnnxImporterTest {
                         }
                         g.message(5, OnnxBytes.raw(w + "_q", new long[] {in, out}, OnnxModel.INT8, q));
                         g.message(5, OnnxBytes.raw(w + "_s", new long[] {out}, OnnxModel.FLOAT, scale.array()));
-                        g.message(5, OnnxBytes.raw(w + "_z", new long[] {out}, OnnxModel.INT8, zp));
+                        g.message(5, OnnxBytes.raw(w + "_z", new long[] {out}, zeroPointType,
+                                zeroPointType == OnnxModel.INT8 ? zp : new byte[0]));
                         g.message(1, OnnxBytes.node("DequantizeLinear", "dq" + k, new String[] {w + "_q", w + "_s",
                             w + "_z"}, new String[] {"w" + k}, n -> n.message(5, a -> a.string(1, "axis")
                                 .varint(3, 1).varint(20, 2))));
