@@ -260,7 +260,7 @@ def encode(triples):
 # ---------------------------------------------------------------- ONNX
 
 def export_onnx(model):
-    ids = torch.tensor([[2, 17, 33, 5, 3, 0]])
+    ids = torch.tensor([[2, 17, 33, 5, 3, 0]]) % VOCAB
     mask = torch.tensor([[1, 1, 1, 1, 1, 0]])
     types = torch.zeros_like(ids)
     buf = io.BytesIO()
@@ -559,6 +559,31 @@ def ref_entry(a):
             "first": [float(x) for x in a.reshape(-1)[:4]]}
 
 
+SEEDS = os.path.join("src", "test", "resources", "dev", "finescope", "checkpoint", "imports")
+
+
+def write_fuzz_seeds(tf_index):
+    """Small valid inputs the fuzz tests start from: a 1-layer, hidden-8 export (fp32 and int8), the TF index."""
+    global LAYERS, HIDDEN, HEADS, FFN, VOCAB, POSITIONS
+    saved = (LAYERS, HIDDEN, HEADS, FFN, VOCAB, POSITIONS)
+    LAYERS, HIDDEN, HEADS, FFN, VOCAB, POSITIONS = 1, 8, 2, 8, 8, 8
+    try:
+        fp = export_onnx(build_model())
+        q, _ = quantize_onnx(fp)
+    finally:
+        LAYERS, HIDDEN, HEADS, FFN, VOCAB, POSITIONS = saved
+    onnx_dir = os.path.join(SEEDS, "OnnxFuzzTestInputs", "onnxWalkerGivesOnlyClearErrors")
+    tf_dir = os.path.join(SEEDS, "TfCheckpointFuzzTestInputs", "checkpointIndexGivesOnlyClearErrors")
+    for d in (onnx_dir, tf_dir):
+        os.makedirs(d, exist_ok=True)
+    with open(os.path.join(onnx_dir, "mini-bert.onnx"), "wb") as f:
+        f.write(fp)
+    with open(os.path.join(onnx_dir, "mini-bert-q.onnx"), "wb") as f:
+        f.write(q)
+    with open(os.path.join(tf_dir, "bert_model.ckpt.index"), "wb") as f:
+        f.write(tf_index)
+
+
 def main():
     os.makedirs(os.path.join(OUT, "tf"), exist_ok=True)
     model = build_model()
@@ -630,7 +655,9 @@ def main():
                        "global_step"],
     }
     with open(os.path.join(OUT, "reference.json"), "w") as f:
-        json.dump(reference, f, indent=1, sort_keys=True)
+        json.dump(reference, f, separators=(",", ":"), sort_keys=True)
+    with open(os.path.join(OUT, "tf", "bert_model.ckpt.index"), "rb") as f:
+        write_fuzz_seeds(f.read())
     total = sum(os.path.getsize(os.path.join(d, n)) for d, _, ns in os.walk(OUT) for n in ns)
     print("wrote %s: %d bytes in all" % (OUT, total))
 

@@ -97,6 +97,24 @@ public final class TfCheckpointImporter {
         return read(jar, SourceKind.TF_JAR, scratch, progress);
     }
 
+    /**
+     * Reads a checkpoint held in memory: its index and its single data shard; {@code label} names it in messages.
+     * For tests and fuzzing.
+     */
+    static ImportedModel read(byte[] index, ByteBuffer shard, Path label) {
+        Parts parts = new Parts();
+        parts.indexLabel = label;
+        parts.index = ByteBuffer.wrap(index).order(ByteOrder.LITTLE_ENDIAN);
+        parts.sourceLabel = String.valueOf(label.getFileName());
+        TensorBundle bundle = TensorBundle.read(parts.index, label);
+        if (bundle.numShards() != 1) {
+            throw new CheckpointException(label, "expected one data shard, the index names " + bundle.numShards());
+        }
+        parts.shards.put(0, shard.duplicate().order(ByteOrder.LITTLE_ENDIAN));
+        parts.shardLabels.put(0, label.resolveSibling(label.getFileName() + ".data-00000-of-00001"));
+        return convert(label, SourceKind.TF_CHECKPOINT, parts, Progress.NONE);
+    }
+
     // ---- locating the files ------------------------------------------------------------------------------
 
     static Path prefixOf(Path source) {
