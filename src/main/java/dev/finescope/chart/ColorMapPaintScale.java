@@ -1,0 +1,52 @@
+package dev.finescope.chart;
+
+import java.awt.Color;
+import java.awt.Paint;
+import org.jfree.chart.renderer.PaintScale;
+
+/**
+ * Maps values in {@code [lower, upper]} onto a {@link ColorMap}, so that the cells of a chart and its legend
+ * share one scale. Values outside the bounds take the end colours; NaN gets a grey that no map here uses.
+ */
+public final class ColorMapPaintScale implements PaintScale {
+
+    /** The paint of a NaN value: a neutral grey outside viridis and the diverging map. */
+    public static final Color NAN_PAINT = new Color(0x8c8c8c);
+
+    private final ColorMap map;
+    private final double lower;
+    private final double upper;
+
+    public ColorMapPaintScale(ColorMap map, double lower, double upper) {
+        if (!(lower < upper) || !Double.isFinite(lower) || !Double.isFinite(upper)) {
+            throw new IllegalArgumentException("a paint scale needs finite bounds with lower < upper, got ["
+                    + lower + ", " + upper + "]");
+        }
+        this.map = map;
+        this.lower = lower;
+        this.upper = upper;
+    }
+
+    @Override
+    public double getLowerBound() {
+        return lower;
+    }
+
+    @Override
+    public double getUpperBound() {
+        return upper;
+    }
+
+    @Override
+    public Paint getPaint(double value) {
+        return colorOf(value);
+    }
+
+    /** The colour of {@code value}, as {@link #getPaint} but typed. */
+    public Color colorOf(double value) {
+        if (Double.isNaN(value)) {
+            return NAN_PAINT;
+        }
+        return map.at((value - lower) / (upper - lower));
+    }
+}

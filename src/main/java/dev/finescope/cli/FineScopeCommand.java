@@ -1,0 +1,136 @@
+package dev.finescope.cli;
+
+import dev.finescope.analysis.Metric;
+import dev.finescope.checkpoint.CheckpointException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * The {@code finescope} command: its subcommands make every result of the app scriptable; with no subcommand
+ * it opens the app. Failures read as one line, {@code finescope: <file>: <problem>}, with exit code 2 for bad
+ * input and usage, 1 for an internal error; {@code --debug} adds the stack trace.
+ */
+@Command(name = "finescope", mixinStandardHelpOptions = true, versionProvider = FineScopeCommand.Version.class,
+        subcommands = {AnalyzeCommand.class, BenchCommand.class},
+        description = "See how fine-tuning changed a BERT-family model. Without a command, opens the app.")
+public final class FineScopeCommand implements Runnable {
+
+    /** Exit code of bad input and of usage errors. */
+    public static final int BAD_INPUT = 2;
+    /** Exit code of an internal error. */
+    public static final int INTERNAL_ERROR = 1;
+
+    private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+
+    private final Runnable openApp;
+
+    private FineScopeCommand(Runnable openApp) {
+        this.openApp = openApp;
+    }
+
+    @Override
+    public void run() {
+        openApp.run();
+    }
+
+    /**
+     * Runs a command line with the process's standard streams and returns the exit code. Log messages below
+     * WARN stay quiet unless {@code --debug} is given, so that standard error carries the one-line problem.
+     */
+    public static int execute(String[] args, Runnable openApp) {
+        if (System.getProperty(LOG_LEVEL) == null) {
+            System.setProperty(LOG_LEVEL, Arrays.asList(args).contains("--debug") ? "debug" : "warn");
+        }
+        return execute(args, openApp, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    }
+
+    /** Runs a command line, writing results to {@code out} and problems to {@code err}; returns the exit code. */
+    public static int execute(String[] args, Runnable openApp, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new FineScopeCommand(openApp));
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.registerConverter(Metric.class, new MetricConverter());
+        cl.setParameterExceptionHandler(FineScopeCommand::usageError);
+        cl.setExecutionExceptionHandler(FineScopeCommand::failure);
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    private static int usageError(ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        String message = e.getMessage();
+        if (e instanceof UnmatchedArgumentException u && cl.getParent() == null && !u.getUnmatched().isEmpty()
+                && !u.getUnmatched().get(0).startsWith("-")) {
+            message = "unknown command '" + u.getUnmatched().get(0) + "'";
+        }
+        cl.getErr().println("finescope: " + oneLine(message) + " (see '"
+                + cl.getCommandSpec().qualifiedName() + " --help')");
+        return BAD_INPUT;
+    }
+
+    private static int failure(Exception e, CommandLine cl, ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        boolean badInput = e instanceof CheckpointException || e instanceof BadInputException
+                || e instanceof IOException || e instanceof UncheckedIOException;
+        boolean debug = debugRequested(parsed);
+        if (badInput) {
+            err.println("finescope: " + oneLine(e.getMessage()));
+        } else {
+            err.println("finescope: internal error: " + oneLine(e.toString())
+                    + (debug ? "" : " (run with --debug for the stack trace)"));
+        }
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        return badInput ? BAD_INPUT : INTERNAL_ERROR;
+    }
+
+    private static boolean debugRequested(ParseResult parsed) {
+        for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--debug")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String oneLine(String message) {
+        return message == null ? "(no message)" : message.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    /** Metric names as the CSV spells them; an unknown name lists the known ones. */
+    static final class MetricConverter implements ITypeConverter<Metric> {
+        @Override
+        public Metric convert(String value) {
+            try {
+                return Metric.fromId(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("unknown metric '" + value + "'; choose one of "
+                        + Arrays.stream(Metric.values()).map(Metric::id).collect(Collectors.joining(", ")));
+            }
+        }
+    }
+
+    /** The version of the jar, from its manifest. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = FineScopeCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"FineScope " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

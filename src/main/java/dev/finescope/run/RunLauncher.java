@@ -1,0 +1,126 @@
+package dev.finescope.run;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts training runs as separate processes and follows them. A run in its own process cannot freeze or crash
+ * the app, keeps going when the app closes (unless asked to stop), and is exactly what a user can type on a GPU
+ * server: {@code finescope train --spec <run>/spec.json --events stdout}, started with the running JVM's own
+ * java executable and class path so that the app and its runs are always the same version. The command is
+ * injectable so that tests can launch a small stand-in trainer.
+ */
+public final class RunLauncher {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(RunLauncher.class);
+
+    /** The main class of {@code finescope.jar}, whose {@code train} command trains. */
+    public static final String MAIN_CLASS = "dev.finescope.Main";
+    /** How long a cancelled run may take to finish its step and say so before it is killed. */
+    public static final Duration DEFAULT_CANCEL_GRACE = Duration.ofSeconds(30);
+
+    /** The command line that trains from a spec file. */
+    @FunctionalInterface
+    public interface CommandLine {
+        List<String> command(Path specFile);
+    }
+
+    private final CommandLine commandLine;
+    private final Duration cancelGrace;
+
+    public RunLauncher(CommandLine commandLine, Duration cancelGrace) {
+        this.commandLine = Objects.requireNonNull(commandLine, "commandLine");
+        this.cancelGrace = Objects.requireNonNull(cancelGrace, "cancelGrace");
+    }
+
+    /**
+     * Launches {@code finescope train} with this JVM's java and class path.
+     *
+     * @param jvmOptions options for the run's JVM, such as {@code -Xmx8g}; may be empty
+     */
+    public static RunLauncher forThisJvm(List<String> jvmOptions) {
+        List<String> options = List.copyOf(jvmOptions);
+        return new RunLauncher(spec -> forThisJvmCommand(options, spec), DEFAULT_CANCEL_GRACE);
+    }
+
+    /** The command {@link #forThisJvm} runs for a spec file. */
+    static List<String> forThisJvmCommand(List<String> jvmOptions, Path specFile) {
+        return javaCommand(jvmOptions, MAIN_CLASS,
+                List.of("train", "--spec", specFile.toString(), "--events", "stdout"));
+    }
+
+    /**
+     * {@code java <jvmOptions> -cp <this JVM's class path, made absolute> <mainClass> <args>}, with the java
+     * executable this JVM was started with.
+     */
+    public static List<String> javaCommand(List<String> jvmOptions, String mainClass, List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaExecutable());
+        cmd.addAll(jvmOptions);
+        cmd.add("-cp");
+        cmd.add(absoluteClassPath(System.getProperty("java.class.path", "")));
+        cmd.add(mainClass);
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    /** The running JVM's java executable, or {@code java.home}'s when the OS does not tell. */
+    static String javaExecutable() {
+        return ProcessHandle.current().info().command()
+                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    /** Makes every entry absolute, since the run's process works in its run folder. */
+    static String absoluteClassPath(String classPath) {
+        List<String> out = new ArrayList<>();
+        for (String e : classPath.split(File.pathSeparator)) {
+            if (!e.isEmpty()) {
+                out.add(new File(e).isAbsolute() ? e : new File(e).getAbsolutePath());
+            }
+        }
+        return String.join(File.pathSeparator, out);
+    }
+
+    /**
+     * Starts the run of a prepared folder ({@link RunFolder#prepare}) in the background, working in that
+     * folder, and returns at once. The process is recorded in the folder ({@code process.json}) so its status
+     * can be told later, by this app or the next.
+     */
+    public RunHandle launch(RunFolder run, RunListener listener) {
+        if (!Files.isRegularFile(run.specFile())) {
+            throw new RunException(run.path(), "the run folder has no " + RunFolder.SPEC_FILE
+                    + " (prepare it with its spec first)");
+        }
+        List<String> cmd = commandLine.command(run.specFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(run.path().toFile());
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new RunException(run.path(), "cannot start the training process (" + cmd.get(0) + "): "
+                    + e.getMessage(), e);
+        }
+        LOGGER.info("Started run {} as pid {}", run.path(), process.pid());
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            LOGGER.debug("Closing the run's standard input failed: {}", e.getMessage());
+        }
+        try {
+            run.recordProcess(process.toHandle());
+        } catch (RunException e) {
+            LOGGER.warn("Cannot record the run's process: {}", e.getMessage());
+        }
+        RunHandle handle = new RunHandle(run, process, listener, cancelGrace);
+        handle.start();
+        return handle;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.finescope.run;
+
+import java.util.Optional;
+
+/**
+ * Where a run stands, derived from its last events and whether its process lives, never stored: a folder can
+ * then not claim a state its events contradict.
+ */
+public enum RunStatus {
+    /** No terminal event yet and the process is alive. */
+    RUNNING("running"),
+    /** A finished event: metrics and an overlay exist. */
+    FINISHED("finished"),
+    /** A failed event with its reason. */
+    FAILED("failed"),
+    /** A cancelled event. */
+    CANCELLED("cancelled"),
+    /**
+     * No terminal event and no live process: the process was killed or crashed before it could say so (or
+     * never started). What it wrote before stays readable.
+     */
+    CRASHED("ended without a word (crashed or killed)");
+
+    private final String label;
+
+    RunStatus(String label) {
+        this.label = label;
+    }
+
+    /** For people. */
+    public String label() {
+        return label;
+    }
+
+    public boolean isTerminal() {
+        return this != RUNNING;
+    }
+
+    /** The status a terminal event gives, or RUNNING / CRASHED by the process's liveness when there is none. */
+    public static RunStatus of(Optional<RunEvent> terminal, boolean processAlive) {
+        if (terminal.isPresent()) {
+            RunEvent e = terminal.get();
+            if (e instanceof RunEvent.Finished) {
+                return FINISHED;
+            }
+            if (e instanceof RunEvent.Failed) {
+                return FAILED;
+            }
+            return CANCELLED;
+        }
+        return processAlive ? RUNNING : CRASHED;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.finescope;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.GeneralCodingRules;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package rules of the house: the compute core runs without a UI or DJL, only {@code ui} touches JavaFX,
+ * the app reaches training only through {@code run}, and packages form no cycles.
+ */
+@AnalyzeClasses(packages = "dev.finescope", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    private static final String MAIN = "dev.finescope.Main";
+
+    @ArchTest
+    static final ArchRule coreUsesNeitherJavaFxNorDjl = noClasses()
+            .that().resideInAnyPackage("dev.finescope.checkpoint..", "dev.finescope.analysis..",
+                    "dev.finescope.plan..", "dev.finescope.run..")
+            .should().dependOnClassesThat().resideInAnyPackage("javafx..", "ai.djl..");
+
+    @ArchTest
+    static final ArchRule trainingAndWhatIfUseNoJavaFx = noClasses()
+            .that().resideInAnyPackage("dev.finescope.train..", "dev.finescope.whatif..")
+            .should().dependOnClassesThat().resideInAPackage("javafx..")
+            .allowEmptyShould(true);
+
+    @ArchTest
+    static final ArchRule chartsArePlainJava2D = noClasses()
+            .that().resideInAPackage("dev.finescope.chart..")
+            .should().dependOnClassesThat().resideInAPackage("javafx..");
+
+    @ArchTest
+    static final ArchRule onlyUiUsesJavaFx = onlyPackageMayUseJavaFx("dev.finescope.ui..");
+
+    @ArchTest
+    static final ArchRule uiReachesTrainingOnlyThroughRun = noClasses()
+            .that().resideInAPackage("dev.finescope.ui..")
+            .should().dependOnClassesThat().resideInAPackage("dev.finescope.train..");
+
+    @ArchTest
+    static final ArchRule nothingButTheLauncherDependsOnUi = noClasses()
+            .that().resideOutsideOfPackage("dev.finescope.ui..").and().doNotHaveFullyQualifiedName(MAIN)
+            .should().dependOnClassesThat().resideInAPackage("dev.finescope.ui..");
+
+    @ArchTest
+    static final ArchRule commandsDoNotDependOnUi = noClasses()
+            .that().resideInAPackage("dev.finescope.cli..")
+            .should().dependOnClassesThat().resideInAPackage("dev.finescope.ui..");
+
+    @ArchTest
+    static final ArchRule packagesFormNoCycles = slices().matching("dev.finescope.(*)..").should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule onlyTheCommandLineWritesToStandardStreams = noClasses()
+            .that().resideOutsideOfPackage("dev.finescope.cli..").and().doNotHaveFullyQualifiedName(MAIN)
+            .should(GeneralCodingRules.ACCESS_STANDARD_STREAMS);
+
+    static ArchRule onlyPackageMayUseJavaFx(String allowed) {
+        return noClasses().that().resideOutsideOfPackage(allowed)
+                .should().dependOnClassesThat().resideInAPackage("javafx..");
+    }
+
+    @Test
+    void theJavaFxRuleCatchesJavaFxOutsideItsPackage() {
+        JavaClasses classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.finescope");
+        assertTrue(onlyPackageMayUseJavaFx("dev.finescope.chart..").evaluate(classes).hasViolation(),
+                "the window uses JavaFX outside chart, so the rule must object");
+    }
+}

@@ -1,0 +1,76 @@
+package dev.finescope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class FineScopeCommandTest {
+
+    @Test
+    void noArgumentsOpensTheApp() {
+        AtomicInteger opened = new AtomicInteger();
+        CliRun run = CliRun.of(opened::incrementAndGet);
+        assertEquals(0, run.code());
+        assertEquals(1, opened.get());
+        assertEquals("", run.err());
+    }
+
+    @Test
+    void helpExitsZeroAndNamesTheAnalyzeCommand() {
+        CliRun run = CliRun.of("--help");
+        assertEquals(0, run.code());
+        assertTrue(run.out().startsWith("Usage: finescope"), run.out());
+        assertTrue(run.out().contains("analyze"), run.out());
+        assertEquals("", run.err());
+    }
+
+    @Test
+    void analyzeHelpListsEveryOption() {
+        CliRun run = CliRun.of("analyze", "--help");
+        assertEquals(0, run.code());
+        for (String option : List.of("--base", "--tuned", "--csv", "--png", "--svg", "--metric", "--scale",
+                "--with-bias", "--threads", "--debug")) {
+            assertTrue(run.out().contains(option), () -> "help lacks " + option);
+        }
+    }
+
+    @Test
+    void versionExitsZero() {
+        CliRun run = CliRun.of("--version");
+        assertEquals(0, run.code());
+        assertTrue(run.out().startsWith("FineScope "), run.out());
+    }
+
+    @Test
+    void unknownSubcommandExitsTwoWithOneLine() {
+        CliRun run = CliRun.of("frobnicate");
+        assertEquals(2, run.code());
+        assertEquals(List.of("finescope: unknown command 'frobnicate' (see 'finescope --help')"), run.errLines());
+        assertEquals("", run.out());
+    }
+
+    @Test
+    void unknownOptionExitsTwoWithOneLineAndAHint() {
+        CliRun run = CliRun.of("analyze", "--base", "a", "--tuned", "b", "--colour", "red");
+        assertEquals(2, run.code());
+        assertEquals(1, run.errLines().size(), run.err());
+        assertTrue(run.err().startsWith("finescope: Unknown options: '--colour', 'red'"), run.err());
+        assertTrue(run.err().contains("(see 'finescope analyze --help')"), run.err());
+    }
+
+    @Test
+    void missingRequiredOptionExitsTwoWithOneLine() {
+        CliRun run = CliRun.of("analyze", "--tuned", "b");
+        assertEquals(2, run.code());
+        assertEquals(1, run.errLines().size(), run.err());
+        assertTrue(run.err().contains("--base"), run.err());
+    }
+
+    @Test
+    void multiLineMessagesAreFoldedIntoOne() {
+        assertEquals("a: b c", FineScopeCommand.oneLine("  a: b\n   c\r\n"));
+    }
+}
