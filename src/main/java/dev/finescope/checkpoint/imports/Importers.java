@@ -74,6 +74,42 @@ public final class Importers {
     }
 
     /**
+     * {@code finescope import SOURCE --out FOLDER}: recognises the source, reads it and writes a Hugging Face folder
+     * ({@code config.json}, {@code model.safetensors}, {@code vocab.txt}, {@code tokenizer.json} when the source
+     * has one). A compressed jar entry may be unpacked to a temporary file inside {@code outFolder}, removed
+     * afterwards. Returns the notes of the import (what was dequantised, dropped or assumed).
+     */
+    public static java.util.List<String> importModel(Path source, Path outFolder, Progress progress) {
+        return importModel(source, outFolder, progress, new HuggingFaceFolderSink());
+    }
+
+    /** As {@link #importModel(Path, Path, Progress)}, writing through {@code sink}. */
+    public static java.util.List<String> importModel(Path source, Path outFolder, Progress progress,
+                                                     ModelFolderSink sink) {
+        requireOutside(source, outFolder);
+        try {
+            Files.createDirectories(outFolder);
+        } catch (java.io.IOException e) {
+            throw new CheckpointException(outFolder, "cannot create the output folder: " + e.getMessage(), e);
+        }
+        try (ImportedModel model = read(source, outFolder, progress)) {
+            sink.write(model, outFolder, progress);
+            return model.notes();
+        }
+    }
+
+    /** The output folder may be neither the source's folder nor inside it: the source is only ever read. */
+    static void requireOutside(Path source, Path outFolder) {
+        Path out = outFolder.toAbsolutePath().normalize();
+        Path src = source.toAbsolutePath().normalize();
+        Path srcFolder = Files.isDirectory(src) ? src : src.getParent();
+        if (srcFolder != null && (out.startsWith(srcFolder) && (Files.isDirectory(src) || out.equals(srcFolder)))) {
+            throw new CheckpointException(outFolder, "is where the source " + source.getFileName()
+                    + " lies, which FineScope only reads; choose another output folder");
+        }
+    }
+
+    /**
      * Reads {@code source} into memory-light form: tensors under Hugging Face names that read from the source
      * (or from temporary files under {@code scratch}) when written. The caller closes the result.
      */
