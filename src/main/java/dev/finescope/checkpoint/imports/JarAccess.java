@@ -4,6 +4,7 @@ import dev.finescope.checkpoint.CheckpointException;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -14,6 +15,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
 
 /**
  * Reads model files straight out of a jar or zip, without unpacking it: entries stored without compression
@@ -23,6 +26,8 @@ final class JarAccess implements AutoCloseable {
 
     /** Small entries (vocabularies, tokenizers, configs) are read whole; anything larger is refused. */
     static final long SMALL_ENTRY_LIMIT = 256L << 20;
+    private static final int READ_BUFFER = 1 << 20;
+    private static final int INFLATE_BUFFER = 1 << 16;
 
     private final Path jar;
     private final ZipFile zip;
@@ -92,11 +97,35 @@ final class JarAccess implements AutoCloseable {
         }
     }
 
+    /**
+     * The entry's bytes as a stream. Deflated entries are inflated from a 1 MiB read buffer: the library's own
+     * stream reads the jar 512 bytes at a time, which made inflating a 400 MB model four times slower.
+     */
     InputStream stream(String name) {
+        ZipArchiveEntry e = entry(name);
         try {
-            return zip.getInputStream(entry(name));
-        } catch (IOException e) {
-            throw new CheckpointException(jar, "cannot read entry " + name + ": " + e.getMessage(), e);
+            if (e.getMethod() == ZipArchiveEntry.DEFLATED) {
+                InputStream raw = new BufferedInputStream(zip.getRawInputStream(e), READ_BUFFER);
+                Inflater inflater = new Inflater(true);
+                return new InflaterInputStream(raw, inflater, INFLATE_BUFFER) {
+                    private boolean closed;
+
+                    @Override
+                    public void close() throws IOException {
+                        if (!closed) {
+                            closed = true;
+                            try {
+                                super.close();
+                            } finally {
+                                inflater.end();
+                            }
+                        }
+                    }
+                };
+            }
+            return zip.getInputStream(e);
+        } catch (IOException ex) {
+            throw new CheckpointException(jar, "cannot read entry " + name + ": " + ex.getMessage(), ex);
         }
     }
 

@@ -5,7 +5,6 @@ import dev.finescope.checkpoint.imports.OnnxModel.OnnxAttribute;
 import dev.finescope.checkpoint.imports.OnnxModel.OnnxNode;
 import dev.finescope.checkpoint.imports.OnnxModel.OnnxTensor;
 
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -18,9 +17,8 @@ import java.util.concurrent.CancellationException;
 
 /**
  * Reads an ONNX {@code ModelProto} (onnx.proto3) with a {@link ProtoCursor}: graph, initializers and nodes.
- * Over a buffer (a mapped file or a stored jar entry) the weights stay where they are; over a stream (a
- * deflated jar entry) each {@code raw_data} is copied once into the heap, so the heap then holds about the
- * model's size.
+ * The model lies in one buffer (a mapped file, a stored jar entry, an inflated one) and every {@code raw_data}
+ * stays a slice of it: nothing is copied.
  */
 final class OnnxReader {
 
@@ -46,11 +44,6 @@ final class OnnxReader {
     /** Reads a model held in a buffer; {@code file} is used in messages. */
     static OnnxModel read(ByteBuffer model, Path file, Progress progress) {
         return new OnnxReader(ProtoCursor.over(model, file, FORMAT), model.remaining(), progress).readModel();
-    }
-
-    /** Reads a model from a stream of {@code length} bytes; {@code file} is used in messages. */
-    static OnnxModel read(InputStream model, long length, Path file, Progress progress) {
-        return new OnnxReader(ProtoCursor.over(model, length, file, FORMAT), length, progress).readModel();
     }
 
     private OnnxModel readModel() {

@@ -11,14 +11,12 @@ import java.nio.file.Path;
 
 /**
  * Walks protobuf messages field by field without generated classes, so that ONNX and TensorFlow files can be
- * read with nothing but their {@code .proto} field numbers. Every length is checked against the bytes that are
- * left before anything is allocated, and every problem becomes a {@link CheckpointException} naming the file
+ * read with nothing but their {@code .proto} field numbers. The message lies in one buffer and large
+ * {@code bytes} fields are returned as slices of it. Every length is checked against the bytes that are left
+ * before anything is allocated, and every problem becomes a {@link CheckpointException} naming the file
  * and the byte position.
  */
 final class ProtoCursor {
-
-    /** How the bytes of a large {@code bytes} field are taken: sliced from a buffer, or copied from a stream. */
-    enum RawMode { SLICE, COPY }
 
     private final CodedInputStream in;
     private final Path file;
@@ -41,17 +39,6 @@ final class ProtoCursor {
         ByteBuffer b = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         b.position(0);
         ProtoCursor c = new ProtoCursor(CodedInputStream.newInstance(b.duplicate()), file, format, b, b.remaining());
-        c.pushTopLimit();
-        return c;
-    }
-
-    /** A cursor over a stream of known length; large {@code bytes} fields are read into the heap. */
-    static ProtoCursor over(java.io.InputStream stream, long length, Path file, String format) {
-        if (length < 0 || length > Integer.MAX_VALUE) {
-            throw new CheckpointException(file, format + ": " + (length < 0 ? "unknown length"
-                    : "message of " + length + " bytes is larger than the 2 GiB protobuf limit"));
-        }
-        ProtoCursor c = new ProtoCursor(CodedInputStream.newInstance(stream, 1 << 16), file, format, null, length);
         c.pushTopLimit();
         return c;
     }
@@ -187,17 +174,14 @@ final class ProtoCursor {
         }
     }
 
-    /** A {@code bytes} field: a slice of the underlying buffer when there is one, else a heap copy. */
+    /** A {@code bytes} field: a slice of the underlying buffer, not a copy. */
     ByteBuffer bytes(int tag, String what) {
         expect(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED, what);
         int len = length(what);
         try {
-            if (base != null) {
-                int offset = in.getTotalBytesRead();
-                in.skipRawBytes(len);
-                return base.duplicate().position(offset).limit(offset + len).slice().order(ByteOrder.LITTLE_ENDIAN);
-            }
-            return ByteBuffer.wrap(in.readRawBytes(len)).order(ByteOrder.LITTLE_ENDIAN);
+            int offset = in.getTotalBytesRead();
+            in.skipRawBytes(len);
+            return base.duplicate().position(offset).limit(offset + len).slice().order(ByteOrder.LITTLE_ENDIAN);
         } catch (IOException e) {
             throw wrap(e);
         }
