@@ -71,6 +71,8 @@ public final class TfCheckpointImporter {
             case TF_JAR -> fromJar(source, scratch, progress);
             default -> throw new IllegalArgumentException(kind + " is not a TensorFlow source");
         };
+        long t1 = System.nanoTime();
+        LOGGER.debug("located {} in {} ms", source, (t1 - t0) / 1_000_000);
         try {
             ImportedModel m = convert(source, kind, parts, progress);
             LOGGER.info("read {} ({} tensors) in {} ms", source, m.tensors().size(),
@@ -299,7 +301,8 @@ public final class TfCheckpointImporter {
         Map<String, ByteBuffer> data = new LinkedHashMap<>();
         Map<String, byte[]> small = new LinkedHashMap<>();
         long total = jar.size(entry);
-        try (InputStream outer = jar.stream(entry);
+        // the inner stream reads 512 bytes at a time: a buffer keeps the inflater working on large blocks
+        try (InputStream outer = new java.io.BufferedInputStream(jar.stream(entry), COPY_BUFFER);
              ZipArchiveInputStream inner = new ZipArchiveInputStream(outer)) {
             ZipArchiveEntry e;
             while ((e = inner.getNextEntry()) != null) {
@@ -373,7 +376,7 @@ public final class TfCheckpointImporter {
         byte[] buf = new byte[COPY_BUFFER];
         try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE)) {
             int r;
-            while ((r = in.read(buf)) > 0) {
+            while ((r = in.readNBytes(buf, 0, buf.length)) > 0) {
                 out.write(buf, 0, r);
                 copied += r;
                 if (progress.isCancelled()) {
