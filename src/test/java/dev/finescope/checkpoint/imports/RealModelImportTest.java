@@ -69,6 +69,30 @@ class RealModelImportTest {
         }
     }
 
+    /**
+     * The imported folder computes what the ONNX model computes: {@code check_minilm_forward.py} runs a plain
+     * PyTorch BERT over it and compares with ONNX Runtime's own output recorded in {@code minilm-onnx-output.json}.
+     */
+    @Test
+    void importedMiniLmComputesTheHiddenStatesTheOnnxModelComputes() throws Exception {
+        present(MINILM);
+        Path python = Path.of("/usr/bin/python3");
+        assumeTrue(Files.isExecutable(python), "skipped: no /usr/bin/python3");
+        Process probe = new ProcessBuilder(python.toString(), "-c", "import torch, numpy").redirectErrorStream(true)
+                .start();
+        probe.getInputStream().readAllBytes();
+        assumeTrue(probe.waitFor() == 0, "skipped: /usr/bin/python3 has no torch and numpy");
+        Path out = tmp.resolve("minilm");
+        Importers.importModel(MINILM, out, Progress.NONE);
+        Process check = new ProcessBuilder(python.toString(), "src/test/python/check_minilm_forward.py",
+                out.toString(), ImportFixtures.file("minilm-onnx-output.json").toString())
+                .redirectErrorStream(true).start();
+        String report = new String(check.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        int code = check.waitFor();
+        LOGGER.info("check_minilm_forward.py:\n{}", report);
+        assertEquals(0, code, report);
+    }
+
     @Test
     void quantisedMiniLmIsDequantisedExactlyAsScaleTimesCodeMinusZeroPoint() {
         present(MINILM_Q);
