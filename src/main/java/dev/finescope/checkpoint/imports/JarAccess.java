@@ -1,6 +1,5 @@
 package dev.finescope.checkpoint.imports;
 
-import dev.finescope.checkpoint.CheckpointException;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 
@@ -41,7 +40,7 @@ final class JarAccess implements AutoCloseable {
         try {
             return new JarAccess(jar, ZipFile.builder().setPath(jar).get());
         } catch (IOException e) {
-            throw new CheckpointException(jar, "not a readable jar or zip: " + e.getMessage(), e);
+            throw ImportProblems.of(jar, "not a readable jar or zip: " + e.getMessage(), e);
         }
     }
 
@@ -63,7 +62,7 @@ final class JarAccess implements AutoCloseable {
     ZipArchiveEntry entry(String name) {
         ZipArchiveEntry e = zip.getEntry(name);
         if (e == null) {
-            throw new CheckpointException(jar, "no entry " + name);
+            throw ImportProblems.of(jar, "no entry " + name);
         }
         return e;
     }
@@ -88,12 +87,12 @@ final class JarAccess implements AutoCloseable {
         ZipArchiveEntry e = entry(name);
         try (FileChannel ch = FileChannel.open(jar, StandardOpenOption.READ)) {
             if (e.getDataOffset() + e.getSize() > ch.size()) {
-                throw new CheckpointException(jar, "entry " + name + " runs past the end of the jar");
+                throw ImportProblems.of(jar, "entry " + name + " runs past the end of the jar");
             }
             return ch.map(FileChannel.MapMode.READ_ONLY, e.getDataOffset(), e.getSize())
                     .order(ByteOrder.LITTLE_ENDIAN);
         } catch (IOException ex) {
-            throw new CheckpointException(jar, "cannot map entry " + name + ": " + ex.getMessage(), ex);
+            throw ImportProblems.of(jar, "cannot map entry " + name + ": " + ex.getMessage(), ex);
         }
     }
 
@@ -125,7 +124,7 @@ final class JarAccess implements AutoCloseable {
             }
             return zip.getInputStream(e);
         } catch (IOException ex) {
-            throw new CheckpointException(jar, "cannot read entry " + name + ": " + ex.getMessage(), ex);
+            throw ImportProblems.of(jar, "cannot read entry " + name + ": " + ex.getMessage(), ex);
         }
     }
 
@@ -133,16 +132,16 @@ final class JarAccess implements AutoCloseable {
     byte[] read(String name) {
         long size = size(name);
         if (size > SMALL_ENTRY_LIMIT) {
-            throw new CheckpointException(jar, "entry " + name + " is " + size + " bytes, too large to read whole");
+            throw ImportProblems.of(jar, "entry " + name + " is " + size + " bytes, too large to read whole");
         }
         try (InputStream in = stream(name)) {
             byte[] b = in.readNBytes((int) SMALL_ENTRY_LIMIT + 1);
             if (b.length > SMALL_ENTRY_LIMIT) {
-                throw new CheckpointException(jar, "entry " + name + " is too large to read whole");
+                throw ImportProblems.of(jar, "entry " + name + " is too large to read whole");
             }
             return b;
         } catch (IOException e) {
-            throw new CheckpointException(jar, "cannot read entry " + name + ": " + e.getMessage(), e);
+            throw ImportProblems.of(jar, "cannot read entry " + name + ": " + e.getMessage(), e);
         }
     }
 
@@ -151,7 +150,7 @@ final class JarAccess implements AutoCloseable {
         try {
             zip.close();
         } catch (IOException e) {
-            throw new CheckpointException(jar, "cannot close: " + e.getMessage(), e);
+            throw ImportProblems.of(jar, "cannot close: " + e.getMessage(), e);
         }
     }
 }

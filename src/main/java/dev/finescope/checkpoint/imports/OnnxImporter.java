@@ -28,6 +28,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import static dev.finescope.checkpoint.imports.ImportProblems.quote;
+
 /**
  * Turns an ONNX export of a BERT-family encoder into Hugging Face tensors. Exporters keep the names of
  * embeddings, biases and LayerNorms but store each linear layer's matrix as an anonymous {@code [in, out]}
@@ -62,12 +64,12 @@ public final class OnnxImporter {
         ByteBuffer mapped;
         try (FileChannel ch = FileChannel.open(onnx, StandardOpenOption.READ)) {
             if (ch.size() > Integer.MAX_VALUE) {
-                throw new CheckpointException(onnx, "ONNX: larger than 2 GiB, so its weights would be external"
+                throw ImportProblems.of(onnx, "ONNX: larger than 2 GiB, so its weights would be external"
                         + " data, which is not supported");
             }
             mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
         } catch (IOException e) {
-            throw new CheckpointException(onnx, "cannot read: " + e.getMessage(), e);
+            throw ImportProblems.of(onnx, "cannot read: " + e.getMessage(), e);
         }
         OnnxModel model = OnnxReader.read(mapped, onnx, progress);
         byte[] tokenizer = sibling(onnx, "tokenizer.json", stem(onnx) + "-tokenizer.json");
@@ -88,10 +90,10 @@ public final class OnnxImporter {
         try (JarAccess zip = JarAccess.open(jar)) {
             List<String> onnx = zip.names().stream().filter(s -> s.toLowerCase().endsWith(".onnx")).toList();
             if (onnx.isEmpty()) {
-                throw new CheckpointException(jar, "no .onnx entry in this jar");
+                throw ImportProblems.of(jar, "no .onnx entry in this jar");
             }
             if (onnx.size() > 1) {
-                throw new CheckpointException(jar, "several ONNX models in this jar (" + String.join(", ", onnx)
+                throw ImportProblems.of(jar, "several ONNX models in this jar (" + String.join(", ", onnx)
                         + "): extract the one to import");
             }
             String entry = onnx.get(0);
@@ -120,7 +122,7 @@ public final class OnnxImporter {
     private static ByteBuffer inflate(JarAccess zip, String entry, Progress progress) {
         long size = zip.size(entry);
         if (size < 0 || size > Integer.MAX_VALUE - 16) {
-            throw new CheckpointException(zip.path(), "ONNX entry " + entry + " has size " + size
+            throw ImportProblems.of(zip.path(), "ONNX entry " + entry + " has size " + size
                     + ": over the 2 GiB a protobuf may hold, or unknown");
         }
         byte[] all = new byte[(int) size];
@@ -129,7 +131,7 @@ public final class OnnxImporter {
             while (off < all.length) {
                 int r = in.read(all, off, Math.min(1 << 20, all.length - off));
                 if (r < 0) {
-                    throw new CheckpointException(zip.path(), "entry " + entry + " ends after " + off + " of its "
+                    throw ImportProblems.of(zip.path(), "entry " + entry + " ends after " + off + " of its "
                             + size + " bytes");
                 }
                 off += r;
@@ -139,10 +141,10 @@ public final class OnnxImporter {
                 progress.update(off, size, "inflating " + entry);
             }
             if (in.read() >= 0) {
-                throw new CheckpointException(zip.path(), "entry " + entry + " is longer than its header says");
+                throw ImportProblems.of(zip.path(), "entry " + entry + " is longer than its header says");
             }
         } catch (IOException e) {
-            throw new CheckpointException(zip.path(), "cannot read entry " + entry + ": " + e.getMessage(), e);
+            throw ImportProblems.of(zip.path(), "cannot read entry " + entry + ": " + e.getMessage(), e);
         }
         return ByteBuffer.wrap(all);
     }
@@ -175,7 +177,7 @@ public final class OnnxImporter {
                 try {
                     return Files.readAllBytes(p);
                 } catch (IOException e) {
-                    throw new CheckpointException(p, "cannot read: " + e.getMessage(), e);
+                    throw ImportProblems.of(p, "cannot read: " + e.getMessage(), e);
                 }
             }
         }
@@ -207,7 +209,7 @@ public final class OnnxImporter {
             this.file = file;
             for (OnnxTensor t : model.initializers()) {
                 if (inits.put(t.name(), t) != null) {
-                    throw error("two initializers are named '" + t.name() + "'");
+                    throw error("two initializers are named " + quote(t.name()));
                 }
             }
             for (OnnxNode n : model.nodes()) {
@@ -351,8 +353,8 @@ public final class OnnxImporter {
                 }
             }
             if (scaleName == null) {
-                throw error("cannot find the scale of quantised weight '" + b.name() + "' after node '" + n.name()
-                        + "' (expected MatMulInteger → Cast → Mul)");
+                throw error("cannot find the scale of quantised weight " + quote(b.name())
+                        + " after node " + quote(n.name()) + " (expected MatMulInteger → Cast → Mul)");
             }
             Quantization q = quantization(b, scaleName, n.input(3), 1);
             used.add(scaleName);
@@ -385,7 +387,8 @@ public final class OnnxImporter {
             }
             String scale = n.input(scaleInput);
             if (!inits.containsKey(scale)) {
-                throw error("node '" + n.name() + "' (" + n.opType() + ") has no constant weight scale");
+                throw error("node " + quote(n.name()) + " (" + n.opType() + ") has no constant weight"
+                        + " scale");
             }
             Quantization q = quantization(b, scale, n.input(zeroPointInput), 1);
             used.add(scale);
@@ -409,7 +412,7 @@ public final class OnnxImporter {
             }
             OnnxTensor scale = inits.get(dq.input(1));
             if (scale == null) {
-                throw error("DequantizeLinear '" + dq.name() + "' has no constant scale");
+                throw error("DequantizeLinear " + quote(dq.name()) + " has no constant scale");
             }
             int axis = scale.numel() == 1 ? 0 : 1; // per-channel over a gathered row is the table's last axis
             Quantization q = quantization(table, dq.input(1), dq.input(2), axis);
@@ -448,8 +451,9 @@ public final class OnnxImporter {
             } else if (looksLikeWeightName(w.tensor().name()) && w.tensor().name().endsWith(".weight")) {
                 name = w.tensor().name();
             } else {
-                throw error("cannot name the weight '" + w.tensor().name() + "' " + Arrays.toString(w.tensor().dims())
-                        + " of node '" + n.name() + "': no Add with a named bias follows it");
+                throw error("cannot name the weight " + quote(w.tensor().name()) + " "
+                        + Arrays.toString(w.tensor().dims())
+                        + " of node " + quote(n.name()) + ": no Add with a named bias follows it");
             }
             used.add(w.tensor().name());
             used.addAll(w.alsoUsed());
@@ -491,7 +495,8 @@ public final class OnnxImporter {
         private void add(String name, ImportedTensor t) {
             ImportedTensor old = out.put(name, t);
             if (old != null) {
-                throw error("two initializers map to '" + name + "': " + old.sourceName() + " and " + t.sourceName());
+                throw error("two initializers map to " + quote(name) + ": " + quote(old.sourceName()) + " and "
+                        + quote(t.sourceName()));
             }
         }
 
@@ -503,7 +508,7 @@ public final class OnnxImporter {
                 case OnnxModel.FLOAT16 -> DType.F16;
                 case OnnxModel.BFLOAT16 -> DType.BF16;
                 case OnnxModel.DOUBLE -> DType.F64;
-                default -> throw error("initializer '" + t.name() + "' of type " + OnnxModel.typeName(t.dataType())
+                default -> throw error("initializer " + quote(t.name()) + " of type " + OnnxModel.typeName(t.dataType())
                         + " is not a float weight");
             };
             ImportedTensor it = ImportedTensor.of(t.name(), t.name(), type, t.dims(), t.data());
@@ -524,12 +529,13 @@ public final class OnnxImporter {
         private Quantization quantization(OnnxTensor weight, String scaleName, String zeroPointName, int axis) {
             OnnxTensor scale = inits.get(scaleName);
             if (scale == null || !scale.isFloating()) {
-                throw error("the scale '" + scaleName + "' of quantised weight '" + weight.name()
-                        + "' is not a float constant");
+                throw error("the scale " + quote(scaleName) + " of quantised weight "
+                        + quote(weight.name()) + " is not a float constant");
             }
             long channels = scale.numel();
             if (channels == 0) {
-                throw error("the scale '" + scaleName + "' of quantised weight '" + weight.name() + "' is empty");
+                throw error("the scale " + quote(scaleName) + " of quantised weight " + quote(weight.name())
+                        + " is empty");
             }
             float[] s = new float[(int) Math.min(channels, Integer.MAX_VALUE)];
             for (int i = 0; i < s.length; i++) {
@@ -539,7 +545,7 @@ public final class OnnxImporter {
             OnnxTensor z = zeroPointName == null || zeroPointName.isEmpty() ? null : inits.get(zeroPointName);
             if (z != null) {
                 if (z.numel() != channels || !isIntegerType(z.dataType())) {
-                    throw error("zero point '" + zeroPointName + "' of '" + weight.name() + "' has "
+                    throw error("zero point " + quote(zeroPointName) + " of " + quote(weight.name()) + " has "
                             + z.numel() + " " + OnnxModel.typeName(z.dataType()) + " values for " + channels
                             + " scales");
                 }
@@ -547,12 +553,14 @@ public final class OnnxImporter {
                     zp[i] = (int) z.get(i);
                 }
             } else if (zeroPointName != null && !zeroPointName.isEmpty()) {
-                throw error("zero point '" + zeroPointName + "' of '" + weight.name() + "' is not a constant");
+                throw error("zero point " + quote(zeroPointName) + " of " + quote(weight.name())
+                        + " is not a constant");
             }
             if (channels != 1) {
                 long[] d = weight.dims();
                 if (axis < 0 || axis >= d.length || d[axis] != channels) {
-                    throw error("quantised weight '" + weight.name() + "' " + Arrays.toString(d) + " has " + channels
+                    throw error("quantised weight " + quote(weight.name()) + " " + Arrays.toString(d) + " has "
+                            + channels
                             + " scales, which fit none of its axes");
                 }
             }
@@ -722,7 +730,7 @@ public final class OnnxImporter {
         }
 
         private CheckpointException error(String problem) {
-            return new CheckpointException(file, "ONNX: " + problem);
+            return ImportProblems.of(file, "ONNX: " + problem);
         }
     }
 }

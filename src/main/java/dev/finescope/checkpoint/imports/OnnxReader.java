@@ -194,7 +194,7 @@ final class OnnxReader {
             }
         }
         cur.leave(token);
-        String label = what + " '" + name + "'";
+        String label = what + " " + ImportProblems.quote(name);
         if (external) {
             throw cur.error(label + " keeps its data in an external file: external data is not supported"
                     + " (save the model with its weights inside the .onnx)");

@@ -249,7 +249,7 @@ final class ProtoCursor {
     }
 
     CheckpointException error(String problem) {
-        return new CheckpointException(file, format + ": " + problem);
+        return ImportProblems.of(file, format + ": " + problem);
     }
 
     private CheckpointException wrap(IOException e) {
@@ -258,9 +258,9 @@ final class ProtoCursor {
             if (m.startsWith("While parsing a protocol message, the input ended unexpectedly")) {
                 m = "truncated: the input ended in the middle of a field";
             }
-            return new CheckpointException(file, format + ": " + m + " (at byte " + position() + ")", e);
+            return ImportProblems.of(file, format + ": " + m + " (at byte " + position() + ")", e);
         }
-        return new CheckpointException(file, format + ": cannot read: " + e.getMessage(), e);
+        return ImportProblems.of(file, format + ": cannot read: " + e.getMessage(), e);
     }
 
     /** A growable list of longs, bounded by the input it is read from. */

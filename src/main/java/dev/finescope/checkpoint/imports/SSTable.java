@@ -4,6 +4,7 @@ import dev.finescope.checkpoint.CheckpointException;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,8 +101,8 @@ final class SSTable {
             String where = "data block at " + off;
             for (Entry e : entries(block(off, size, where), where)) {
                 if (last != null && compare(last, e.key()) >= 0) {
-                    throw error("keys out of order in " + where + ": '" + e.keyString() + "' after '"
-                            + new String(last, java.nio.charset.StandardCharsets.UTF_8) + "'");
+                    throw error("keys out of order in " + where + ": " + ImportProblems.quote(e.keyString())
+                            + " after " + ImportProblems.quote(new String(last, StandardCharsets.UTF_8)));
                 }
                 last = e.key();
                 out.add(e);
@@ -213,6 +214,6 @@ final class SSTable {
     }
 
     private CheckpointException error(String problem) {
-        return new CheckpointException(path, "checkpoint index: " + problem);
+        return ImportProblems.of(path, "checkpoint index: " + problem);
     }
 }

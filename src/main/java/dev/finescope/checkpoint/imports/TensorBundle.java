@@ -1,6 +1,5 @@
 package dev.finescope.checkpoint.imports;
 
-import dev.finescope.checkpoint.CheckpointException;
 import dev.finescope.checkpoint.DType;
 
 import java.nio.ByteBuffer;
@@ -75,12 +74,13 @@ record TensorBundle(int numShards, List<Entry> entries) {
             }
         }
         if (numShards < 0) {
-            throw new CheckpointException(indexFile, "checkpoint index: no header (BundleHeaderProto under the empty"
+            throw ImportProblems.of(indexFile, "checkpoint index: no header (BundleHeaderProto under the empty"
                     + " key): not a tensor bundle");
         }
         for (Entry e : entries) {
             if (e.shardId() >= numShards) {
-                throw new CheckpointException(indexFile, "checkpoint index: '" + e.name() + "' is in shard "
+                throw ImportProblems.of(indexFile, "checkpoint index: " + ImportProblems.quote(e.name())
+                        + " is in shard "
                         + e.shardId() + " of " + numShards);
             }
         }
@@ -109,7 +109,7 @@ record TensorBundle(int numShards, List<Entry> entries) {
     }
 
     private static Entry entry(String name, ByteBuffer value, Path file) {
-        ProtoCursor c = ProtoCursor.over(value, file, "checkpoint entry '" + name + "'");
+        ProtoCursor c = ProtoCursor.over(value, file, "checkpoint entry " + ImportProblems.quote(name));
         int dtype = 0;
         List<Long> dims = new ArrayList<>();
         long shard = 0;

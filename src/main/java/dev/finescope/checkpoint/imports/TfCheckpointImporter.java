@@ -2,7 +2,6 @@ package dev.finescope.checkpoint.imports;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.finescope.checkpoint.CheckpointException;
 import dev.finescope.checkpoint.DType;
 import dev.finescope.checkpoint.Progress;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
@@ -112,7 +111,7 @@ public final class TfCheckpointImporter {
         parts.verifyChecksums = verifyChecksums;
         TensorBundle bundle = TensorBundle.read(parts.index, label, verifyChecksums);
         if (bundle.numShards() != 1) {
-            throw new CheckpointException(label, "expected one data shard, the index names " + bundle.numShards());
+            throw ImportProblems.of(label, "expected one data shard, the index names " + bundle.numShards());
         }
         parts.shards.put(0, shard.duplicate().order(ByteOrder.LITTLE_ENDIAN));
         parts.shardLabels.put(0, label.resolveSibling(label.getFileName() + ".data-00000-of-00001"));
@@ -126,7 +125,7 @@ public final class TfCheckpointImporter {
         if (Files.isDirectory(source)) {
             Path p = prefixInFolder(source);
             if (p == null) {
-                throw new CheckpointException(source, "no TF checkpoint (*.index) in this folder");
+                throw ImportProblems.of(source, "no TF checkpoint (*.index) in this folder");
             }
             return p;
         }
@@ -184,7 +183,7 @@ public final class TfCheckpointImporter {
         Parts parts = new Parts();
         Path index = prefix.resolveSibling(prefix.getFileName() + ".index");
         if (!Files.isRegularFile(index)) {
-            throw new CheckpointException(index, "no such checkpoint index (expected " + prefix.getFileName()
+            throw ImportProblems.of(index, "no such checkpoint index (expected " + prefix.getFileName()
                     + ".index beside its .data-* shards)");
         }
         parts.indexLabel = index;
@@ -204,7 +203,7 @@ public final class TfCheckpointImporter {
     private static Parts fromSavedModel(Path folder) {
         Path prefix = folder.resolve("variables").resolve("variables");
         if (!Files.isRegularFile(folder.resolve("variables").resolve("variables.index"))) {
-            throw new CheckpointException(folder, "SavedModel without variables/variables.index");
+            throw ImportProblems.of(folder, "SavedModel without variables/variables.index");
         }
         Parts parts = fromPrefix(prefix);
         parts.sourceLabel = folder.getFileName().toString();
@@ -227,7 +226,7 @@ public final class TfCheckpointImporter {
             Path shard = prefix.resolveSibling(String.format(Locale.ROOT, "%s.data-%05d-of-%05d",
                     prefix.getFileName(), s, bundle.numShards()));
             if (!Files.isRegularFile(shard)) {
-                throw new CheckpointException(shard, "missing data shard " + (s + 1) + " of " + bundle.numShards()
+                throw ImportProblems.of(shard, "missing data shard " + (s + 1) + " of " + bundle.numShards()
                         + " of checkpoint " + prefix.getFileName());
             }
             parts.shards.put(s, mapFile(shard));
@@ -252,7 +251,7 @@ public final class TfCheckpointImporter {
                     return parts;
                 }
             }
-            throw new CheckpointException(jarPath, "no SavedModel (variables/variables.index) in this jar");
+            throw ImportProblems.of(jarPath, "no SavedModel (variables/variables.index) in this jar");
         } catch (RuntimeException e) {
             closeAll(parts.resources);
             throw e;
@@ -279,7 +278,7 @@ public final class TfCheckpointImporter {
             String shard = String.format(Locale.ROOT, "%svariables/variables.data-%05d-of-%05d", root, s,
                     bundle.numShards());
             if (!names.contains(shard)) {
-                throw new CheckpointException(jar.path(), "missing data shard entry " + shard);
+                throw ImportProblems.of(jar.path(), "missing data shard entry " + shard);
             }
             if (jar.isStored(shard)) {
                 parts.shards.put(s, jar.map(shard));
@@ -287,7 +286,7 @@ public final class TfCheckpointImporter {
                 try (InputStream in = jar.stream(shard)) {
                     parts.shards.put(s, spool(in, jar.size(shard), scratch, parts, progress, shard));
                 } catch (IOException e) {
-                    throw new CheckpointException(jar.path(), "cannot read " + shard + ": " + e.getMessage(), e);
+                    throw ImportProblems.of(jar.path(), "cannot read " + shard + ": " + e.getMessage(), e);
                 }
             }
             parts.shardLabels.put(s, jar.path().resolve(shard));
@@ -317,18 +316,18 @@ public final class TfCheckpointImporter {
                 } else if (n.endsWith("variables.index") || n.endsWith("vocab.txt") || n.endsWith("bert_config.json")
                         || n.endsWith("model.json")) {
                     if (e.getSize() > JarAccess.SMALL_ENTRY_LIMIT) {
-                        throw new CheckpointException(jar.path(), entry + "!/" + n + " is too large");
+                        throw ImportProblems.of(jar.path(), entry + "!/" + n + " is too large");
                     }
                     small.put(n, inner.readNBytes((int) JarAccess.SMALL_ENTRY_LIMIT));
                 }
                 progress.update(Math.min(inner.getCompressedCount(), total), total, "reading " + n);
             }
         } catch (IOException ex) {
-            throw new CheckpointException(jar.path(), "cannot read nested SavedModel " + entry + ": "
+            throw ImportProblems.of(jar.path(), "cannot read nested SavedModel " + entry + ": "
                     + ex.getMessage(), ex);
         }
         String index = small.keySet().stream().filter(n -> n.endsWith("variables/variables.index")).findFirst()
-                .orElseThrow(() -> new CheckpointException(jar.path(), entry + " holds no variables/variables.index"));
+                .orElseThrow(() -> ImportProblems.of(jar.path(), entry + " holds no variables/variables.index"));
         String root = index.substring(0, index.length() - "variables/variables.index".length());
         parts.indexLabel = jar.path().resolve(entry).resolve(index);
         parts.index = ByteBuffer.wrap(small.get(index)).order(ByteOrder.LITTLE_ENDIAN);
@@ -352,7 +351,7 @@ public final class TfCheckpointImporter {
                     bundle.numShards());
             ByteBuffer b = data.get(shard);
             if (b == null) {
-                throw new CheckpointException(jar.path(), "missing data shard entry " + entry + "!/" + shard);
+                throw ImportProblems.of(jar.path(), "missing data shard entry " + entry + "!/" + shard);
             }
             parts.shards.put(s, b);
             parts.shardLabels.put(s, jar.path().resolve(entry).resolve(shard));
@@ -390,7 +389,7 @@ public final class TfCheckpointImporter {
             }
         }
         if (size >= 0 && copied != size) {
-            throw new CheckpointException(parts.indexLabel, what + " is " + copied + " bytes, its header says " + size);
+            throw ImportProblems.of(parts.indexLabel, what + " is " + copied + " bytes, its header says " + size);
         }
         return mapFile(tmp);
     }
@@ -398,11 +397,11 @@ public final class TfCheckpointImporter {
     private static ByteBuffer mapFile(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             if (ch.size() > Integer.MAX_VALUE) {
-                throw new CheckpointException(file, "data shards over 2 GiB are not supported");
+                throw ImportProblems.of(file, "data shards over 2 GiB are not supported");
             }
             return ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()).order(ByteOrder.LITTLE_ENDIAN);
         } catch (IOException e) {
-            throw new CheckpointException(file, "cannot read: " + e.getMessage(), e);
+            throw ImportProblems.of(file, "cannot read: " + e.getMessage(), e);
         }
     }
 
@@ -410,11 +409,11 @@ public final class TfCheckpointImporter {
         try {
             long size = Files.size(file);
             if (size > JarAccess.SMALL_ENTRY_LIMIT) {
-                throw new CheckpointException(file, "checkpoint index of " + size + " bytes is too large");
+                throw ImportProblems.of(file, "checkpoint index of " + size + " bytes is too large");
             }
             return ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
         } catch (IOException e) {
-            throw new CheckpointException(file, "cannot read: " + e.getMessage(), e);
+            throw ImportProblems.of(file, "cannot read: " + e.getMessage(), e);
         }
     }
 
@@ -425,7 +424,7 @@ public final class TfCheckpointImporter {
         try {
             return Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new CheckpointException(file, "cannot read: " + e.getMessage(), e);
+            throw ImportProblems.of(file, "cannot read: " + e.getMessage(), e);
         }
     }
 
@@ -467,20 +466,21 @@ public final class TfCheckpointImporter {
             }
             String previous = seen.put(target.name(), e.name());
             if (previous != null) {
-                throw new CheckpointException(parts.indexLabel, "'" + previous + "' and '" + e.name()
-                        + "' both map to " + target.name());
+                throw ImportProblems.of(parts.indexLabel, ImportProblems.quote(previous) + " and "
+                        + ImportProblems.quote(e.name()) + " both map to " + target.name());
             }
             ByteBuffer shard = parts.shards.get(e.shardId());
             Path shardLabel = parts.shardLabels.get(e.shardId());
             if (e.offset() > shard.limit() - e.size()) {
-                throw new CheckpointException(shardLabel, "tensor '" + e.name() + "' (offset " + e.offset()
+                throw ImportProblems.of(shardLabel, "tensor " + ImportProblems.quote(e.name()) + " (offset "
+                        + e.offset()
                         + ", " + e.size() + " bytes) runs past the end of the shard (" + shard.limit() + " bytes)");
             }
             ByteBuffer data = shard.duplicate().position((int) e.offset()).limit((int) (e.offset() + e.size()))
                     .slice().order(ByteOrder.LITTLE_ENDIAN);
             if (parts.verifyChecksums && e.crc32c() != null && SSTable.mask(SSTable.crc32c(data)) != e.crc32c()) {
-                throw new CheckpointException(shardLabel, "checksum mismatch for tensor '" + e.name()
-                        + "': the data shard is damaged or does not belong to this index");
+                throw ImportProblems.of(shardLabel, "checksum mismatch for tensor " + ImportProblems.quote(e.name())
+                        + ": the data shard is damaged or does not belong to this index");
             }
             ImportedTensor t = ImportedTensor.of(target.name(), e.name(), type, e.shape(), data);
             if (type == DType.F64) {
@@ -488,7 +488,7 @@ public final class TfCheckpointImporter {
             }
             if (target.transpose()) {
                 if (e.shape().length != 2) {
-                    throw new CheckpointException(parts.indexLabel, "kernel '" + e.name() + "' has shape "
+                    throw ImportProblems.of(parts.indexLabel, "kernel " + ImportProblems.quote(e.name()) + " has shape "
                             + java.util.Arrays.toString(e.shape()) + ", expected a matrix");
                 }
                 t = t.transposed();
@@ -502,7 +502,7 @@ public final class TfCheckpointImporter {
             progress.update(done, total, "checking " + e.name());
         }
         if (tensors.isEmpty()) {
-            throw new CheckpointException(parts.indexLabel, "no BERT variables (bert/…, cls/…) in this checkpoint");
+            throw ImportProblems.of(parts.indexLabel, "no BERT variables (bert/…, cls/…) in this checkpoint");
         }
         tensors.sort((a, b) -> BertLayout.ORDER.compare(a.name(), b.name()));
         if (dropped > 0) {
@@ -540,11 +540,11 @@ public final class TfCheckpointImporter {
             try {
                 given = JSON.readTree(parts.bertConfig);
             } catch (IOException e) {
-                throw new CheckpointException(parts.indexLabel, "bert_config.json beside it is not JSON: "
+                throw ImportProblems.of(parts.indexLabel, "bert_config.json beside it is not JSON: "
                         + e.getMessage());
             }
             if (given == null || !given.isObject() || !given.path("num_attention_heads").canConvertToInt()) {
-                throw new CheckpointException(parts.indexLabel, "bert_config.json beside it has no"
+                throw ImportProblems.of(parts.indexLabel, "bert_config.json beside it has no"
                         + " num_attention_heads");
             }
             String act = given.path("hidden_act").asText("gelu");
@@ -556,7 +556,7 @@ public final class TfCheckpointImporter {
                 Map.Entry<String, JsonNode> f = it.next();
                 Object inferred = c.get(f.getKey());
                 if (inferred instanceof Integer i && f.getValue().canConvertToInt() && f.getValue().asInt() != i) {
-                    throw new CheckpointException(parts.indexLabel, "bert_config.json says " + f.getKey() + " = "
+                    throw ImportProblems.of(parts.indexLabel, "bert_config.json says " + f.getKey() + " = "
                             + f.getValue().asInt() + " but the tensors have " + i);
                 }
                 if (f.getValue().isNumber() && !c.containsKey(f.getKey())) {

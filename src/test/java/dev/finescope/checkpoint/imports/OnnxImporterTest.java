@@ -286,6 +286,16 @@ class OnnxImporterTest {
     }
 
     @Test
+    void namesInMessagesStayOnOneLineAndShort() {
+        String name = "w\n" + "x".repeat(500);
+        byte[] model = OnnxBytes.model(g -> g.message(5, OnnxBytes.floats(name, new long[] {3}, 1f, 2f)));
+        CheckpointException e = assertThrows(CheckpointException.class,
+                () -> OnnxImporter.read(model, Path.of("n.onnx")));
+        assertEquals("n.onnx: ONNX: initializer 'w\\u000a" + "x".repeat(ImportProblems.MAX_NAME - 7) + "…' of shape [3]"
+                + " and type FLOAT needs 12 bytes of data but has 8", e.getMessage());
+    }
+
+    @Test
     void aModelWithoutGraphIsNotOnnx() {
         CheckpointException e = assertThrows(CheckpointException.class,
                 () -> OnnxImporter.read("not a model".getBytes(StandardCharsets.UTF_8), Path.of("t.onnx")));

@@ -102,6 +102,16 @@ class SSTableTest {
     }
 
     @Test
+    void keysWithLineBreaksAreQuotedOnOneLine() {
+        List<TableBytes.KV> kv = List.of(new TableBytes.KV("b\nb".getBytes(StandardCharsets.UTF_8), new byte[0]),
+                new TableBytes.KV("a\u2028a".getBytes(StandardCharsets.UTF_8), new byte[0]));
+        CheckpointException e = assertThrows(CheckpointException.class,
+                () -> SSTable.read(ByteBuffer.wrap(TableBytes.table(kv, 1 << 20)), NAME));
+        assertEquals("t.index: checkpoint index: keys out of order in data block at 0: 'a\\u2028a' after 'b\\u000ab'",
+                e.getMessage());
+    }
+
+    @Test
     void tooShortForAFooter() {
         CheckpointException e = assertThrows(CheckpointException.class,
                 () -> SSTable.read(ByteBuffer.wrap(new byte[10]), NAME));
