@@ -163,6 +163,9 @@ final class SSTable {
             long shared = varint64(block, p, dataEnd, what);
             long nonShared = varint64(block, p, dataEnd, what);
             long valueLength = varint64(block, p, dataEnd, what);
+            if (shared < 0 || nonShared < 0 || valueLength < 0) {
+                throw error(what + ": entry at byte " + p[0] + " has a length over 2^63");
+            }
             if (shared > prev.length) {
                 throw error(what + ": entry at byte " + p[0] + " shares " + shared + " bytes with a key of "
                         + prev.length);

@@ -112,6 +112,25 @@ class SSTableTest {
     }
 
     @Test
+    void aLengthOver2To63IsRefused() {
+        java.io.ByteArrayOutputStream block = new java.io.ByteArrayOutputStream();
+        block.writeBytes(TableBytes.varint(0));
+        block.writeBytes(TableBytes.varint(-1L)); // ten bytes: 2^64 - 1, negative as a Java long
+        block.writeBytes(TableBytes.varint(0));
+        block.writeBytes(new byte[] {0, 0, 0, 0, 1, 0, 0, 0}); // restart at 0, one restart
+        java.io.ByteArrayOutputStream t = new java.io.ByteArrayOutputStream();
+        long[] data = TableBytes.emit(t, block.toByteArray());
+        long[] meta = TableBytes.emit(t, TableBytes.block(List.of(), 16));
+        long[] index = TableBytes.emit(t, TableBytes.block(List.of(new TableBytes.KV(new byte[] {'k'},
+                TableBytes.handle(data))), 1));
+        t.writeBytes(TableBytes.footer(meta, index));
+        CheckpointException e = assertThrows(CheckpointException.class,
+                () -> SSTable.read(ByteBuffer.wrap(t.toByteArray()), NAME));
+        assertEquals("t.index: checkpoint index: data block at 0: entry at byte 12 has a length over 2^63",
+                e.getMessage());
+    }
+
+    @Test
     void tooShortForAFooter() {
         CheckpointException e = assertThrows(CheckpointException.class,
                 () -> SSTable.read(ByteBuffer.wrap(new byte[10]), NAME));
