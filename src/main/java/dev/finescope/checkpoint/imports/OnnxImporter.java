@@ -2,6 +2,7 @@ package dev.finescope.checkpoint.imports;
 
 import dev.finescope.checkpoint.CheckpointException;
 import dev.finescope.checkpoint.DType;
+import dev.finescope.checkpoint.ModelConfig;
 import dev.finescope.checkpoint.Progress;
 import dev.finescope.checkpoint.imports.ImportedTensor.Quantization;
 import dev.finescope.checkpoint.imports.OnnxModel.OnnxAttribute;
@@ -679,7 +680,7 @@ public final class OnnxImporter {
                     return (int) (hidden / dim);
                 }
             }
-            int heads = Math.max(1, hidden / 64);
+            int heads = Math.max(1, hidden / ModelConfig.HEAD_SIZE);
             notes.add("attention heads not found in the graph: assumed head size 64, so " + heads + " heads");
             return heads;
         }

@@ -3,6 +3,7 @@ package dev.finescope.checkpoint.imports;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.finescope.checkpoint.DType;
+import dev.finescope.checkpoint.ModelConfig;
 import dev.finescope.checkpoint.Progress;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
@@ -574,7 +575,7 @@ public final class TfCheckpointImporter {
             heads = Integer.parseInt(m.group(3));
             notes.add("attention heads (" + heads + ") from the model's name; other settings inferred from shapes");
         } else {
-            heads = Math.max(1, hidden / 64);
+            heads = Math.max(1, hidden / ModelConfig.HEAD_SIZE);
             notes.add("no bert_config.json: attention heads assumed from head size 64 (" + heads + " heads)");
         }
         notes.add("LayerNorm epsilon and activation are BERT's defaults (1e-12, gelu)");
