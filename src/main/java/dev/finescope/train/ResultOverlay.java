@@ -131,7 +131,7 @@ public final class ResultOverlay {
      * base is named by its fingerprint and by where it lies as seen from the overlay.
      */
     public void write(ModelFolder base, Path target) {
-        OverlayWriter w = OverlayWriter.forBase(base, OverlayWriter.relativeHint(target, base.path()));
+        OverlayWriter w = OverlayWriter.forBase(base, OverlayWriter.hintFor(target, base.path()));
         for (Trained t : trained) {
             w.replace(t.name(), t.shape(), t.values());
         }

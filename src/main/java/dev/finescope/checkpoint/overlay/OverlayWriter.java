@@ -69,6 +69,21 @@ public final class OverlayWriter {
     }
 
     /**
+     * The hint for a base at {@code base}: {@code builtin:NAME} when it is a model shipped with FineScope (so the
+     * overlay finds it on any machine), else {@link #relativeHint}.
+     */
+    public static String hintFor(Path overlayFile, Path base) {
+        Path b = base.toAbsolutePath().normalize();
+        for (String name : BuiltinModels.names()) {
+            java.util.Optional<Path> folder = BuiltinModels.resolve(name);
+            if (folder.isPresent() && folder.get().toAbsolutePath().normalize().equals(b)) {
+                return BuiltinModels.hint(name);
+            }
+        }
+        return relativeHint(overlayFile, base);
+    }
+
+    /**
      * The hint for a base at {@code base} seen from an overlay written to {@code overlayFile}: a relative path with
      * {@code /} separators when one exists (so that a folder holding both can move as a whole), else absolute.
      */
