@@ -35,21 +35,17 @@ public interface UiExecutor {
     }
 
     /**
-     * Runs each task synchronously, for view-model tests. {@code Task} delivers its state changes through the FX
-     * application thread, so: called on the FX thread, the task's {@code call} and its handlers run right there;
-     * called on any other thread (a plain JUnit test), {@code call} runs on the calling thread, the JavaFX
-     * platform is started if it is not yet (headless under the test flags), and {@code execute} returns only
-     * after the FX thread has fired the task's handlers. Either way, when {@code execute} returns, the task is
-     * done and its effects on view-model properties are visible to the caller.
+     * Runs each task synchronously, for view-model tests. {@code Task} always delivers its state changes, and so
+     * its handlers, through the FX application thread's queue; this executor starts the JavaFX platform if it is
+     * not yet (headless under the test flags), runs the task's {@code call} on the calling thread, and returns
+     * only after the FX thread has fired the task's handlers. On the FX thread itself it waits in a nested event
+     * loop. Either way, when {@code execute} returns, the task is done and its effects on view-model properties
+     * are visible to the caller.
      */
     static UiExecutor sameThread() {
         return new UiExecutor() {
             @Override
             public <T> void execute(Task<T> task) {
-                if (Platform.isFxApplicationThread()) {
-                    task.run();
-                    return;
-                }
                 FxPlatform.ensureStarted();
                 task.run();
                 FxPlatform.drain();
@@ -92,6 +88,12 @@ public interface UiExecutor {
 
         /** Returns once everything queued on the FX thread before this call has run. */
         static void drain() {
+            if (Platform.isFxApplicationThread()) {
+                Object key = new Object();
+                Platform.runLater(() -> Platform.exitNestedEventLoop(key, null));
+                Platform.enterNestedEventLoop(key);
+                return;
+            }
             CountDownLatch done = new CountDownLatch(1);
             Platform.runLater(done::countDown);
             await(done);
