@@ -22,6 +22,7 @@ public final class Workspace {
     private final ObjectProperty<ModelFolder> base = new SimpleObjectProperty<>(this, "base");
     private final ObservableList<TunedModel> tunedModels = FXCollections.observableArrayList();
     private final ObservableMap<TunedModel, ModelComparison> comparisons = FXCollections.observableHashMap();
+    private final ObservableMap<TunedModel, ModelFolder> tunedFolders = FXCollections.observableHashMap();
     private final ObjectProperty<Path> runsFolder = new SimpleObjectProperty<>(this, "runsFolder");
     private final ObjectProperty<Path> data = new SimpleObjectProperty<>(this, "data");
     private final ObjectProperty<TunedModel> selectedTuned = new SimpleObjectProperty<>(this, "selectedTuned");
@@ -50,6 +51,11 @@ public final class Workspace {
     /** Each tuned model's comparison with the base, once analysed. */
     public ObservableMap<TunedModel, ModelComparison> getComparisons() {
         return comparisons;
+    }
+
+    /** Each tuned model opened as a model (an overlay on top of the base), for reading its tensors. */
+    public ObservableMap<TunedModel, ModelFolder> getTunedFolders() {
+        return tunedFolders;
     }
 
     /** Where runs are written and found again; null when the workspace has none yet. */
