@@ -297,12 +297,12 @@ public final class HistogramsViewModel {
                         new HistogramChart.Series(model.label(), tunedH));
                 table = bins(List.of(base.label(), model.label()), List.of(baseH, tunedH));
             }
-            String title = title();
+            String title = chartTitle();
             return result(() -> HistogramChart.create(title, series), "histogram-" + view.name().toLowerCase(
                     Locale.ROOT) + "-" + what, table);
         }
 
-        private String title() {
+        private String chartTitle() {
             return view.label + " — " + what;
         }
 

@@ -11,8 +11,16 @@ import javafx.concurrent.Task;
  */
 public abstract class ProgressTask<T> extends Task<T> {
 
+    private final String title;
+
     protected ProgressTask(String title) {
+        this.title = title;
         updateTitle(title);
+    }
+
+    /** The title, readable from any thread (the task's own properties are FX-thread only). */
+    public final String title() {
+        return title;
     }
 
     /** The whole task as one stage. */
@@ -45,7 +53,7 @@ public abstract class ProgressTask<T> extends Task<T> {
     /** Stops the work here when the user cancelled. */
     protected final void checkCancelled() {
         if (isCancelled()) {
-            throw new CancellationException(getTitle() + " cancelled");
+            throw new CancellationException(title + " cancelled");
         }
     }
 

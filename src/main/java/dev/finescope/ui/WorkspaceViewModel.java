@@ -265,11 +265,15 @@ public final class WorkspaceViewModel {
             this.basePath = basePath;
             this.tuned = tuned;
             setOnSucceeded(e -> applied(getValue()));
-            setOnFailed(e -> dialogs.showError("Could not open", Problems.describe(getException())));
+            setOnFailed(e -> {
+                LOGGER.info("{} failed", title(), getException());
+                dialogs.showError("Could not open", Problems.describe(getException()));
+            });
         }
 
         @Override
         protected Loaded call() {
+            long started = System.nanoTime();
             WorkspaceFile.Contents contents = workspaceFile == null ? null : WorkspaceFile.read(workspaceFile);
             Path baseToOpen = contents != null ? contents.base() : basePath;
             List<TunedModel> toOpen = contents != null ? contents.tuned() : tuned;
@@ -309,6 +313,8 @@ public final class WorkspaceViewModel {
                     }
                 }
                 updateProgress(1, 1);
+                LOGGER.info("{}: {} fine-tuned model(s) opened and analysed in {} ms", title(), comparisons.size(),
+                        (System.nanoTime() - started) / 1_000_000);
                 Loaded loaded = new Loaded(contents, base, folders, comparisons, problems);
                 synchronized (this) {
                     checkCancelled();
@@ -324,7 +330,7 @@ public final class WorkspaceViewModel {
         /** Closes what the work opened when the cancel came after it had finished. */
         @Override
         protected synchronized void cancelled() {
-            LOGGER.info("{} cancelled", getTitle());
+            LOGGER.info("{} cancelled", title());
             if (produced != null) {
                 produced.close();
             }
