@@ -14,6 +14,7 @@ import dev.finescope.checkpoint.Checkpoint;
 import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.GridRow;
 import dev.finescope.checkpoint.ModelFolder;
+import java.awt.Font;
 import java.util.List;
 import java.util.Optional;
 import javafx.beans.InvalidationListener;
@@ -27,6 +28,8 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.jfree.chart.JFreeChart;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The details of the selected cell: what it is, its shape, every metric with what the metric means, and the
@@ -36,6 +39,9 @@ public final class DetailsViewModel {
 
     /** Bins of the details histogram: enough for a shape, few enough for a narrow pane. */
     public static final int HISTOGRAM_BINS = 40;
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(DetailsViewModel.class);
+    private static final Font TITLE_FONT = new Font("SansSerif", Font.BOLD, 13);
 
     /** One metric of the cell. */
     public record MetricLine(Metric metric, double value, String text) {
@@ -160,7 +166,6 @@ public final class DetailsViewModel {
         private final Checkpoint base;
         private final Checkpoint tuned;
         private final List<String> names;
-        private final String cellTitle;
         private final ChartStyle chartStyle;
 
         HistogramTask(long id, Checkpoint base, Checkpoint tuned, List<String> names, String cellTitle,
@@ -170,21 +175,21 @@ public final class DetailsViewModel {
             this.base = base;
             this.tuned = tuned;
             this.names = names;
-            this.cellTitle = cellTitle;
             this.chartStyle = chartStyle;
             setOnSucceeded(e -> {
                 if (id == generation) {
                     histogram.set(getValue());
                 }
             });
+            setOnFailed(e -> LOGGER.info("{} failed: {}", title(), Problems.describe(getException())));
         }
 
         @Override
         protected JFreeChart call() {
             Histogram h = histograms.of(base, tuned, names,
                     HistogramSpec.auto(Histogram.Values.DELTA, true, HISTOGRAM_BINS), progress());
-            JFreeChart chart = HistogramChart.create("change of " + cellTitle,
-                    List.of(new HistogramChart.Series("Δ", h)));
+            JFreeChart chart = HistogramChart.create("change Δ of this cell", List.of(new HistogramChart.Series("Δ", h)));
+            chart.getTitle().setFont(TITLE_FONT);
             return chartStyle.apply(chart);
         }
     }

@@ -2,6 +2,7 @@ package dev.finescope.ui;
 
 import dev.finescope.checkpoint.Progress;
 import java.util.concurrent.CancellationException;
+import javafx.application.Platform;
 import javafx.concurrent.Task;
 
 /**
@@ -15,10 +16,15 @@ public abstract class ProgressTask<T> extends Task<T> {
 
     protected ProgressTask(String title) {
         this.title = title;
-        updateTitle(title);
+        if (Platform.isFxApplicationThread()) {
+            updateTitle(title);
+        }
     }
 
-    /** The title, readable from any thread (the task's own properties are FX-thread only). */
+    /**
+     * The title, readable from any thread (the task's own properties are FX-thread only, so the title property
+     * is set only when the task is made on the FX thread, as the app makes them).
+     */
     public final String title() {
         return title;
     }

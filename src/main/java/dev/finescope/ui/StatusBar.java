@@ -70,9 +70,10 @@ public final class StatusBar extends HBox {
             return;
         }
         Task<?> t = shown;
-        what.textProperty().bind(Bindings.createStringBinding(
-                () -> t.getMessage() == null || t.getMessage().isBlank() ? t.getTitle()
-                        : t.getTitle() + " · " + t.getMessage(), t.titleProperty(), t.messageProperty()));
+        what.textProperty().bind(Bindings.createStringBinding(() -> {
+            String title = t instanceof ProgressTask<?> p ? p.title() : t.getTitle();
+            return t.getMessage() == null || t.getMessage().isBlank() ? title : title + " · " + t.getMessage();
+        }, t.titleProperty(), t.messageProperty()));
         bar.progressProperty().bind(t.progressProperty());
         more.setText(running.size() > 1 ? "+" + (running.size() - 1) + " more" : "");
     }

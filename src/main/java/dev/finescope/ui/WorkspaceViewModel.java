@@ -266,7 +266,8 @@ public final class WorkspaceViewModel {
             this.tuned = tuned;
             setOnSucceeded(e -> applied(getValue()));
             setOnFailed(e -> {
-                LOGGER.info("{} failed", title(), getException());
+                LOGGER.info("{} failed: {}", title(), getException().toString());
+                LOGGER.debug("{} failed", title(), getException());
                 dialogs.showError("Could not open", Problems.describe(getException()));
             });
         }
