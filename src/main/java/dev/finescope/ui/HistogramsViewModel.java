@@ -170,8 +170,12 @@ public final class HistogramsViewModel {
 
     /** A click on the heatmap picks the tensor too, so "one tensor" shows the clicked matrix. */
     private void followSelectedCell() {
-        selectedGrid().flatMap(g -> g.cellDetail(workspace.selectedRowProperty().get(),
-                workspace.selectedColumnProperty().get())).ifPresent(cell -> {
+        GridRow row = workspace.selectedRowProperty().get();
+        GridColumn column = workspace.selectedColumnProperty().get();
+        if (row == null || column == null) {
+            return;
+        }
+        selectedGrid().flatMap(g -> g.cellDetail(row, column)).ifPresent(cell -> {
                     if (!cell.weights().isEmpty()) {
                         tensor.set(cell.weights().get(0).name());
                     }

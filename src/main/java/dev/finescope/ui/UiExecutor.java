@@ -86,7 +86,10 @@ public interface UiExecutor {
             await(started);
         }
 
-        /** Returns once everything queued on the FX thread before this call has run. */
+        /**
+         * Returns once everything queued on the FX thread before this call has run, including work that those
+         * runnables did in nested event loops (tasks that handlers started on the FX thread).
+         */
         static void drain() {
             if (Platform.isFxApplicationThread()) {
                 Object key = new Object();
@@ -95,7 +98,16 @@ public interface UiExecutor {
                 return;
             }
             CountDownLatch done = new CountDownLatch(1);
-            Platform.runLater(done::countDown);
+            Platform.runLater(new Runnable() {
+                @Override
+                public void run() {
+                    if (Platform.isNestedLoopRunning()) {
+                        Platform.runLater(this);
+                    } else {
+                        done.countDown();
+                    }
+                }
+            });
             await(done);
         }
 

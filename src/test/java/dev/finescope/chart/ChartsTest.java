@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ChartsTest {
 
     private static final int VIRIDIS_FIRST = 0x440154;
+    private static final int VIRIDIS_MIDDLE = 0x21918c;
     private static final int VIRIDIS_LAST = 0xfde725;
 
     @TempDir
@@ -70,12 +71,14 @@ class ChartsTest {
         Rectangle2D area = info.getPlotInfo().getDataArea();
         CategoryAxis axis = plot.getDomainAxis();
         int top = (int) axis.getCategoryMiddle(0, 3, area, plot.getDomainAxisEdge());
+        int middle = (int) axis.getCategoryMiddle(1, 3, area, plot.getDomainAxisEdge());
         int bottom = (int) axis.getCategoryMiddle(2, 3, area, plot.getDomainAxisEdge());
-        int x = (int) (area.getMinX() + area.getWidth() * 0.98);
-        assertEquals(VIRIDIS_LAST, image.getRGB(x, top) & 0xffffff, "the furthest matrix reaches the top colour");
-        assertEquals(0xffffff, image.getRGB(x, bottom) & 0xffffff, "the smallest bar has no length on the scale");
-        int left = (int) (area.getMinX() + 3);
-        assertEquals(VIRIDIS_FIRST, image.getRGB(left, bottom) & 0xffffff, "… and would be the first colour");
+        int right = (int) (area.getMinX() + area.getWidth() * 0.98);
+        int quarter = (int) (area.getMinX() + area.getWidth() * 0.25);
+        assertEquals(VIRIDIS_LAST, image.getRGB(right, top) & 0xffffff, "the furthest matrix reaches the top colour");
+        assertEquals(VIRIDIS_MIDDLE, image.getRGB(quarter, middle) & 0xffffff, "1e-2 sits halfway in decades");
+        assertEquals(0xffffff, image.getRGB(right, middle) & 0xffffff, "… and its bar ends halfway");
+        assertEquals(0xffffff, image.getRGB(quarter, bottom) & 0xffffff, "the lower bound has no length");
     }
 
     @Test
