@@ -4,7 +4,6 @@ import dev.finescope.analysis.Metric;
 import dev.finescope.chart.HeatmapChart;
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.geom.Point2D;
 import java.awt.geom.Rectangle2D;
 import java.util.ArrayList;
 import java.util.List;
@@ -175,17 +174,32 @@ public final class HeatmapView extends BorderPane {
     }
 
     private void show(HeatmapViewModel.Picture picture) {
+        marks.replaceAll(m -> null);
+        if (picture == null) {
+            charts.getChildren().clear();
+            panes.clear();
+            marks.clear();
+            return;
+        }
+        List<HeatmapViewModel.Panel> panels = picture.panels();
+        if (panes.size() != panels.size()) {
+            layOut(panels.size());
+        }
+        for (int i = 0; i < panels.size(); i++) {
+            panes.get(i).setChart(panels.get(i).chart());
+        }
+        markSelection();
+    }
+
+    /** One chart pane per panel, in a grid of up to three columns; panes are kept while the count stays. */
+    private void layOut(int count) {
         charts.getChildren().clear();
         charts.getColumnConstraints().clear();
         charts.getRowConstraints().clear();
         panes.clear();
         marks.clear();
-        if (picture == null) {
-            return;
-        }
-        List<HeatmapViewModel.Panel> panels = picture.panels();
-        int columns = panels.size() <= 1 ? 1 : panels.size() <= 4 ? 2 : 3;
-        int rows = (panels.size() + columns - 1) / columns;
+        int columns = count <= 1 ? 1 : count <= 4 ? 2 : 3;
+        int rows = (count + columns - 1) / columns;
         for (int c = 0; c < columns; c++) {
             ColumnConstraints cc = new ColumnConstraints();
             cc.setPercentWidth(100.0 / columns);
@@ -198,22 +212,25 @@ public final class HeatmapView extends BorderPane {
             rc.setVgrow(Priority.ALWAYS);
             charts.getRowConstraints().add(rc);
         }
-        for (int i = 0; i < panels.size(); i++) {
-            HeatmapViewModel.Panel panel = panels.get(i);
+        for (int i = 0; i < count; i++) {
+            int index = i;
             ChartPane pane = new ChartPane();
             pane.setId("heatmap-chart-" + i);
-            pane.setChart(panel.chart());
             pane.setMinSize(200, 160);
-            pane.canvas().addEventHandler(MouseEvent.MOUSE_MOVED, e -> cellAt(pane, e)
-                    .ifPresentOrElse(p -> vm.hover(panel, p[0], p[1]), vm::clearHover));
+            pane.canvas().addEventHandler(MouseEvent.MOUSE_MOVED, e -> panel(index).ifPresent(panel ->
+                    cellAt(pane, e).ifPresentOrElse(p -> vm.hover(panel, p[0], p[1]), vm::clearHover)));
             pane.canvas().addEventHandler(MouseEvent.MOUSE_EXITED, e -> vm.clearHover());
-            pane.canvas().addEventHandler(MouseEvent.MOUSE_CLICKED, e -> cellAt(pane, e)
-                    .ifPresent(p -> vm.select(panel, p[0], p[1])));
+            pane.canvas().addEventHandler(MouseEvent.MOUSE_CLICKED, e -> panel(index).ifPresent(panel ->
+                    cellAt(pane, e).ifPresent(p -> vm.select(panel, p[0], p[1]))));
             charts.add(pane, i % columns, i / columns);
             panes.add(pane);
             marks.add(null);
         }
-        markSelection();
+    }
+
+    private Optional<HeatmapViewModel.Panel> panel(int index) {
+        HeatmapViewModel.Picture p = vm.pictureProperty().get();
+        return p == null || index >= p.panels().size() ? Optional.empty() : Optional.of(p.panels().get(index));
     }
 
     /** {row, column} of the chart cell under the pointer. */
@@ -249,16 +266,6 @@ public final class HeatmapView extends BorderPane {
                 marks.set(i, mark);
             }
         }
-    }
-
-    /** The point at the centre of chart cell ({@code row}, {@code column}) of panel {@code index}, in scene units. */
-    Optional<javafx.geometry.Point2D> cellCentreInScene(int index, int row, int column) {
-        if (index >= panes.size()) {
-            return Optional.empty();
-        }
-        ChartPane pane = panes.get(index);
-        Optional<Point2D> p = pane.canvasPoint(column, row);
-        return p.map(q -> pane.canvas().localToScene(q.getX(), q.getY()));
     }
 
     /** A metric in words, with its one-sentence meaning as the tooltip. */

@@ -51,7 +51,6 @@ public final class MainWindow {
     private final BorderPane root = new BorderPane();
     private final TabPane tabs = new TabPane();
     private final Menu recentMenu = new Menu("Recent workspaces");
-    private final HeatmapView heatmapView;
     /** The plan editor's place; it shows a placeholder until the editor is mounted. */
     final Tab planTab;
     /** The what-if experiments' place. */
@@ -69,8 +68,7 @@ public final class MainWindow {
         this.stage = stage;
         this.vm = vm;
         this.tracker = tracker;
-        heatmapView = new HeatmapView(vm.heatmap(), vm.workspace(), vm.showHintProperty());
-        Tab heatmapTab = tab(0, heatmapView);
+        Tab heatmapTab = tab(0, new HeatmapView(vm.heatmap(), vm.workspace(), vm.showHintProperty()));
         Tab rankingTab = tab(1, new RankingView(vm.ranking()));
         Tab histogramsTab = tab(2, new HistogramsView(vm.histograms()));
         planTab = tab(3, placeholder("The plan editor: choose per matrix what to freeze, fine-tune or sparsify."));
@@ -122,8 +120,14 @@ public final class MainWindow {
         return tabs;
     }
 
-    HeatmapView heatmapView() {
-        return heatmapView;
+    public MainViewModel viewModel() {
+        return vm;
+    }
+
+    /** Saves the window's size, stops background work and closes every model, as closing the window does. */
+    public void close() {
+        closing();
+        stage.close();
     }
 
     private void closing() {

@@ -28,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** The ranking, histogram and sparsity charts, and the dark chart style. */
 class ChartsTest {
 
-    private static final int VIRIDIS_FIRST = 0x440154;
     private static final int VIRIDIS_MIDDLE = 0x21918c;
     private static final int VIRIDIS_LAST = 0xfde725;
 
