@@ -61,7 +61,6 @@ public final class AppPreferences {
             node.putDouble(WIDTH, width);
             node.putDouble(HEIGHT, height);
         }
-        flush();
     }
 
     public Optional<Path> lastWorkspace() {
@@ -95,7 +94,6 @@ public final class AppPreferences {
             }
         }
         node.put(LAST, abs.toString());
-        flush();
     }
 
     public boolean dark() {
@@ -104,7 +102,6 @@ public final class AppPreferences {
 
     public void setDark(boolean dark) {
         node.putBoolean(DARK, dark);
-        flush();
     }
 
     public boolean hintDismissed() {
@@ -113,7 +110,6 @@ public final class AppPreferences {
 
     public void dismissHint() {
         node.putBoolean(HINT, true);
-        flush();
     }
 
     /** Forgets everything (tests clean up with this). */
@@ -126,7 +122,11 @@ public final class AppPreferences {
         }
     }
 
-    private void flush() {
+    /**
+     * Writes the settings to disk now. Setters do not: {@link Preferences} saves by itself in the background and
+     * when the app exits, so that the FX thread never waits for the disk.
+     */
+    public void flush() {
         try {
             node.flush();
         } catch (BackingStoreException e) {

@@ -47,11 +47,14 @@ public final class FineScopeApp extends Application {
 
     /** Builds and shows the window, then opens {@code workspace} (or what {@link MainViewModel} picks). */
     public MainWindow start(Stage stage, Optional<Path> workspace) {
+        LOGGER.debug("JavaFX started {} ms after launch", sinceLaunch());
         tracker = new TaskTracker(UiExecutor.pooled("finescope-work", 3));
         Workspace model = new Workspace();
-        int threads = Runtime.getRuntime().availableProcessors();
+        int threads = workerThreads(Runtime.getRuntime().availableProcessors());
         MainViewModel vm = new MainViewModel(model, tracker, new FxDialogService(stage),
                 AppPreferences.fromSystemProperty(), ModelOpener.STANDARD, threads);
+        reportFirstHeatmap(vm);
+        vm.openAtStart(workspace, Path.of("").toAbsolutePath(), jarFolder());
         window = new MainWindow(stage, vm, tracker);
         window.show();
         LOGGER.info("window shown {} ms after launch", sinceLaunch());
@@ -59,19 +62,26 @@ public final class FineScopeApp extends Application {
             stallMonitor = new StallMonitor(tracker);
             stallMonitor.start();
         }
-        reportFirstHeatmap(vm);
-        vm.openAtStart(workspace, Path.of("").toAbsolutePath(), jarFolder());
         return window;
     }
 
     @Override
     public void stop() {
+        AppPreferences.fromSystemProperty().flush();
         if (tracker != null) {
             tracker.cancelAll();
         }
         if (stallMonitor != null) {
             stallMonitor.stop();
         }
+    }
+
+    /**
+     * Threads for analysis and histograms: one core is left to the FX thread and the renderer, so that the window
+     * keeps drawing frames while a model is analysed (the command line uses every core).
+     */
+    static int workerThreads(int cores) {
+        return Math.max(1, cores - 1);
     }
 
     /** The workspace named by {@code --workspace PATH}, {@code --workspace=PATH} or the system property. */

@@ -23,6 +23,9 @@ public final class StallMonitor extends AnimationTimer {
     private long longestBusy;
     private long longestIdle;
     private long busyFrames;
+    private long periodStart;
+    private long periodLongest;
+    private long periodFrames;
 
     public StallMonitor(TaskTracker tracker) {
         this.tracker = tracker;
@@ -34,10 +37,16 @@ public final class StallMonitor extends AnimationTimer {
 
     @Override
     public void handle(long now) {
+        boolean busy = !tracker.running().isEmpty();
         if (last != 0) {
             long gap = now - last;
-            if (!tracker.running().isEmpty()) {
+            if (busy) {
+                if (periodStart == 0) {
+                    periodStart = last;
+                }
                 busyFrames++;
+                periodFrames++;
+                periodLongest = Math.max(periodLongest, gap);
                 if (gap > longestBusy) {
                     longestBusy = gap;
                     if (gap >= REPORT_NANOS) {
@@ -45,10 +54,21 @@ public final class StallMonitor extends AnimationTimer {
                     }
                 }
             } else {
+                if (periodStart != 0) {
+                    LOGGER.info("background work of {} ms: longest FX frame gap {} ms over {} frames",
+                            (now - periodStart) / 1_000_000, millis(periodLongest), periodFrames);
+                    periodStart = 0;
+                    periodLongest = 0;
+                    periodFrames = 0;
+                }
                 longestIdle = Math.max(longestIdle, gap);
             }
         }
         last = now;
+    }
+
+    private static String millis(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6);
     }
 
     /** The longest gap between frames seen while work ran, in milliseconds. */
@@ -60,7 +80,6 @@ public final class StallMonitor extends AnimationTimer {
     public void stop() {
         super.stop();
         LOGGER.info("longest FX frame gap while background work ran: {} ms over {} frames; while idle: {} ms",
-                String.format(java.util.Locale.ROOT, "%.1f", longestBusy / 1e6), busyFrames,
-                String.format(java.util.Locale.ROOT, "%.1f", longestIdle / 1e6));
+                millis(longestBusy), busyFrames, millis(longestIdle));
     }
 }
