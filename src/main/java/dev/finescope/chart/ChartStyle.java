@@ -6,6 +6,7 @@ import org.jfree.chart.axis.Axis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.Plot;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYBlockRenderer;
 import org.jfree.chart.title.LegendTitle;
 import org.jfree.chart.title.PaintScaleLegend;
 import org.jfree.chart.title.TextTitle;
@@ -18,18 +19,20 @@ import org.jfree.chart.title.Title;
  */
 public enum ChartStyle {
     /** Black on white: the command line's charts and every exported file. */
-    LIGHT(Color.WHITE, new Color(0x1f2328), new Color(0x59636e)),
+    LIGHT(Color.WHITE, new Color(0x1f2328), new Color(0x59636e), new Color(0xd0d7de)),
     /** Light words on the dark theme's background. */
-    DARK(new Color(0x0d1117), new Color(0xe6edf3), new Color(0x9198a1));
+    DARK(new Color(0x0d1117), new Color(0xe6edf3), new Color(0x9198a1), new Color(0x30363d));
 
     private final Color background;
     private final Color text;
     private final Color lines;
+    private final Color grid;
 
-    ChartStyle(Color background, Color text, Color lines) {
+    ChartStyle(Color background, Color text, Color lines, Color grid) {
         this.background = background;
         this.text = text;
         this.lines = lines;
+        this.grid = grid;
     }
 
     public Color background() {
@@ -50,9 +53,16 @@ public enum ChartStyle {
             style(chart.getSubtitle(i));
         }
         Plot plot = chart.getPlot();
-        plot.setBackgroundPaint(background);
         plot.setOutlinePaint(lines);
+        // A heatmap's grid keeps its white ground in every theme: its cell separators, hatched empty cells and
+        // blank slots outside a row are drawn for white and read as data on any other ground.
+        boolean heatmap = plot instanceof XYPlot xyPlot && xyPlot.getRenderer() instanceof XYBlockRenderer;
+        if (!heatmap) {
+            plot.setBackgroundPaint(background);
+        }
         if (plot instanceof XYPlot xy) {
+            xy.setDomainGridlinePaint(grid);
+            xy.setRangeGridlinePaint(grid);
             for (int i = 0; i < xy.getDomainAxisCount(); i++) {
                 style(xy.getDomainAxis(i));
             }
@@ -60,6 +70,7 @@ public enum ChartStyle {
                 style(xy.getRangeAxis(i));
             }
         } else if (plot instanceof CategoryPlot cat) {
+            cat.setRangeGridlinePaint(grid);
             for (int i = 0; i < cat.getDomainAxisCount(); i++) {
                 style(cat.getDomainAxis(i));
             }

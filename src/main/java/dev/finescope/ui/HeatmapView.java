@@ -156,6 +156,7 @@ public final class HeatmapView extends BorderPane {
     private VBox readout() {
         Label note = new Label();
         note.setId("heatmap-note");
+        note.setWrapText(true);
         note.getStyleClass().add("text-muted");
         note.textProperty().bind(Bindings.createStringBinding(
                 () -> vm.pictureProperty().get() == null ? "" : vm.pictureProperty().get().note(),

@@ -10,6 +10,7 @@ import dev.finescope.chart.HeatmapChart;
 import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.GridRow;
 import java.awt.Dimension;
+import java.awt.Font;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +25,7 @@ import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.ObservableList;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.title.TextTitle;
 import org.jfree.data.Range;
 
 /**
@@ -75,6 +77,9 @@ public final class HeatmapViewModel {
     public record Hover(TunedModel model, GridRow row, GridColumn column, Metric metric, double value,
             String text) {
     }
+
+    /** Side by side, each heatmap is titled by its model alone; the metric and the shared scale are said once. */
+    private static final Font PANEL_TITLE_FONT = new Font("SansSerif", Font.BOLD, 14);
 
     private final Workspace workspace;
     private final UiExecutor executor;
@@ -293,7 +298,11 @@ public final class HeatmapViewModel {
             List<Panel> panels = new ArrayList<>();
             for (int i = 0; i < models.size(); i++) {
                 checkCancelled();
-                JFreeChart chart = style.apply(HeatmapChart.create(data.get(i), scale, range, shared));
+                JFreeChart chart = HeatmapChart.create(data.get(i), scale, range, shared);
+                if (shared) {
+                    chart.setTitle(new TextTitle(models.get(i).label(), PANEL_TITLE_FONT));
+                }
+                style.apply(chart);
                 panels.add(new Panel(models.get(i), grids.get(i), data.get(i), chart));
             }
             return new Picture(panels, shared, range, metric, scale);

@@ -151,6 +151,10 @@ class ChartsTest {
         int x = (int) plot.getDomainAxis().valueToJava2D(2, area, plot.getDomainAxisEdge());
         int y = (int) plot.getRangeAxis().valueToJava2D(1, area, plot.getRangeAxisEdge());
         assertEquals(VIRIDIS_LAST, image.getRGB(x, y) & 0xffffff, "cells keep their viridis colour");
+        assertEquals(Color.WHITE, plot.getBackgroundPaint(), "the grid keeps the white ground its marks are drawn for");
+        JFreeChart histogram = ChartStyle.DARK.apply(HistogramChart.create("h", List.of(
+                new HistogramChart.Series("base", histogram(Histogram.Values.BASE, false, 1, 2)))));
+        assertEquals(ChartStyle.DARK.background(), histogram.getXYPlot().getBackgroundPaint());
     }
 
     @Test

@@ -18,7 +18,6 @@ import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.GridRow;
 import java.awt.image.BufferedImage;
 import java.util.List;
-import org.jfree.chart.plot.XYPlot;
 import org.jfree.data.xy.XYDataset;
 import org.jfree.data.xy.XYZDataset;
 import org.junit.jupiter.api.AfterEach;
@@ -144,8 +143,8 @@ class AnalysisViewModelsTest {
     @Test
     void theDarkStyleReachesTheCharts() {
         heatmap.styleProperty().set(ChartStyle.DARK);
-        XYPlot plot = heatmap.pictureProperty().get().panels().get(0).chart().getXYPlot();
-        assertEquals(ChartStyle.DARK.background(), plot.getBackgroundPaint());
+        assertEquals(ChartStyle.DARK.background(),
+                heatmap.pictureProperty().get().panels().get(0).chart().getBackgroundPaint());
         assertEquals(java.awt.Color.WHITE, heatmap.figure().orElseThrow().charts().get(0).get().getBackgroundPaint(),
                 "exports keep the light style of the command line");
     }
