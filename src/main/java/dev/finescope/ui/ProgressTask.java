@@ -56,6 +56,16 @@ public abstract class ProgressTask<T> extends Task<T> {
         };
     }
 
+    /**
+     * Cancels without interrupting the worker: the work stops at its next check of {@link Progress#isCancelled()},
+     * and an interrupt would close the file channels of the models it reads (they are interruptible channels),
+     * breaking the open workspace for every later read.
+     */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        return super.cancel(false);
+    }
+
     /** Stops the work here when the user cancelled. */
     protected final void checkCancelled() {
         if (isCancelled()) {

@@ -48,6 +48,10 @@ public interface UiExecutor {
             public <T> void execute(Task<T> task) {
                 FxPlatform.ensureStarted();
                 task.run();
+                if (task.isCancelled()) {
+                    // cancel(true) interrupts the thread that ran the task: here, the caller
+                    Thread.interrupted();
+                }
                 FxPlatform.drain();
             }
         };

@@ -6,7 +6,6 @@ import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.NameMap;
 import dev.finescope.checkpoint.Progress;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -20,12 +19,16 @@ final class UiFixtures {
     private UiFixtures() {
     }
 
+    /**
+     * A fixture where it lies in the source tree (tests run in the project folder), so that the workspace file's
+     * relative paths reach {@code sample-models/} as they do for a user.
+     */
     static Path resource(String name) {
-        try {
-            return Path.of(UiFixtures.class.getResource(name).toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
+        Path p = Path.of("src/test/resources", name.substring(1)).toAbsolutePath();
+        if (!Files.exists(p)) {
+            throw new IllegalStateException("no fixture " + p);
         }
+        return p;
     }
 
     /** {@code fixtures/tiny-workspace}: the tiny base and three fine-tuned versions (F32, BF16, F16 files). */
