@@ -72,6 +72,7 @@ public final class HeatmapView extends BorderPane {
 
         ComboBox<TunedModel> tuned = new ComboBox<>(vm.tunedModels());
         tuned.setId("heatmap-tuned");
+        tuned.setMinWidth(180);
         tuned.valueProperty().bindBidirectional(vm.tunedProperty());
         tuned.disableProperty().bind(vm.compareAllProperty());
         tuned.setTooltip(new Tooltip("The fine-tuned model compared with the base"));

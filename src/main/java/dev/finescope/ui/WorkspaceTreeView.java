@@ -72,7 +72,7 @@ public final class WorkspaceTreeView extends VBox {
         try {
             ModelFolder b = workspace.getBase();
             base.getChildren().setAll(new TreeItem<>(b != null ? b
-                    : new Placeholder("none yet: Ctrl+O or drop a folder", null)));
+                    : new Placeholder("none yet (Ctrl+O)", "Open a model folder, or drop one on the window")));
             tuned.getChildren().clear();
             for (TunedModel t : workspace.getTunedModels()) {
                 tuned.getChildren().add(new TreeItem<>(t));
