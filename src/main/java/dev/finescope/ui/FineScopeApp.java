@@ -1,64 +1,127 @@
 package dev.finescope.ui;
 
+import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import javafx.application.Application;
 import javafx.application.Platform;
-import javafx.geometry.Insets;
-import javafx.scene.Scene;
-import javafx.scene.control.Alert;
-import javafx.scene.control.Label;
-import javafx.scene.control.Menu;
-import javafx.scene.control.MenuBar;
-import javafx.scene.control.MenuItem;
-import javafx.scene.input.KeyCombination;
-import javafx.scene.layout.BorderPane;
 import javafx.stage.Stage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The FineScope window. For now it only says where the analysis lives (the {@code analyze} command), so that
- * {@code finescope} with no command opens something honest.
+ * The FineScope desktop app. {@code --workspace PATH} (or {@code -Dfinescope.workspace=PATH}) opens a workspace
+ * folder or a model folder at start; otherwise the last workspace, or the sample workspace on a first start.
  */
 public final class FineScopeApp extends Application {
 
-    /** The window's title. */
+    /** The window's title before anything is open. */
     public static final String TITLE = "FineScope";
+    /** The system property naming a workspace to open at start. */
+    public static final String WORKSPACE_PROPERTY = "finescope.workspace";
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(FineScopeApp.class);
+
+    private TaskTracker tracker;
+    private StallMonitor stallMonitor;
+    private MainWindow window;
 
     /** Opens the window and returns when it is closed. */
     public static void open() {
         Application.launch(FineScopeApp.class);
     }
 
-    @Override
-    public void start(Stage stage) {
-        MenuItem quit = new MenuItem("Quit");
-        quit.setAccelerator(KeyCombination.keyCombination("Shortcut+Q"));
-        quit.setOnAction(e -> Platform.exit());
-        MenuItem about = new MenuItem("About FineScope");
-        about.setOnAction(e -> about(stage));
-        MenuBar menus = new MenuBar(new Menu("File", null, quit), new Menu("Help", null, about));
-
-        Label hint = new Label("""
-                FineScope shows how fine-tuning changed a BERT-family model.
-                This window does not open models yet. From a terminal, compare a fine-tuned model with its base:
-
-                    java -jar finescope.jar analyze --base BASE --tuned TUNED --png heatmap.png""");
-        hint.setId("hint");
-        hint.setWrapText(true);
-        hint.setPadding(new Insets(24));
-
-        BorderPane root = new BorderPane(hint);
-        root.setTop(menus);
-        stage.setTitle(TITLE);
-        stage.setScene(new Scene(root, 720, 360));
-        stage.show();
+    /** Opens the window with command-line arguments ({@code --workspace PATH}) and returns when it is closed. */
+    public static void open(String... args) {
+        Application.launch(FineScopeApp.class, args);
     }
 
-    private static void about(Stage owner) {
-        String version = FineScopeApp.class.getPackage().getImplementationVersion();
-        Alert alert = new Alert(Alert.AlertType.INFORMATION);
-        alert.initOwner(owner);
-        alert.setTitle("About FineScope");
-        alert.setHeaderText("FineScope " + (version == null ? "(development build)" : version));
-        alert.setContentText("See how fine-tuning changed a BERT-family model, layer by layer.");
-        alert.showAndWait();
+    @Override
+    public void start(Stage stage) {
+        List<String> raw = getParameters() == null ? List.of() : getParameters().getRaw();
+        start(stage, requestedWorkspace(raw));
+    }
+
+    /** Builds and shows the window, then opens {@code workspace} (or what {@link MainViewModel} picks). */
+    public MainWindow start(Stage stage, Optional<Path> workspace) {
+        LOGGER.debug("JavaFX started {} ms after launch", sinceLaunch());
+        tracker = new TaskTracker(UiExecutor.pooled("finescope-work", 3));
+        Workspace model = new Workspace();
+        int threads = workerThreads(Runtime.getRuntime().availableProcessors());
+        MainViewModel vm = new MainViewModel(model, tracker, new FxDialogService(stage),
+                AppPreferences.fromSystemProperty(), ModelOpener.STANDARD, threads);
+        reportFirstHeatmap(vm);
+        vm.openAtStart(workspace, Path.of("").toAbsolutePath(), jarFolder());
+        window = new MainWindow(stage, vm, tracker);
+        window.show();
+        LOGGER.info("window shown {} ms after launch", sinceLaunch());
+        if (StallMonitor.requested()) {
+            stallMonitor = new StallMonitor(tracker);
+            stallMonitor.start();
+        }
+        return window;
+    }
+
+    @Override
+    public void stop() {
+        AppPreferences.fromSystemProperty().flush();
+        if (tracker != null) {
+            tracker.cancelAll();
+        }
+        if (stallMonitor != null) {
+            stallMonitor.stop();
+        }
+    }
+
+    /**
+     * Threads for analysis and histograms: one core is left to the FX thread and the renderer, so that the window
+     * keeps drawing frames while a model is analysed (the command line uses every core).
+     */
+    static int workerThreads(int cores) {
+        return Math.max(1, cores - 1);
+    }
+
+    /** The workspace named by {@code --workspace PATH}, {@code --workspace=PATH} or the system property. */
+    static Optional<Path> requestedWorkspace(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--workspace") && i + 1 < args.size()) {
+                return Optional.of(Path.of(args.get(i + 1)));
+            }
+            if (a.startsWith("--workspace=")) {
+                return Optional.of(Path.of(a.substring("--workspace=".length())));
+            }
+        }
+        return Optional.ofNullable(System.getProperty(WORKSPACE_PROPERTY)).filter(s -> !s.isBlank()).map(Path::of);
+    }
+
+    /** Logs, once, how long after the JVM started the first heatmap was on screen. */
+    private static void reportFirstHeatmap(MainViewModel vm) {
+        vm.heatmap().pictureProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+            @Override
+            public void changed(javafx.beans.value.ObservableValue<? extends HeatmapViewModel.Picture> obs,
+                    HeatmapViewModel.Picture was, HeatmapViewModel.Picture now) {
+                if (now != null) {
+                    obs.removeListener(this);
+                    Platform.runLater(() -> LOGGER.info("first heatmap on screen {} ms after launch", sinceLaunch()));
+                }
+            }
+        });
+    }
+
+    private static long sinceLaunch() {
+        return System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+    }
+
+    private static Path jarFolder() {
+        try {
+            Path code = Path.of(FineScopeApp.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(code) ? code.getParent() : null;
+        } catch (URISyntaxException | RuntimeException e) {
+            return null;
+        }
     }
 }

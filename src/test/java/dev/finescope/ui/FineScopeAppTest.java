@@ -3,41 +3,142 @@ package dev.finescope.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.finescope.analysis.LayerGrid;
+import dev.finescope.analysis.Metric;
+import dev.finescope.analysis.ModelComparison;
+import dev.finescope.checkpoint.GridColumn;
+import dev.finescope.checkpoint.GridRow;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.prefs.Preferences;
+import javafx.geometry.Point2D;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.Menu;
-import javafx.scene.control.MenuBar;
 import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
 
+/**
+ * The real window, headless: it opens the tiny workspace, draws its heatmap, shows exact numbers under the
+ * pointer, switches metric, and survives a malformed file.
+ */
 @ExtendWith(ApplicationExtension.class)
 class FineScopeAppTest {
 
-    private Stage stage;
+    /** Long enough for a loaded machine to open and analyse the tiny workspace. */
+    private static final long WAIT_SECONDS = 60;
+    private static final String NODE = "dev/finescope/test/app-" + UUID.randomUUID();
+
+    @TempDir
+    Path dir;
+
+    private MainWindow window;
+    private final ModelComparison expected =
+            UiFixtures.analyse(UiFixtures.tinyBase(), UiFixtures.tinyTuned(), "fine-tuned");
+
+    @BeforeAll
+    static void scratchPreferences() {
+        System.setProperty(AppPreferences.NODE_PROPERTY, NODE);
+        AppPreferences.fromSystemProperty().saveWindow(1200, 760, false);
+    }
+
+    @AfterAll
+    static void removePreferences() throws Exception {
+        Preferences.userRoot().node(NODE).removeNode();
+        System.clearProperty(AppPreferences.NODE_PROPERTY);
+    }
 
     @Start
     void start(Stage stage) {
-        this.stage = stage;
-        new FineScopeApp().start(stage);
+        window = new FineScopeApp().start(stage, Optional.of(UiFixtures.tinyWorkspace()));
+    }
+
+    @AfterEach
+    void close(FxRobot robot) {
+        robot.interact(window::close);
+    }
+
+    private void waitFor(String what, java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        try {
+            WaitForAsyncUtils.waitFor(WAIT_SECONDS, TimeUnit.SECONDS, condition);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("gave up waiting for " + what, e);
+        }
+    }
+
+    private ChartPane heatmap(FxRobot robot) throws Exception {
+        waitFor("the heatmap", () -> robot.lookup("#heatmap-chart-0").tryQuery().isPresent());
+        return robot.lookup("#heatmap-chart-0").queryAs(ChartPane.class);
+    }
+
+    /** Moves the pointer onto the centre of grid cell (row, column) of the first heatmap. */
+    private static void hover(FxRobot robot, ChartPane pane, int row, int column) throws Exception {
+        Point2D screen = WaitForAsyncUtils.asyncFx(() -> {
+            java.awt.geom.Point2D p = pane.canvasPoint(column, row).orElseThrow();
+            return pane.canvas().localToScreen(p.getX(), p.getY());
+        }).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        robot.moveTo(screen);
+    }
+
+    private static String hoverText(FxRobot robot) {
+        return robot.lookup("#hover-text").queryAs(Label.class).getText();
+    }
+
+    private double expected(Metric metric, GridRow row, GridColumn column) {
+        return LayerGrid.of(expected, false).cell(row, column).map(metric::of).orElseThrow();
     }
 
     @Test
-    void windowIsTitledFineScopeAndPointsToTheAnalyzeCommand(FxRobot robot) {
-        assertEquals("FineScope", stage.getTitle());
-        Label hint = robot.lookup("#hint").queryAs(Label.class);
-        assertTrue(hint.getText().contains("analyze --base"), hint.getText());
+    void theTinyWorkspaceOpensWithAHeatmapCellForEveryAnalysedCell(FxRobot robot) throws Exception {
+        ChartPane pane = heatmap(robot);
+        LayerGrid grid = LayerGrid.of(expected, false);
+        int cells = grid.rows().stream().mapToInt(r -> grid.cells(r).size()).sum();
+        assertEquals(cells, pane.getChart().getXYPlot().getDataset().getItemCount(0));
+        assertEquals("relative L2 — fine-tuned vs base", pane.getChart().getTitle().getText());
+        assertTrue(robot.lookup("#heatmap-tuned").queryAs(ComboBox.class).getItems().size() == 3);
+        assertEquals(List.of("Heatmap", "Ranking", "Histograms", "Plan", "What-if", "Runs"),
+                window.tabs().getTabs().stream().map(t -> t.getText()).toList());
     }
 
     @Test
-    void menusOfferQuitAndAbout(FxRobot robot) {
-        MenuBar bar = robot.lookup(".menu-bar").queryAs(MenuBar.class);
-        List<String> menus = bar.getMenus().stream().map(Menu::getText).toList();
-        assertEquals(List.of("File", "Help"), menus);
-        assertEquals("Quit", bar.getMenus().get(0).getItems().get(0).getText());
-        assertEquals("About FineScope", bar.getMenus().get(1).getItems().get(0).getText());
+    void hoverShowsTheAnalysedValueAndFollowsTheMetric(FxRobot robot) throws Exception {
+        ChartPane pane = heatmap(robot);
+        hover(robot, pane, 2, 2);
+        String relL2 = "relative L2 = " + Numbers.metric(expected(Metric.REL_L2, GridRow.layer(1), GridColumn.V));
+        waitFor("the hover text", () -> hoverText(robot).contains(relL2));
+        assertTrue(hoverText(robot).startsWith("layer 1 · attention · value — fine-tuned"), hoverText(robot));
+
+        robot.clickOn("#heatmap-metric").clickOn("cosine");
+        waitFor("the cosine heatmap", () -> pane.getChart().getTitle().getText().startsWith("cosine"));
+        hover(robot, pane, 1, 0);
+        String cosine = "cosine = " + Numbers.metric(expected(Metric.COSINE, GridRow.layer(0), GridColumn.Q));
+        waitFor("the cosine hover text", () -> hoverText(robot).contains(cosine));
+    }
+
+    @Test
+    void aMalformedFileShowsAnErrorNamingItAndTheAppKeepsWorking(FxRobot robot) throws Exception {
+        ChartPane pane = heatmap(robot);
+        Path bad = UiFixtures.truncatedSafetensors(dir);
+        robot.interact(() -> window.viewModel().workspaceViewModel().open(List.of(bad)));
+        waitFor("the error dialog", () -> robot.lookup("#error-dialog").tryQuery().isPresent());
+        String message = robot.lookup("#dialog-message").queryAs(Label.class).getText();
+        assertTrue(message.contains(bad.toString()), message);
+        robot.clickOn("OK");
+
+        hover(robot, pane, 1, 1);
+        String k = "relative L2 = " + Numbers.metric(expected(Metric.REL_L2, GridRow.layer(0), GridColumn.K));
+        waitFor("the hover text after the error", () -> hoverText(robot).contains(k));
+        assertEquals(3, window.viewModel().workspace().getTunedModels().size());
     }
 }

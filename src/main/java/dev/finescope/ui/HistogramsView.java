@@ -1,0 +1,49 @@
+package dev.finescope.ui;
+
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.StackPane;
+
+/** The histograms tab: what to count and over which tensors on top, the chart below. */
+public final class HistogramsView extends BorderPane {
+
+    public HistogramsView(HistogramsViewModel vm) {
+        ComboBox<HistogramsViewModel.View> view = new ComboBox<>();
+        view.setId("histograms-view");
+        view.getItems().setAll(HistogramsViewModel.View.values());
+        view.valueProperty().bindBidirectional(vm.viewProperty());
+        view.setTooltip(new Tooltip("What is counted: the weights of both models, their change, or their zeros"));
+
+        ComboBox<HistogramsViewModel.Scope> scope = new ComboBox<>();
+        scope.setId("histograms-scope");
+        scope.getItems().setAll(HistogramsViewModel.Scope.values());
+        scope.valueProperty().bindBidirectional(vm.scopeProperty());
+        scope.disableProperty().bind(vm.viewProperty().isEqualTo(HistogramsViewModel.View.SPARSITY));
+
+        ComboBox<String> tensor = new ComboBox<>(vm.tensorNames());
+        tensor.setId("histograms-tensor");
+        tensor.valueProperty().bindBidirectional(vm.tensorProperty());
+        tensor.setPrefWidth(360);
+        tensor.disableProperty().bind(vm.scopeProperty().isNotEqualTo(HistogramsViewModel.Scope.TENSOR)
+                .or(vm.viewProperty().isEqualTo(HistogramsViewModel.View.SPARSITY)));
+
+        FlowPane bar = new FlowPane(8, 6, new Label("show"), view, new Label("over"), scope, tensor);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.setPadding(new Insets(8, 10, 8, 10));
+        setTop(bar);
+
+        ChartPane chart = new ChartPane();
+        chart.setId("histograms-chart");
+        Label message = new Label();
+        message.getStyleClass().add("text-muted");
+        message.textProperty().bind(vm.messageProperty());
+        message.visibleProperty().bind(vm.resultProperty().isNull());
+        vm.resultProperty().addListener((obs, was, now) -> chart.setChart(now == null ? null : now.chart()));
+        setCenter(new StackPane(chart, message));
+    }
+}

@@ -1,0 +1,365 @@
+package dev.finescope.ui;
+
+import dev.finescope.analysis.Histogram;
+import dev.finescope.analysis.HistogramSpec;
+import dev.finescope.analysis.Histograms;
+import dev.finescope.analysis.LayerGrid;
+import dev.finescope.analysis.ModelComparison;
+import dev.finescope.analysis.Sparsity;
+import dev.finescope.chart.ChartStyle;
+import dev.finescope.chart.HistogramChart;
+import dev.finescope.chart.SparsityChart;
+import dev.finescope.checkpoint.Checkpoint;
+import dev.finescope.checkpoint.GridColumn;
+import dev.finescope.checkpoint.GridRow;
+import dev.finescope.checkpoint.ModelFolder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import javafx.beans.InvalidationListener;
+import javafx.beans.Observable;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.jfree.chart.JFreeChart;
+
+/**
+ * The histograms tab: the distribution of weights (base and fine-tuned overlaid), of their change, or of their
+ * magnitudes on a log scale, over one tensor, the selected cell, its row or the whole model; and the share of
+ * zeros per layer. Counting reads every value, so it runs in the background with progress and cancel.
+ */
+public final class HistogramsViewModel {
+
+    /** Which tensors a histogram counts. */
+    public enum Scope {
+        TENSOR("one tensor"), CELL("the selected cell"), ROW("the selected cell's row"), MODEL("the whole model");
+
+        private final String label;
+
+        Scope(String label) {
+            this.label = label;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    /** What is counted, and on which axis. */
+    public enum View {
+        WEIGHTS("weights w: base and fine-tuned", Histogram.Values.BASE, false),
+        LOG_WEIGHTS("log₁₀|w|: base and fine-tuned", Histogram.Values.BASE, true),
+        DELTA("change Δ = fine-tuned − base", Histogram.Values.DELTA, false),
+        LOG_DELTA("log₁₀|Δ|", Histogram.Values.DELTA, true),
+        SPARSITY("exact zeros per layer", null, false);
+
+        private final String label;
+        private final Histogram.Values values;
+        private final boolean log10;
+
+        View(String label, Histogram.Values values, boolean log10) {
+            this.label = label;
+            this.values = values;
+            this.log10 = log10;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    /** A computed picture and the numbers behind it. */
+    public record Result(JFreeChart chart, Figure figure, CsvTable table) {
+    }
+
+    /** Figures of this tab are drawn at this size. */
+    static final int WIDTH = 900;
+    static final int HEIGHT = 560;
+
+    private final Workspace workspace;
+    private final UiExecutor executor;
+    private final Histograms histograms;
+    private final ObjectProperty<Scope> scope = new SimpleObjectProperty<>(this, "scope", Scope.CELL);
+    private final ObjectProperty<View> view = new SimpleObjectProperty<>(this, "view", View.WEIGHTS);
+    private final ObjectProperty<String> tensor = new SimpleObjectProperty<>(this, "tensor");
+    private final ObservableList<String> tensorNames = FXCollections.observableArrayList();
+    private final ObjectProperty<ChartStyle> style = new SimpleObjectProperty<>(this, "style", ChartStyle.LIGHT);
+    private final ReadOnlyObjectWrapper<Result> result = new ReadOnlyObjectWrapper<>(this, "result");
+    private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
+    private long generation;
+    private CountTask running;
+
+    public HistogramsViewModel(Workspace workspace, UiExecutor executor, Histograms histograms) {
+        this.workspace = workspace;
+        this.executor = executor;
+        this.histograms = histograms;
+        InvalidationListener names = o -> updateTensorNames();
+        workspace.selectedTunedProperty().addListener(names);
+        workspace.getComparisons().addListener(names);
+        InvalidationListener recount = o -> recount();
+        for (Observable o : List.<Observable>of(scope, view, tensor, style, workspace.selectedTunedProperty(),
+                workspace.selectedRowProperty(), workspace.selectedColumnProperty(), workspace.getComparisons())) {
+            o.addListener(recount);
+        }
+        workspace.selectedRowProperty().addListener(o -> followSelectedCell());
+        updateTensorNames();
+    }
+
+    public ObjectProperty<Scope> scopeProperty() {
+        return scope;
+    }
+
+    public ObjectProperty<View> viewProperty() {
+        return view;
+    }
+
+    /** The tensor counted for {@link Scope#TENSOR}. */
+    public ObjectProperty<String> tensorProperty() {
+        return tensor;
+    }
+
+    /** The tensors of the shown fine-tuned model that are compared with the base. */
+    public ObservableList<String> tensorNames() {
+        return tensorNames;
+    }
+
+    public ObjectProperty<ChartStyle> styleProperty() {
+        return style;
+    }
+
+    /** The chart and its table; null while counting or when there is nothing to count. */
+    public ReadOnlyObjectProperty<Result> resultProperty() {
+        return result.getReadOnlyProperty();
+    }
+
+    /** What the tab waits for ("select a cell …"), empty when a chart is shown. */
+    public ReadOnlyStringProperty messageProperty() {
+        return message.getReadOnlyProperty();
+    }
+
+    public Optional<Figure> figure() {
+        return Optional.ofNullable(result.get()).map(Result::figure);
+    }
+
+    public CsvTable table() {
+        Result r = result.get();
+        return r == null ? new CsvTable(List.of("nothing")) : r.table();
+    }
+
+    private void updateTensorNames() {
+        TunedModel t = workspace.getSelectedTuned();
+        ModelComparison c = t == null ? null : workspace.getComparisons().get(t);
+        List<String> names = c == null ? List.of() : c.tensors().stream().map(x -> x.name()).toList();
+        if (!names.equals(tensorNames)) {
+            tensorNames.setAll(names);
+        }
+        if (tensor.get() == null || !names.contains(tensor.get())) {
+            tensor.set(names.isEmpty() ? null : names.get(0));
+        }
+    }
+
+    /** A click on the heatmap picks the tensor too, so "one tensor" shows the clicked matrix. */
+    private void followSelectedCell() {
+        GridRow row = workspace.selectedRowProperty().get();
+        GridColumn column = workspace.selectedColumnProperty().get();
+        if (row == null || column == null) {
+            return;
+        }
+        selectedGrid().flatMap(g -> g.cellDetail(row, column)).ifPresent(cell -> {
+                    if (!cell.weights().isEmpty()) {
+                        tensor.set(cell.weights().get(0).name());
+                    }
+                });
+    }
+
+    private Optional<LayerGrid> selectedGrid() {
+        TunedModel t = workspace.getSelectedTuned();
+        ModelComparison c = t == null ? null : workspace.getComparisons().get(t);
+        return c == null ? Optional.empty() : Optional.of(LayerGrid.of(c, false));
+    }
+
+    private void recount() {
+        long id = ++generation;
+        if (running != null) {
+            running.cancel();
+            running = null;
+        }
+        result.set(null);
+        TunedModel t = workspace.getSelectedTuned();
+        ModelFolder tunedFolder = t == null ? null : workspace.getTunedFolders().get(t);
+        LayerGrid grid = selectedGrid().orElse(null);
+        if (grid == null || tunedFolder == null || workspace.getBase() == null) {
+            message.set("Open a base and a fine-tuned model to see their histograms.");
+            return;
+        }
+        List<String> names;
+        String what;
+        GridRow row = workspace.selectedRowProperty().get();
+        GridColumn column = workspace.selectedColumnProperty().get();
+        switch (scope.get()) {
+            case TENSOR -> {
+                names = tensor.get() == null ? List.of() : List.of(tensor.get());
+                what = tensor.get();
+            }
+            case CELL -> {
+                names = row == null || column == null ? List.of()
+                        : grid.cellDetail(row, column).map(LayerGrid.Cell::tensorNames).orElse(List.of());
+                what = row == null || column == null ? null : CellRef.describe(row, column);
+            }
+            case ROW -> {
+                names = row == null ? List.of() : grid.rowTensorNames(row);
+                what = row == null ? null : row.label();
+            }
+            default -> {
+                names = grid.rows().stream().flatMap(r -> grid.rowTensorNames(r).stream()).toList();
+                what = "the whole model";
+            }
+        }
+        if (view.get() != View.SPARSITY && names.isEmpty()) {
+            message.set(scope.get() == Scope.TENSOR ? "Choose a tensor."
+                    : "Click a cell of the heatmap, or choose \"the whole model\".");
+            return;
+        }
+        message.set("Counting …");
+        running = new CountTask(id, workspace.getBase(), t, tunedFolder, grid, names, what, view.get(), style.get());
+        executor.execute(running);
+    }
+
+    /** Counts in the background; only the newest request's result is shown. */
+    private final class CountTask extends ProgressTask<Result> {
+        private final long id;
+        private final ModelFolder base;
+        private final TunedModel model;
+        private final ModelFolder tuned;
+        private final LayerGrid grid;
+        private final List<String> names;
+        private final String what;
+        private final View view;
+        private final ChartStyle chartStyle;
+
+        CountTask(long id, ModelFolder base, TunedModel model, ModelFolder tuned, LayerGrid grid, List<String> names,
+                String what, View view, ChartStyle chartStyle) {
+            super("Counting values of " + (view == View.SPARSITY ? "every layer" : what));
+            this.id = id;
+            this.base = base;
+            this.model = model;
+            this.tuned = tuned;
+            this.grid = grid;
+            this.names = names;
+            this.what = what;
+            this.view = view;
+            this.chartStyle = chartStyle;
+            setOnSucceeded(e -> {
+                if (id == generation) {
+                    result.set(getValue());
+                    message.set("");
+                }
+            });
+            setOnFailed(e -> {
+                if (id == generation) {
+                    message.set("Could not count: " + Problems.describe(getException()));
+                }
+            });
+        }
+
+        @Override
+        protected Result call() {
+            if (view == View.SPARSITY) {
+                return sparsity();
+            }
+            List<HistogramChart.Series> series;
+            CsvTable table;
+            Checkpoint a = base.weights();
+            Checkpoint b = tuned.weights();
+            if (view.values == Histogram.Values.DELTA) {
+                Histogram h = histograms.of(a, b, names, HistogramSpec.auto(view.values, view.log10), progress());
+                series = List.of(new HistogramChart.Series("Δ", h));
+                table = bins(List.of("Δ"), List.of(h));
+            } else {
+                Histogram first = histograms.of(a, null, names, HistogramSpec.auto(Histogram.Values.BASE,
+                        view.log10), stage(0, 4, base.label()));
+                Histogram second = histograms.of(null, b, names, HistogramSpec.auto(Histogram.Values.TUNED,
+                        view.log10), stage(1, 4, model.label()));
+                double lo = Math.min(first.lo(), second.lo());
+                double hi = Math.max(first.hi(), second.hi());
+                int bins = Math.max(first.bins(), second.bins());
+                Histogram baseH = histograms.of(a, null, names,
+                        HistogramSpec.fixed(Histogram.Values.BASE, view.log10, lo, hi, bins), stage(2, 4, null));
+                Histogram tunedH = histograms.of(null, b, names,
+                        HistogramSpec.fixed(Histogram.Values.TUNED, view.log10, lo, hi, bins), stage(3, 4, null));
+                series = List.of(new HistogramChart.Series(base.label(), baseH),
+                        new HistogramChart.Series(model.label(), tunedH));
+                table = bins(List.of(base.label(), model.label()), List.of(baseH, tunedH));
+            }
+            String title = chartTitle();
+            return result(() -> HistogramChart.create(title, series), "histogram-" + view.name().toLowerCase(
+                    Locale.ROOT) + "-" + what, table);
+        }
+
+        private String chartTitle() {
+            return view.label + " — " + what;
+        }
+
+        private Result sparsity() {
+            List<GridRow> rows = grid.rows();
+            List<String> all = rows.stream().flatMap(r -> grid.rowTensorNames(r).stream()).toList();
+            Map<String, Sparsity> inBase = histograms.sparsityByTensor(base.weights(), all, 0,
+                    stage(0, 2, base.label()));
+            Map<String, Sparsity> inTuned = histograms.sparsityByTensor(tuned.weights(), all, 0,
+                    stage(1, 2, model.label()));
+            double[] a = new double[rows.size()];
+            double[] b = new double[rows.size()];
+            CsvTable table = new CsvTable(List.of("row", "numel", "zeros in " + base.label(),
+                    "zeros in " + model.label()));
+            List<String> labels = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                Sparsity sa = Sparsity.empty(0);
+                Sparsity sb = Sparsity.empty(0);
+                for (String n : grid.rowTensorNames(rows.get(i))) {
+                    sa = sa.plus(inBase.get(n));
+                    sb = sb.plus(inTuned.get(n));
+                }
+                a[i] = sa.fracZero();
+                b[i] = sb.fracZero();
+                labels.add(rows.get(i).label());
+                table.add(rows.get(i).csvName(), Long.toString(sa.numel()), Long.toString(sa.zeros()),
+                        Long.toString(sb.zeros()));
+            }
+            String title = "Exact zeros per layer — " + model.label() + " vs " + base.label();
+            List<SparsityChart.Series> series = List.of(new SparsityChart.Series(base.label(), a),
+                    new SparsityChart.Series(model.label(), b));
+            return result(() -> SparsityChart.create(title, labels, series), "zeros-per-layer-" + model.label(),
+                    table);
+        }
+
+        private Result result(Supplier<JFreeChart> chart, String name, CsvTable table) {
+            return new Result(chartStyle.apply(chart.get()), Figure.of(name, chart, WIDTH, HEIGHT), table);
+        }
+
+        private CsvTable bins(List<String> labels, List<Histogram> hs) {
+            List<String> header = new ArrayList<>(List.of("bin_lower", "bin_upper"));
+            header.addAll(labels);
+            CsvTable table = new CsvTable(header);
+            Histogram first = hs.get(0);
+            for (int k = 0; k < first.bins(); k++) {
+                List<String> fields = new ArrayList<>(List.of(Double.toString(first.binLower(k)),
+                        Double.toString(first.binUpper(k))));
+                for (Histogram h : hs) {
+                    fields.add(Long.toString(h.count(k)));
+                }
+                table.add(fields.toArray(String[]::new));
+            }
+            return table;
+        }
+    }
+}

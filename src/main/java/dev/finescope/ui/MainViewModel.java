@@ -1,0 +1,237 @@
+package dev.finescope.ui;
+
+import dev.finescope.analysis.Analyzer;
+import dev.finescope.analysis.Histograms;
+import dev.finescope.chart.ChartStyle;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The window's view model: it owns the tabs' view models, the theme, the first-start hint, what opens at start,
+ * and the exports every tab shares (chart as PNG or SVG, table as CSV, chart to the clipboard). Exports draw and
+ * write in the background.
+ */
+public final class MainViewModel {
+
+    /** Attribution of the sample data, shown in About whatever workspace is open. */
+    public static final String SAMPLE_DATA_ATTRIBUTION = "UCI \"Sentiment Labelled Sentences\" (Kotzias, Denil, "
+            + "de Freitas, Smyth: From Group to Individual Labels using Deep Features, KDD 2015), distributed by the "
+            + "UCI Machine Learning Repository under CC BY 4.0.";
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(MainViewModel.class);
+
+    private final Workspace workspace;
+    private final UiExecutor executor;
+    private final DialogService dialogs;
+    private final AppPreferences preferences;
+    private final WorkspaceViewModel workspaceViewModel;
+    private final HeatmapViewModel heatmap;
+    private final RankingViewModel ranking;
+    private final HistogramsViewModel histograms;
+    private final DetailsViewModel details;
+    private final BooleanProperty dark = new SimpleBooleanProperty(this, "dark");
+    private final BooleanProperty showHint = new SimpleBooleanProperty(this, "showHint");
+
+    public MainViewModel(Workspace workspace, UiExecutor executor, DialogService dialogs,
+            AppPreferences preferences, ModelOpener opener, int threads) {
+        this.workspace = workspace;
+        this.executor = executor;
+        this.dialogs = dialogs;
+        this.preferences = preferences;
+        this.workspaceViewModel = new WorkspaceViewModel(workspace, executor, dialogs, preferences, opener,
+                new Analyzer(threads));
+        Histograms counting = new Histograms(threads);
+        this.heatmap = new HeatmapViewModel(workspace, executor);
+        this.ranking = new RankingViewModel(workspace, executor, heatmap);
+        this.histograms = new HistogramsViewModel(workspace, executor, counting);
+        this.details = new DetailsViewModel(workspace, executor, counting);
+        dark.set(preferences.dark());
+        showHint.set(!preferences.hintDismissed());
+        dark.addListener((obs, was, now) -> {
+            preferences.setDark(now);
+            applyStyle();
+        });
+        showHint.addListener((obs, was, now) -> {
+            if (!now) {
+                preferences.dismissHint();
+            }
+        });
+        applyStyle();
+    }
+
+    private void applyStyle() {
+        ChartStyle style = dark.get() ? ChartStyle.DARK : ChartStyle.LIGHT;
+        heatmap.styleProperty().set(style);
+        histograms.styleProperty().set(style);
+        details.styleProperty().set(style);
+    }
+
+    public Workspace workspace() {
+        return workspace;
+    }
+
+    public WorkspaceViewModel workspaceViewModel() {
+        return workspaceViewModel;
+    }
+
+    public HeatmapViewModel heatmap() {
+        return heatmap;
+    }
+
+    public RankingViewModel ranking() {
+        return ranking;
+    }
+
+    public HistogramsViewModel histograms() {
+        return histograms;
+    }
+
+    public DetailsViewModel details() {
+        return details;
+    }
+
+    public UiExecutor executor() {
+        return executor;
+    }
+
+    public DialogService dialogs() {
+        return dialogs;
+    }
+
+    public AppPreferences preferences() {
+        return preferences;
+    }
+
+    /** The dark theme is on; remembered. */
+    public BooleanProperty darkProperty() {
+        return dark;
+    }
+
+    /** The one-line explanation over the heatmap is shown; once cleared, it stays away. */
+    public BooleanProperty showHintProperty() {
+        return showHint;
+    }
+
+    /** Where analysis runs and which training engine runs use, for the status bar. */
+    public String engine() {
+        return "CPU · DJL " + Versions.djlShort();
+    }
+
+    /**
+     * Opens what the user should see first: the workspace named on the command line, else the last one, else the
+     * sample workspace when it is found next to the working folder or the jar.
+     */
+    public void openAtStart(Optional<Path> requested, Path workingFolder, Path jarFolder) {
+        Optional<Path> choice = requested
+                .or(() -> preferences.lastWorkspace().filter(WorkspaceFile::isWorkspace))
+                .or(() -> WorkspaceViewModel.sampleWorkspace(workingFolder, jarFolder));
+        choice.ifPresent(p -> {
+            LOGGER.info("opening {} at start", p);
+            if (Files.isDirectory(p) && !WorkspaceFile.isWorkspace(p)) {
+                workspaceViewModel.open(List.of(p));
+            } else {
+                workspaceViewModel.openWorkspace(p);
+            }
+        });
+    }
+
+    /** Asks where to save the figure and writes it as PNG or SVG, by the chosen file's extension. */
+    public void exportFigure(Optional<Figure> figure) {
+        if (figure.isEmpty()) {
+            dialogs.showInfo("No chart to export", "This tab shows no chart yet.");
+            return;
+        }
+        Figure f = figure.get();
+        dialogs.chooseSaveFile("Export chart", f.fileName() + ".png", List.of("png", "svg")).ifPresent(file ->
+                executor.execute(new ProgressTask<Path>("Exporting " + file.getFileName()) {
+                    {
+                        setOnFailed(e -> dialogs.showError("Could not export the chart",
+                                file + ": " + Problems.describe(getException())));
+                    }
+
+                    @Override
+                    protected Path call() throws IOException {
+                        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".svg")) {
+                            f.tiles().svg(file);
+                        } else {
+                            f.tiles().png(withExtension(file, ".png"));
+                        }
+                        return file;
+                    }
+                }));
+    }
+
+    /** Asks where to save the table and writes it as CSV. */
+    public void exportTable(CsvTable table, String name) {
+        if (table.rows().isEmpty()) {
+            dialogs.showInfo("No table to export", "This tab shows no numbers yet.");
+            return;
+        }
+        dialogs.chooseSaveFile("Export table as CSV", name + ".csv", List.of("csv")).ifPresent(file -> {
+            try {
+                table.write(withExtension(file, ".csv"));
+            } catch (IOException | RuntimeException e) {
+                dialogs.showError("Could not export the table", file + ": " + Problems.describe(e));
+            }
+        });
+    }
+
+    /** Draws the figure in the background and hands the image to {@code clipboard} on the FX thread. */
+    public void copyFigure(Optional<Figure> figure, Consumer<BufferedImage> clipboard) {
+        if (figure.isEmpty()) {
+            dialogs.showInfo("No chart to copy", "This tab shows no chart yet.");
+            return;
+        }
+        executor.execute(new ProgressTask<BufferedImage>("Copying the chart") {
+            {
+                setOnSucceeded(e -> clipboard.accept(getValue()));
+                setOnFailed(e -> dialogs.showError("Could not copy the chart", Problems.describe(getException())));
+            }
+
+            @Override
+            protected BufferedImage call() {
+                return figure.get().tiles().image();
+            }
+        });
+    }
+
+    /** The About text: versions and data attributions. */
+    public String about() {
+        StringBuilder b = new StringBuilder()
+                .append("See how fine-tuning changed a BERT-family model, layer by layer.\n\n")
+                .append("FineScope ").append(Versions.fineScope()).append('\n')
+                .append("Java ").append(Versions.java()).append('\n')
+                .append("JavaFX ").append(Versions.javaFx()).append('\n')
+                .append("DJL ").append(Versions.DJL).append(" (training runs, in their own process)\n\n")
+                .append("Sample data: ").append(SAMPLE_DATA_ATTRIBUTION);
+        Path data = workspace.dataProperty().get();
+        if (data != null) {
+            Path source = data.resolve("SOURCE.md");
+            try {
+                if (Files.isRegularFile(source)) {
+                    b.append("\n\nThis workspace's data (").append(source).append("):\n")
+                            .append(Files.readString(source, StandardCharsets.UTF_8).strip());
+                }
+            } catch (IOException e) {
+                LOGGER.debug("cannot read {}: {}", source, e.toString());
+            }
+        }
+        return b.toString();
+    }
+
+    private static Path withExtension(Path file, String extension) {
+        String name = file.getFileName().toString();
+        return name.toLowerCase(Locale.ROOT).endsWith(extension) ? file : file.resolveSibling(name + extension);
+    }
+}

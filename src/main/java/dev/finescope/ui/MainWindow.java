@@ -1,0 +1,255 @@
+package dev.finescope.ui;
+
+import atlantafx.base.theme.PrimerDark;
+import atlantafx.base.theme.PrimerLight;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.collections.ListChangeListener;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.geometry.Insets;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Alert;
+import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TextArea;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.input.DragEvent;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.input.TransferMode;
+import javafx.scene.layout.BorderPane;
+import javafx.stage.Stage;
+
+/**
+ * The main window as ui.md sketches it: the workspace on the left, the tabs in the middle, the selected cell's
+ * details on the right, background work at the bottom; menus with the usual shortcuts; drop a model folder or a
+ * weights file anywhere to open it. It only arranges views and forwards commands to {@link MainViewModel}.
+ */
+public final class MainWindow {
+
+    /** The order of the tabs, also their Ctrl+1 … Ctrl+6 shortcuts. */
+    public static final List<String> TAB_NAMES = List.of("Heatmap", "Ranking", "Histograms", "Plan", "What-if",
+            "Runs");
+
+    private static final String STYLESHEET = MainWindow.class.getResource("finescope.css").toExternalForm();
+
+    private final MainViewModel vm;
+    private final Stage stage;
+    private final TaskTracker tracker;
+    private final BorderPane root = new BorderPane();
+    private final TabPane tabs = new TabPane();
+    private final Menu recentMenu = new Menu("Recent workspaces");
+    /** The plan editor's place; it shows a placeholder until the editor is mounted. */
+    final Tab planTab;
+    /** The what-if experiments' place. */
+    final Tab whatIfTab;
+    /** The runs' place; it shows a placeholder until the runs pane is mounted. */
+    final Tab runsTab;
+
+    /** What a tab offers to the export menu items. */
+    private record Exports(Supplier<Optional<Figure>> figure, Supplier<CsvTable> table, String name) {
+    }
+
+    private final java.util.Map<Tab, Exports> exports = new java.util.HashMap<>();
+
+    public MainWindow(Stage stage, MainViewModel vm, TaskTracker tracker) {
+        this.stage = stage;
+        this.vm = vm;
+        this.tracker = tracker;
+        Tab heatmapTab = tab(0, new HeatmapView(vm.heatmap(), vm.workspace(), vm.showHintProperty()));
+        Tab rankingTab = tab(1, new RankingView(vm.ranking()));
+        Tab histogramsTab = tab(2, new HistogramsView(vm.histograms()));
+        planTab = tab(3, placeholder("The plan editor: choose per matrix what to freeze, fine-tune or sparsify."));
+        whatIfTab = tab(4, placeholder("What-if experiments: prune or revert layers and evaluate."));
+        runsTab = tab(5, placeholder("Training runs of this workspace, their progress and their results."));
+        tabs.getTabs().setAll(heatmapTab, rankingTab, histogramsTab, planTab, whatIfTab, runsTab);
+        tabs.setId("main-tabs");
+        exports.put(heatmapTab, new Exports(vm.heatmap()::figure, vm.heatmap()::table, "heatmap"));
+        exports.put(rankingTab, new Exports(() -> Optional.ofNullable(vm.ranking().rankingProperty().get())
+                .map(RankingViewModel.Ranking::figure), vm.ranking()::table, "ranking"));
+        exports.put(histogramsTab, new Exports(vm.histograms()::figure, vm.histograms()::table, "histogram"));
+
+        WorkspaceTreeView tree = new WorkspaceTreeView(vm.workspace());
+        DetailsView details = new DetailsView(vm.details());
+        SplitPane split = new SplitPane(tree, tabs, details);
+        split.setDividerPositions(0.16, 0.76);
+        SplitPane.setResizableWithParent(tree, false);
+        SplitPane.setResizableWithParent(details, false);
+        tree.setMinWidth(170);
+        details.setMinWidth(240);
+
+        root.setTop(menus());
+        root.setCenter(split);
+        root.setBottom(new StatusBar(tracker, vm.engine()));
+        root.setOnDragOver(this::dragOver);
+        root.setOnDragDropped(this::dropped);
+        root.getStyleClass().add("finescope");
+    }
+
+    /** Builds the scene at the remembered size, applies the theme and shows the window. */
+    public void show() {
+        AppPreferences prefs = vm.preferences();
+        Scene scene = new Scene(root, prefs.width(1400), prefs.height(880));
+        scene.getStylesheets().add(STYLESHEET);
+        applyTheme(vm.darkProperty().get());
+        vm.darkProperty().addListener((obs, was, now) -> applyTheme(now));
+        stage.setScene(scene);
+        stage.setMaximized(prefs.maximized());
+        stage.titleProperty().bind(vm.workspaceViewModel().titleProperty());
+        stage.setOnCloseRequest(e -> closing());
+        stage.show();
+    }
+
+    public Scene scene() {
+        return root.getScene();
+    }
+
+    public TabPane tabs() {
+        return tabs;
+    }
+
+    public MainViewModel viewModel() {
+        return vm;
+    }
+
+    /** Saves the window's size, stops background work and closes every model, as closing the window does. */
+    public void close() {
+        closing();
+        stage.close();
+    }
+
+    private void closing() {
+        vm.preferences().saveWindow(stage.getWidth(), stage.getHeight(), stage.isMaximized());
+        tracker.cancelAll();
+        vm.workspaceViewModel().closeWorkspace();
+    }
+
+    private static void applyTheme(boolean dark) {
+        Application.setUserAgentStylesheet(dark ? new PrimerDark().getUserAgentStylesheet()
+                : new PrimerLight().getUserAgentStylesheet());
+    }
+
+    private Tab tab(int index, Node content) {
+        Tab tab = new Tab(TAB_NAMES.get(index), content);
+        tab.setId("tab-" + TAB_NAMES.get(index).toLowerCase(java.util.Locale.ROOT));
+        tab.setClosable(false);
+        return tab;
+    }
+
+    private static Node placeholder(String text) {
+        Label label = new Label(text);
+        label.getStyleClass().add("text-muted");
+        label.setWrapText(true);
+        BorderPane pane = new BorderPane(label);
+        pane.setPadding(new Insets(24));
+        return pane;
+    }
+
+    private MenuBar menus() {
+        WorkspaceViewModel ws = vm.workspaceViewModel();
+        MenuItem openModel = item("Open model folder…", "Shortcut+O", ws::chooseModelFolder);
+        MenuItem openFile = item("Open weights file…", "Shortcut+Shift+O", ws::chooseModel);
+        MenuItem openTuned = item("Open fine-tuned model…", null, ws::chooseTuned);
+        MenuItem openWorkspace = item("Open workspace…", null, ws::chooseWorkspace);
+        MenuItem save = item("Save workspace as…", "Shortcut+S", ws::chooseAndSaveWorkspace);
+        MenuItem exportChart = item("Export chart…", "Shortcut+E", () -> vm.exportFigure(currentExports()
+                .flatMap(x -> x.figure().get())));
+        MenuItem exportTable = item("Export table as CSV…", "Shortcut+Shift+E", () -> currentExports().ifPresentOrElse(
+                x -> vm.exportTable(x.table().get(), x.name()),
+                () -> vm.exportTable(vm.details().table(), "details")));
+        MenuItem copy = item("Copy chart", "Shortcut+Shift+C", () -> vm.copyFigure(
+                currentExports().flatMap(x -> x.figure().get()), image -> {
+                    ClipboardContent content = new ClipboardContent();
+                    content.putImage(SwingFXUtils.toFXImage(image, null));
+                    javafx.scene.input.Clipboard.getSystemClipboard().setContent(content);
+                }));
+        MenuItem close = item("Close workspace", null, ws::closeWorkspace);
+        MenuItem quit = item("Quit", "Shortcut+Q", () -> {
+            closing();
+            Platform.exit();
+        });
+        ws.recentWorkspaces().addListener((ListChangeListener<Path>) c -> fillRecent());
+        fillRecent();
+        Menu file = new Menu("File", null, openModel, openFile, openTuned, openWorkspace, recentMenu, save,
+                new SeparatorMenuItem(), exportChart, exportTable, copy, new SeparatorMenuItem(), close, quit);
+
+        CheckMenuItem dark = new CheckMenuItem("Dark theme");
+        dark.selectedProperty().bindBidirectional(vm.darkProperty());
+        dark.setAccelerator(KeyCombination.keyCombination("Shortcut+Shift+D"));
+        CheckMenuItem compare = new CheckMenuItem("Compare all fine-tuned models");
+        compare.selectedProperty().bindBidirectional(vm.heatmap().compareAllProperty());
+        Menu view = new Menu("View", null, dark, compare, new SeparatorMenuItem());
+        for (int i = 0; i < TAB_NAMES.size(); i++) {
+            int index = i;
+            view.getItems().add(item(TAB_NAMES.get(i), "Shortcut+" + (i + 1),
+                    () -> tabs.getSelectionModel().select(index)));
+        }
+        MenuItem about = item("About FineScope", null, this::about);
+        MenuBar bar = new MenuBar(file, view, new Menu("Help", null, about));
+        bar.setId("menu-bar");
+        return bar;
+    }
+
+    private Optional<Exports> currentExports() {
+        return Optional.ofNullable(exports.get(tabs.getSelectionModel().getSelectedItem()));
+    }
+
+    private void fillRecent() {
+        recentMenu.getItems().clear();
+        for (Path p : vm.workspaceViewModel().recentWorkspaces()) {
+            recentMenu.getItems().add(item(p.toString(), null, () -> vm.workspaceViewModel().openWorkspace(p)));
+        }
+        recentMenu.setDisable(recentMenu.getItems().isEmpty());
+    }
+
+    private static MenuItem item(String text, String accelerator, Runnable action) {
+        MenuItem item = new MenuItem(text);
+        if (accelerator != null) {
+            item.setAccelerator(KeyCombination.keyCombination(accelerator));
+        }
+        item.setOnAction(e -> action.run());
+        return item;
+    }
+
+    private void about() {
+        Alert alert = new Alert(Alert.AlertType.INFORMATION);
+        alert.initOwner(stage);
+        alert.setTitle("About FineScope");
+        alert.setHeaderText("FineScope " + Versions.fineScope());
+        TextArea text = new TextArea(vm.about());
+        text.setEditable(false);
+        text.setWrapText(true);
+        text.setPrefSize(560, 300);
+        text.setId("about-text");
+        alert.getDialogPane().setContent(text);
+        alert.showAndWait();
+    }
+
+    private void dragOver(DragEvent e) {
+        if (e.getDragboard().hasFiles()) {
+            e.acceptTransferModes(TransferMode.COPY, TransferMode.LINK);
+        }
+        e.consume();
+    }
+
+    private void dropped(DragEvent e) {
+        List<File> files = e.getDragboard().hasFiles() ? e.getDragboard().getFiles() : List.of();
+        if (!files.isEmpty()) {
+            vm.workspaceViewModel().open(files.stream().map(File::toPath).toList());
+        }
+        e.setDropCompleted(!files.isEmpty());
+        e.consume();
+    }
+}

@@ -1,0 +1,37 @@
+package dev.finescope.ui;
+
+import javafx.geometry.Insets;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.layout.BorderPane;
+
+/** The ranking tab: one bar per matrix, furthest moved first, as tall as it needs to be and scrolled. */
+public final class RankingView extends BorderPane {
+
+    public RankingView(RankingViewModel vm) {
+        ChartPane chart = new ChartPane();
+        chart.setId("ranking-chart");
+        ScrollPane scroll = new ScrollPane(chart);
+        scroll.setFitToWidth(true);
+        Label empty = new Label("The ranking appears once a fine-tuned model is open.");
+        empty.getStyleClass().add("text-muted");
+        Label note = new Label("Ranked by the heatmap's metric and scale; change them on the Heatmap tab.");
+        note.getStyleClass().add("text-muted");
+        note.setPadding(new Insets(8, 10, 8, 10));
+        setTop(note);
+        vm.rankingProperty().addListener((obs, was, now) -> show(now, chart, scroll, empty));
+        show(vm.rankingProperty().get(), chart, scroll, empty);
+    }
+
+    private void show(RankingViewModel.Ranking r, ChartPane chart, ScrollPane scroll, Label empty) {
+        if (r == null) {
+            chart.setChart(null);
+            setCenter(empty);
+            return;
+        }
+        chart.setChart(r.chart());
+        chart.setMinHeight(r.size().height);
+        chart.setPrefHeight(r.size().height);
+        setCenter(scroll);
+    }
+}

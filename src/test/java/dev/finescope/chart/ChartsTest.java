@@ -1,0 +1,171 @@
+package dev.finescope.chart;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.finescope.analysis.Histogram;
+import java.awt.Color;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.jfree.chart.ChartRenderingInfo;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.CategoryAxis;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.data.Range;
+import org.jfree.data.category.CategoryDataset;
+import org.jfree.data.xy.XYDataset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ranking, histogram and sparsity charts, and the dark chart style. */
+class ChartsTest {
+
+    private static final int VIRIDIS_MIDDLE = 0x21918c;
+    private static final int VIRIDIS_LAST = 0xfde725;
+
+    @TempDir
+    Path dir;
+
+    private static RankingChart.Data ranking() {
+        return new RankingChart.Data("relative L2", "base", "tuned", List.of(
+                new RankingChart.Entry("layer 1 · V", 1e-1),
+                new RankingChart.Entry("layer 0 · Q", 1e-2),
+                new RankingChart.Entry("layer 0 · K", 1e-3),
+                new RankingChart.Entry("embeddings · Position", 0),
+                new RankingChart.Entry("pooler", Double.NaN)));
+    }
+
+    private BufferedImage png(JFreeChart chart, int width, int height, ChartRenderingInfo info) throws Exception {
+        Path file = dir.resolve("chart.png");
+        ChartExport.png(chart, file, width, height, info);
+        return ImageIO.read(file.toFile());
+    }
+
+    @Test
+    void rankingKeepsTheOrderGivenAndPlotsLog10OfEachValue() {
+        JFreeChart chart = RankingChart.create(ranking(), HeatmapChart.Scale.LOG, new Range(1e-3, 1e-1));
+        CategoryDataset data = chart.getCategoryPlot().getDataset();
+        assertEquals(List.of("layer 1 · V", "layer 0 · Q", "layer 0 · K"), data.getColumnKeys());
+        assertEquals(-1.0, data.getValue(0, 0).doubleValue(), 1e-12);
+        assertEquals(-3.0, data.getValue(0, 2).doubleValue(), 1e-12);
+        String note = ((TextTitle) chart.getSubtitle(0)).getText();
+        assertTrue(note.contains("1 undefined (NaN) left out"), note);
+        assertTrue(note.contains("1 at 0, off the log scale"), note);
+    }
+
+    @Test
+    void rankingBarsTakeTheHeatmapColourOfTheirValue() throws Exception {
+        JFreeChart chart = RankingChart.create(ranking(), HeatmapChart.Scale.LOG, new Range(1e-3, 1e-1));
+        ChartRenderingInfo info = new ChartRenderingInfo();
+        BufferedImage image = png(chart, 900, 300, info);
+        CategoryPlot plot = chart.getCategoryPlot();
+        Rectangle2D area = info.getPlotInfo().getDataArea();
+        CategoryAxis axis = plot.getDomainAxis();
+        int top = (int) axis.getCategoryMiddle(0, 3, area, plot.getDomainAxisEdge());
+        int middle = (int) axis.getCategoryMiddle(1, 3, area, plot.getDomainAxisEdge());
+        int bottom = (int) axis.getCategoryMiddle(2, 3, area, plot.getDomainAxisEdge());
+        int right = (int) (area.getMinX() + area.getWidth() * 0.98);
+        int quarter = (int) (area.getMinX() + area.getWidth() * 0.25);
+        assertEquals(VIRIDIS_LAST, image.getRGB(right, top) & 0xffffff, "the furthest matrix reaches the top colour");
+        assertEquals(VIRIDIS_MIDDLE, image.getRGB(quarter, middle) & 0xffffff, "1e-2 sits halfway in decades");
+        assertEquals(0xffffff, image.getRGB(right, middle) & 0xffffff, "… and its bar ends halfway");
+        assertEquals(0xffffff, image.getRGB(quarter, bottom) & 0xffffff, "the lower bound has no length");
+    }
+
+    @Test
+    void linearRankingPlotsTheValuesThemselves() {
+        JFreeChart chart = RankingChart.create(ranking(), HeatmapChart.Scale.LINEAR, new Range(0, 0.1));
+        CategoryDataset data = chart.getCategoryPlot().getDataset();
+        assertEquals(4, data.getColumnCount(), "zero has a place on a linear scale");
+        assertEquals(0.1, data.getValue(0, 0).doubleValue(), 0);
+    }
+
+    private static Histogram histogram(Histogram.Values values, boolean log10, long... counts) {
+        return new Histogram(values, log10, -1, 1, counts, 2, 1, log10 ? 5 : 0, 0,
+                java.util.Arrays.stream(counts).sum() + 3 + (log10 ? 5 : 0));
+    }
+
+    @Test
+    void histogramStepsStartAtEachBinsLowerEdgeAndCloseTheLastBin() {
+        JFreeChart chart = HistogramChart.create("layer 0 · Q", List.of(
+                new HistogramChart.Series("base", histogram(Histogram.Values.BASE, false, 1, 4, 2, 0)),
+                new HistogramChart.Series("tuned", histogram(Histogram.Values.TUNED, false, 0, 3, 3, 1))));
+        XYDataset data = chart.getXYPlot().getDataset();
+        assertEquals(2, data.getSeriesCount());
+        assertEquals(5, data.getItemCount(0));
+        assertEquals(-1.0, data.getXValue(0, 0));
+        assertEquals(-0.5, data.getXValue(0, 1));
+        assertEquals(4.0, data.getYValue(0, 1));
+        assertEquals(1.0, data.getXValue(1, 4));
+        assertEquals(1.0, data.getYValue(1, 4), "the closing point repeats the last count");
+        assertEquals("w", chart.getXYPlot().getDomainAxis().getLabel());
+        String note = ((TextTitle) chart.getSubtitle(0)).getText();
+        assertEquals("base: 10 values, 3 outside the range · tuned: 10 values, 3 outside the range", note);
+    }
+
+    @Test
+    void logHistogramsSayWhereTheZerosWent() {
+        JFreeChart chart = HistogramChart.create("Δ", List.of(
+                new HistogramChart.Series("Δ", histogram(Histogram.Values.DELTA, true, 1, 1))));
+        assertEquals("log₁₀|Δ|", chart.getXYPlot().getDomainAxis().getLabel());
+        String note = ((TextTitle) chart.getSubtitle(0)).getText();
+        assertTrue(note.contains("5 exact zeros not on the log axis"), note);
+        assertEquals(1, chart.getSubtitleCount(), "one histogram needs no legend");
+    }
+
+    @Test
+    void aHistogramChartNeedsAHistogram() {
+        assertThrows(IllegalArgumentException.class, () -> HistogramChart.create("nothing", List.of()));
+    }
+
+    @Test
+    void sparsityBarsAreInPercentAndMissingRowsStayEmpty() {
+        JFreeChart chart = SparsityChart.create("zeros", List.of("embeddings", "layer 0", "pooler"), List.of(
+                new SparsityChart.Series("base", new double[] {0, 0.001, 0}),
+                new SparsityChart.Series("masks 10%", new double[] {0, 0.1, Double.NaN})));
+        CategoryDataset data = chart.getCategoryPlot().getDataset();
+        assertEquals(10.0, data.getValue(1, 1).doubleValue(), 1e-12);
+        assertEquals(0.1, data.getValue(0, 1).doubleValue(), 1e-12);
+        assertNull(data.getValue(1, 2));
+        assertEquals(11.0, chart.getCategoryPlot().getRangeAxis().getUpperBound(), 1e-9);
+    }
+
+    @Test
+    void darkStyleChangesTheFrameButNotTheData() throws Exception {
+        GridData grid = HeatmapChartTest.sample();
+        JFreeChart chart = ChartStyle.DARK.apply(HeatmapChart.create(grid, HeatmapChart.Scale.LOG));
+        ChartRenderingInfo info = new ChartRenderingInfo();
+        BufferedImage image = png(chart, 900, 400, info);
+        assertEquals(ChartStyle.DARK.background().getRGB() & 0xffffff, image.getRGB(2, 2) & 0xffffff);
+        assertEquals(ChartStyle.DARK.text(), chart.getTitle().getPaint());
+        var plot = chart.getXYPlot();
+        var area = info.getPlotInfo().getDataArea();
+        int x = (int) plot.getDomainAxis().valueToJava2D(2, area, plot.getDomainAxisEdge());
+        int y = (int) plot.getRangeAxis().valueToJava2D(1, area, plot.getRangeAxisEdge());
+        assertEquals(VIRIDIS_LAST, image.getRGB(x, y) & 0xffffff, "cells keep their viridis colour");
+        assertEquals(Color.WHITE, plot.getBackgroundPaint(), "the grid keeps the white ground its marks are drawn for");
+        JFreeChart histogram = ChartStyle.DARK.apply(HistogramChart.create("h", List.of(
+                new HistogramChart.Series("base", histogram(Histogram.Values.BASE, false, 1, 2)))));
+        assertEquals(ChartStyle.DARK.background(), histogram.getXYPlot().getBackgroundPaint());
+    }
+
+    @Test
+    void svgOfARankingNamesEveryMatrix() throws Exception {
+        Path svg = dir.resolve("ranking.svg");
+        ChartExport.svg(RankingChart.create(ranking(), HeatmapChart.Scale.LOG, new Range(1e-3, 1e-1)), svg, 900,
+                300);
+        String text = Files.readString(svg, StandardCharsets.UTF_8);
+        for (String label : List.of("layer 1 · V", "layer 0 · Q", "layer 0 · K", "Matrices ranked by relative L2")) {
+            assertTrue(text.contains(label), () -> "SVG lacks '" + label + "'");
+        }
+        assertTrue(Color.WHITE.equals(ChartStyle.LIGHT.background()));
+    }
+}
