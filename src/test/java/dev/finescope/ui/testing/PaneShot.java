@@ -1,0 +1,53 @@
+package dev.finescope.ui.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import javafx.application.Platform;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+import javafx.util.Duration;
+import javax.imageio.ImageIO;
+
+/**
+ * Shows one pane alone in a window and, when asked, writes a snapshot of it as PNG and exits: a way to look at
+ * a pane as a user sees it ({@code xvfb-run} on a machine without a display).
+ */
+public final class PaneShot {
+
+    private PaneShot() {
+    }
+
+    /**
+     * Opens {@code pane} in a {@code width × height} window titled {@code title}; runs {@code afterShown} on
+     * the FX thread once it is shown; with {@code png} set, snapshots the scene after {@code delay} and exits.
+     */
+    public static void show(String title, Supplier<Parent> pane, int width, int height, Consumer<Stage> afterShown,
+            Path png, Duration delay) {
+        Platform.startup(() -> {
+            Stage stage = new Stage();
+            stage.setTitle(title);
+            stage.setScene(new Scene(pane.get(), width, height));
+            stage.show();
+            afterShown.accept(stage);
+            if (png != null) {
+                javafx.animation.PauseTransition wait = new javafx.animation.PauseTransition(delay);
+                wait.setOnFinished(e -> {
+                    try {
+                        ImageIO.write(SwingFXUtils.fromFXImage(stage.getScene().snapshot(null), null), "png",
+                                png.toFile());
+                    } catch (IOException ex) {
+                        throw new UncheckedIOException(ex);
+                    }
+                    Platform.exit();
+                    System.exit(0);
+                });
+                wait.play();
+            }
+        });
+    }
+}
