@@ -29,6 +29,9 @@ public final class CurveChart {
             new Color(0x009e73), new Color(0xe69f00), new Color(0xcc79a7), new Color(0x56b4e9),
             new Color(0xf0e442), Color.BLACK);
 
+    /** The narrowest value range an axis shows, so a flat curve gets readable ticks rather than 5E-1 five times. */
+    static final double MIN_VALUE_RANGE = 0.01;
+
     private static final Font AXIS_FONT = new Font("SansSerif", Font.PLAIN, 12);
 
     /**
@@ -113,6 +116,7 @@ public final class CurveChart {
             }
             NumberAxis values = new NumberAxis(panel.valueLabel());
             values.setAutoRangeIncludesZero(false);
+            values.setAutoRangeMinimumSize(MIN_VALUE_RANGE);
             values.setLabelFont(AXIS_FONT);
             XYPlot plot = new XYPlot(dataset, null, values, renderer);
             plot.setBackgroundPaint(Color.WHITE);

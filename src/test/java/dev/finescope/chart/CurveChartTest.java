@@ -16,6 +16,7 @@ import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYItemRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.Range;
 import org.jfree.data.xy.XYDataset;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +84,16 @@ class CurveChartTest {
             }
         }
         assertTrue(found, "the loss line is drawn in its palette colour");
+    }
+
+    @Test
+    void aFlatCurveGetsAReadableValueRange() {
+        Curve flat = new Curve("loss", new double[] {1, 2, 3}, new double[] {0.5, 0.5, 0.5}, false);
+        JFreeChart chart = CurveChart.create("run", "step", List.of(new Panel("loss", List.of(flat), null)));
+        chart.createBufferedImage(400, 300);
+        Range range = panels(chart).get(0).getRangeAxis().getRange();
+        assertEquals(CurveChart.MIN_VALUE_RANGE, range.getLength(), 1e-12);
+        assertEquals(0.5, range.getCentralValue(), 1e-12);
     }
 
     @Test

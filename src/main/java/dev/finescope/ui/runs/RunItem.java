@@ -182,6 +182,7 @@ public final class RunItem {
             started = s;
             device = s.device();
             updateProgress();
+            dirty = true;
         } else if (event instanceof RunEvent.Step s) {
             if (firstStep == null) {
                 firstStep = s;

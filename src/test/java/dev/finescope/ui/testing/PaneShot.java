@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import javafx.animation.PauseTransition;
 import javafx.application.Platform;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Parent;
@@ -35,19 +36,23 @@ public final class PaneShot {
             stage.show();
             afterShown.accept(stage);
             if (png != null) {
-                javafx.animation.PauseTransition wait = new javafx.animation.PauseTransition(delay);
-                wait.setOnFinished(e -> {
-                    try {
-                        ImageIO.write(SwingFXUtils.fromFXImage(stage.getScene().snapshot(null), null), "png",
-                                png.toFile());
-                    } catch (IOException ex) {
-                        throw new UncheckedIOException(ex);
-                    }
-                    Platform.exit();
-                    System.exit(0);
-                });
-                wait.play();
+                snapshotLater(stage.getScene(), png, delay);
             }
         });
+    }
+
+    /** After {@code delay}, writes a snapshot of {@code scene} as PNG and exits. */
+    public static void snapshotLater(Scene scene, Path png, Duration delay) {
+        PauseTransition wait = new PauseTransition(delay);
+        wait.setOnFinished(e -> {
+            try {
+                ImageIO.write(SwingFXUtils.fromFXImage(scene.snapshot(null), null), "png", png.toFile());
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+            Platform.exit();
+            System.exit(0);
+        });
+        wait.play();
     }
 }
