@@ -89,7 +89,7 @@ final class LaunchDialog extends Dialog<ButtonType> {
         Label problems = new Label();
         problems.setId("launch-problems");
         problems.setWrapText(true);
-        problems.setStyle("-fx-text-fill: #b00020;");
+        problems.setStyle("-fx-text-fill: #d55e00;");
         problems.textProperty().bind(form.problemTextBinding());
 
         VBox content = new VBox(10, top, knobs, problems);

@@ -111,7 +111,7 @@ public final class RunsPane extends BorderPane {
         Label problem = new Label();
         problem.setId("run-problem");
         problem.setWrapText(true);
-        problem.setStyle("-fx-text-fill: #b00020;");
+        problem.setStyle("-fx-text-fill: #d55e00;");
         problem.textProperty().bind(vm.selectedProperty().flatMap(RunItem::problemProperty).orElse(""));
         problem.visibleProperty().bind(problem.textProperty().isNotEmpty());
         problem.managedProperty().bind(problem.visibleProperty());

@@ -79,7 +79,10 @@ public final class RunsViewModel {
     private boolean following;
     private long discoveryGeneration;
 
-    /** Runs train with {@code finescope train} on this app's own Java and class path. */
+    /**
+     * Runs train with {@code finescope train} on this app's own Java and class path. Construct it on the FX
+     * thread: it starts the refresh of curves and logs there.
+     */
     public RunsViewModel(Workspace workspace, UiExecutor executor, DialogService dialogs) {
         this(workspace, executor, dialogs, RunLauncher.forThisJvm(childJvmOptions()));
     }
@@ -304,6 +307,9 @@ public final class RunsViewModel {
     public void rediscover() {
         long generation = ++discoveryGeneration;
         runs.removeIf(r -> !r.isOwn());
+        if (!runs.contains(selected.get())) {
+            selected.set(null);
+        }
         Path folder = workspace.runsFolderProperty().get();
         if (folder == null) {
             return;

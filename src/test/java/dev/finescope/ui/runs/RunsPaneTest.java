@@ -85,7 +85,8 @@ class RunsPaneTest {
         OnFx.settle();
         String finished = robot.lookup("#run-status").queryAs(Label.class).getText();
         assertTrue(finished.startsWith("finished at step 6 · accuracy 0.7500 · "), finished);
-        assertEquals(List.of(run.folder().resolve(RunFolder.OVERLAY_FILE)), workspace.tunedModels);
+        OnFx.await("the run to join the workspace", PROCESS, () -> !workspace.tunedModels.isEmpty());
+        assertEquals(List.of(run.folder().resolve(RunFolder.OVERLAY_FILE)), OnFx.call(() -> workspace.tunedModels));
         @SuppressWarnings("unchecked")
         ListView<RunItem> list = robot.lookup("#runs").queryAs(ListView.class);
         assertEquals(1, list.getItems().size());

@@ -124,6 +124,7 @@ class RunsViewModelTest {
             assertEquals("cpu (fake)", run.device());
         });
         OnFx.await("the log", PROCESS, () -> run.logTextProperty().get().contains("fake step 6"));
+        OnFx.await("the run to join the workspace", PROCESS, () -> !workspace.tunedModels.isEmpty());
         assertEquals(List.of(run.folder().resolve(RunFolder.OVERLAY_FILE)), OnFx.call(() -> workspace.tunedModels));
         RunSpec spec = RunFolder.open(run.folder()).spec();
         assertEquals(plan, spec.plan().inline());
@@ -161,12 +162,12 @@ class RunsViewModelTest {
     void aRunWhoseProcessDiesShowsWhyAndTheAppGoesOn() {
         RunItem run = launch("crash");
         awaitStatus(run, RunStatus.FAILED);
-        OnFx.settle();
+        OnFx.await("the error message", PROCESS, () -> !dialogs.errors.isEmpty());
         String why = "the training process exited with code 1 before reporting an end: Exception in thread \"main\" "
                 + "java.lang.IllegalStateException: CUDA out of memory (simulated)";
         OnFx.run(() -> assertEquals(why, run.problemProperty().get()));
         assertEquals(List.of(new RecordingDialogs.Message("Run failed", run.nameProperty().get() + ": " + why)),
-                dialogs.errors);
+                OnFx.call(() -> List.copyOf(dialogs.errors)));
         OnFx.await("the stack trace in the log", PROCESS,
                 () -> run.logTextProperty().get().contains("at dev.finescope.train.Trainer.step"));
         RunItem next = launch("finish");
