@@ -25,7 +25,6 @@ final class RunCell extends ListCell<RunItem> {
         mark.setStyle("-fx-font-size: 15px;");
         name.setStyle("-fx-font-weight: bold;");
         bar.setMaxWidth(Double.MAX_VALUE);
-        bar.setPrefHeight(10);
         summary.setStyle("-fx-font-size: 11px;");
         HBox title = new HBox(6, mark, name);
         title.setAlignment(Pos.CENTER_LEFT);
@@ -33,6 +32,10 @@ final class RunCell extends ListCell<RunItem> {
         box.setPadding(new Insets(4, 2, 4, 2));
         HBox.setHgrow(bar, Priority.ALWAYS);
         setText(null);
+        // A list cell sizes itself to its content only at JavaFX's default cell size (24 px); themes such as
+        // AtlantaFX set another, which would squeeze the progress bar to nothing.
+        setStyle("-fx-cell-size: 24px;");
+        bar.setMinHeight(USE_PREF_SIZE);
     }
 
     @Override

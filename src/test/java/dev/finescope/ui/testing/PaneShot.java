@@ -5,7 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import atlantafx.base.theme.PrimerDark;
+import atlantafx.base.theme.PrimerLight;
 import javafx.animation.PauseTransition;
+import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Parent;
@@ -16,7 +19,8 @@ import javax.imageio.ImageIO;
 
 /**
  * Shows one pane alone in a window and, when asked, writes a snapshot of it as PNG and exits: a way to look at
- * a pane as a user sees it ({@code xvfb-run} on a machine without a display).
+ * a pane as a user sees it ({@code xvfb-run} on a machine without a display). {@code -Dtheme=light} or
+ * {@code dark} puts on AtlantaFX's Primer theme, as the app does.
  */
 public final class PaneShot {
 
@@ -30,6 +34,12 @@ public final class PaneShot {
     public static void show(String title, Supplier<Parent> pane, int width, int height, Consumer<Stage> afterShown,
             Path png, Duration delay) {
         Platform.startup(() -> {
+            String theme = System.getProperty("theme", "");
+            if (theme.equals("light")) {
+                Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
+            } else if (theme.equals("dark")) {
+                Application.setUserAgentStylesheet(new PrimerDark().getUserAgentStylesheet());
+            }
             Stage stage = new Stage();
             stage.setTitle(title);
             stage.setScene(new Scene(pane.get(), width, height));
