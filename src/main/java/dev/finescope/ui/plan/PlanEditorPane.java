@@ -43,18 +43,16 @@ public final class PlanEditorPane extends BorderPane {
     private static final KeyCombination UNDO = KeyCombination.keyCombination("Shortcut+Z");
 
     private final PlanEditorViewModel vm;
-    private final PlanGrid grid;
 
     public PlanEditorPane(PlanEditorViewModel viewModel) {
         this.vm = Objects.requireNonNull(viewModel, "viewModel");
-        this.grid = new PlanGrid(vm);
         getStylesheets().add(Objects.requireNonNull(
                 PlanEditorPane.class.getResource("plan-editor.css"), "plan-editor.css").toExternalForm());
         setTop(createToolBar());
         Label hint = new Label("Click or drag over matrices to apply the tool; click a layer or a column name for the "
                 + "whole row or column.");
         hint.getStyleClass().add("plan-hint");
-        ScrollPane scroll = new ScrollPane(new VBox(hint, grid));
+        ScrollPane scroll = new ScrollPane(new VBox(hint, new PlanGrid(vm)));
         scroll.setFitToWidth(false);
         scroll.setPannable(false);
         setCenter(scroll);
@@ -270,10 +268,5 @@ public final class PlanEditorPane extends BorderPane {
             vm.l0KProperty().set(k.getValue());
             vm.applyL0Close();
         });
-    }
-
-    /** The node of a cell, for tests that click it. */
-    PlanGrid grid() {
-        return grid;
     }
 }

@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.IntegerProperty;
@@ -260,7 +262,7 @@ public final class PlanEditorViewModel {
         if (!hasCell(cell)) {
             return;
         }
-        paintCells(List.of(cell), true);
+        paintCells(List.of(cell));
     }
 
     /** The drag entered another cell: it takes the tool's action too and joins the selection. */
@@ -276,30 +278,25 @@ public final class PlanEditorViewModel {
 
     /** A row header: every matrix of the row. */
     public void paintRow(GridRow row) {
-        paintCells(cellsWhere(c -> c.row().equals(row)), true);
+        paintCells(cellsWhere(c -> c.row().equals(row)));
     }
 
     /** A column header: that matrix in every encoder layer. */
     public void paintColumn(GridColumn column) {
-        paintCells(cellsWhere(c -> c.isEncoder() && c.column() == column), true);
+        paintCells(cellsWhere(c -> c.isEncoder() && c.column() == column));
     }
 
     /** The "all" button: every matrix of the model. */
     public void paintAll() {
-        paintCells(cellsWhere(c -> true), true);
+        paintCells(cellsWhere(c -> true));
     }
 
-    private void paintCells(List<MatrixCell> cells, boolean newSelection) {
+    /** One undo step: the cells take the tool's action and become the selection. */
+    private void paintCells(List<MatrixCell> cells) {
         if (cells.isEmpty()) {
             return;
         }
-        if (newSelection) {
-            syncing = true;
-            selection.clear();
-            selection.addAll(cells);
-            syncing = false;
-        }
-        sparsityEditOpen = false;
+        setSelection(cells);
         edit(withToolAction(plan.get(), cells));
     }
 
@@ -476,7 +473,7 @@ public final class PlanEditorViewModel {
         });
     }
 
-    private <T> void run(Task<T> task, String errorTitle, java.util.function.Consumer<T> onSuccess) {
+    private <T> void run(Task<T> task, String errorTitle, Consumer<T> onSuccess) {
         busy.set(true);
         task.setOnSucceeded(e -> {
             busy.set(false);
@@ -547,7 +544,7 @@ public final class PlanEditorViewModel {
         texts.update(cost.get());
     }
 
-    private List<MatrixCell> cellsWhere(java.util.function.Predicate<MatrixCell> keep) {
+    private List<MatrixCell> cellsWhere(Predicate<MatrixCell> keep) {
         ModelLayout l = layout.get();
         return l == null ? List.of() : l.matrixCells().stream().filter(keep).toList();
     }

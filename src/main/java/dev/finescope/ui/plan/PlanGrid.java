@@ -86,11 +86,6 @@ final class PlanGrid extends GridPane {
         }
     }
 
-    /** Looks up a cell's node, for the pane's tests. */
-    CellView cellView(MatrixCell cell) {
-        return cells.get(cell);
-    }
-
     private static Tooltip tip(String text) {
         Tooltip t = new Tooltip(text);
         t.setShowDelay(Duration.millis(300));

@@ -5,6 +5,8 @@ import dev.finescope.run.Device;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import javafx.beans.binding.Bindings;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.StringProperty;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
@@ -179,7 +181,7 @@ final class LaunchDialog extends Dialog<ButtonType> {
         return g;
     }
 
-    private static TextField pathField(javafx.beans.property.ObjectProperty<Path> path, String prompt) {
+    private static TextField pathField(ObjectProperty<Path> path, String prompt) {
         TextField f = new TextField();
         f.setEditable(false);
         f.setPromptText(prompt);
@@ -190,7 +192,7 @@ final class LaunchDialog extends Dialog<ButtonType> {
         return f;
     }
 
-    private static TextField column(javafx.beans.property.StringProperty value, String id, String prompt) {
+    private static TextField column(StringProperty value, String id, String prompt) {
         TextField f = new TextField();
         f.setId(id);
         f.setPromptText(prompt);

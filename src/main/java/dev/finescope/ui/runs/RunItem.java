@@ -164,7 +164,7 @@ public final class RunItem {
     }
 
     /** Called on the FX thread once this app's process of the run has started. */
-    void started() {
+    void processStarted() {
         cancellable.set(status.get() == RunStatus.RUNNING && !cancelRequested.get());
     }
 

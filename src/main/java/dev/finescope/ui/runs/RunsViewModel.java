@@ -201,7 +201,7 @@ public final class RunsViewModel {
         };
         task.setOnSucceeded(e -> {
             RunItem item = task.getValue();
-            item.started();
+            item.processStarted();
             runs.add(0, item);
             selected.set(item);
         });
