@@ -1,5 +1,10 @@
 package dev.finescope.ui;
 
+import dev.finescope.ui.plan.PlanEditorPane;
+import dev.finescope.ui.plan.PlanEditorViewModel;
+import dev.finescope.ui.runs.RunsPane;
+import dev.finescope.ui.runs.RunsViewModel;
+
 import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
 import java.io.File;
@@ -58,6 +63,9 @@ public final class MainWindow {
     /** The runs' place; it shows a placeholder until the runs pane is mounted. */
     final Tab runsTab;
 
+    private final PlanEditorPane planPane;
+    private final RunsPane runsPane;
+
     /** What a tab offers to the export menu items. */
     private record Exports(Supplier<Optional<Figure>> figure, Supplier<CsvTable> table, String name) {
     }
@@ -71,9 +79,12 @@ public final class MainWindow {
         Tab heatmapTab = tab(0, new HeatmapView(vm.heatmap(), vm.workspace(), vm.showHintProperty()));
         Tab rankingTab = tab(1, new RankingView(vm.ranking()));
         Tab histogramsTab = tab(2, new HistogramsView(vm.histograms()));
-        planTab = tab(3, placeholder("The plan editor: choose per matrix what to freeze, fine-tune or sparsify."));
+        planPane = new PlanEditorPane(new PlanEditorViewModel(vm.workspace(), vm.executor(), vm.dialogs()));
+        runsPane = new RunsPane(new RunsViewModel(vm.workspace(), vm.executor(), vm.dialogs()));
+        runsPane.viewModel().planProperty().bind(planPane.viewModel().planProperty());
+        planTab = tab(3, planPane);
         whatIfTab = tab(4, placeholder("What-if experiments: prune or revert layers and evaluate."));
-        runsTab = tab(5, placeholder("Training runs of this workspace, their progress and their results."));
+        runsTab = tab(5, runsPane);
         tabs.getTabs().setAll(heatmapTab, rankingTab, histogramsTab, planTab, whatIfTab, runsTab);
         tabs.setId("main-tabs");
         exports.put(heatmapTab, new Exports(vm.heatmap()::figure, vm.heatmap()::table, "heatmap"));
@@ -108,7 +119,13 @@ public final class MainWindow {
         stage.setScene(scene);
         stage.setMaximized(prefs.maximized());
         stage.titleProperty().bind(vm.workspaceViewModel().titleProperty());
-        stage.setOnCloseRequest(e -> closing());
+        stage.setOnCloseRequest(e -> {
+            if (!confirmStopRuns()) {
+                e.consume();
+                return;
+            }
+            closing();
+        });
         stage.show();
     }
 
@@ -128,6 +145,29 @@ public final class MainWindow {
     public void close() {
         closing();
         stage.close();
+    }
+
+    /** Running runs go on after the app closes unless the user asks to stop them; false cancels the close. */
+    private boolean confirmStopRuns() {
+        if (!runsPane.viewModel().hasRunningRuns()) {
+            return true;
+        }
+        javafx.scene.control.Alert ask = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.CONFIRMATION,
+                "Training runs are still going. Stop them, or let them finish in the background? Their folders "
+                        + "keep the results either way, and the app finds them again at the next start.",
+                new javafx.scene.control.ButtonType("Stop runs", javafx.scene.control.ButtonBar.ButtonData.YES),
+                new javafx.scene.control.ButtonType("Keep running", javafx.scene.control.ButtonBar.ButtonData.NO),
+                javafx.scene.control.ButtonType.CANCEL);
+        ask.setHeaderText("Runs are still training");
+        ask.initOwner(stage);
+        Optional<javafx.scene.control.ButtonType> answer = ask.showAndWait();
+        if (answer.isEmpty() || answer.get() == javafx.scene.control.ButtonType.CANCEL) {
+            return false;
+        }
+        if (answer.get().getButtonData() == javafx.scene.control.ButtonBar.ButtonData.YES) {
+            runsPane.viewModel().cancelAll();
+        }
+        return true;
     }
 
     private void closing() {
@@ -177,6 +217,9 @@ public final class MainWindow {
                 }));
         MenuItem close = item("Close workspace", null, ws::closeWorkspace);
         MenuItem quit = item("Quit", "Shortcut+Q", () -> {
+            if (!confirmStopRuns()) {
+                return;
+            }
             closing();
             Platform.exit();
         });
@@ -196,8 +239,15 @@ public final class MainWindow {
             view.getItems().add(item(TAB_NAMES.get(i), "Shortcut+" + (i + 1),
                     () -> tabs.getSelectionModel().select(index)));
         }
+        MenuItem launch = item("Run the plan…", "Shortcut+R", () -> {
+            tabs.getSelectionModel().select(runsTab);
+            runsPane.showLaunchDialog();
+        });
+        MenuItem savePlan = item("Save plan…", null, planPane.viewModel()::save);
+        MenuItem loadPlan = item("Load plan…", null, planPane.viewModel()::load);
         MenuItem about = item("About FineScope", null, this::about);
-        MenuBar bar = new MenuBar(file, view, new Menu("Help", null, about));
+        MenuBar bar = new MenuBar(file, view, new Menu("Plan", null, savePlan, loadPlan),
+                new Menu("Run", null, launch), new Menu("Help", null, about));
         bar.setId("menu-bar");
         return bar;
     }

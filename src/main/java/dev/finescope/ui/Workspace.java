@@ -5,6 +5,9 @@ import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.GridRow;
 import dev.finescope.checkpoint.ModelFolder;
 import java.nio.file.Path;
+import java.util.function.Consumer;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.ObjectBinding;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
@@ -16,7 +19,7 @@ import javafx.collections.ObservableMap;
  * data set. Every tab reads this one object, so a cell clicked on the heatmap is the cell the details, the
  * histograms and the plan editor show. Changed on the FX thread only.
  */
-public final class Workspace {
+public class Workspace {
 
     private final ObjectProperty<Path> folder = new SimpleObjectProperty<>(this, "folder");
     private final ObjectProperty<ModelFolder> base = new SimpleObjectProperty<>(this, "base");
@@ -28,6 +31,9 @@ public final class Workspace {
     private final ObjectProperty<TunedModel> selectedTuned = new SimpleObjectProperty<>(this, "selectedTuned");
     private final ObjectProperty<GridRow> selectedRow = new SimpleObjectProperty<>(this, "selectedRow");
     private final ObjectProperty<GridColumn> selectedColumn = new SimpleObjectProperty<>(this, "selectedColumn");
+    private final ObjectBinding<ModelComparison> selectedComparison = Bindings.valueAt(comparisons, selectedTuned);
+    private Consumer<Path> tunedModelOpener = path -> {
+    };
 
     /** The folder holding {@code workspace.json}, or null for a workspace built from opened models. */
     public ObjectProperty<Path> folderProperty() {
@@ -96,5 +102,23 @@ public final class Workspace {
         selectedRow.set(null);
         selectedColumn.set(column);
         selectedRow.set(row);
+    }
+
+    /** The comparison of the selected tuned model with the base; null until it is analysed or when none is selected. */
+    public ObjectBinding<ModelComparison> selectedComparisonProperty() {
+        return selectedComparison;
+    }
+
+    /**
+     * Adds a fine-tuned model (a folder or an overlay, e.g. a finished run's) and has it analysed; panes that make
+     * models call this rather than knowing how the workspace opens them.
+     */
+    public void addTunedModel(Path path) {
+        tunedModelOpener.accept(path);
+    }
+
+    /** Who opens models added through {@link #addTunedModel}: the workspace's view model. */
+    void setTunedModelOpener(Consumer<Path> opener) {
+        this.tunedModelOpener = opener;
     }
 }

@@ -64,6 +64,7 @@ public final class WorkspaceViewModel {
         this.opener = opener;
         this.analyzer = analyzer;
         recent.setAll(preferences.recentWorkspaces());
+        workspace.setTunedModelOpener(this::addTuned);
         title.bind(Bindings.createStringBinding(this::describe, workspace.baseProperty(),
                 workspace.getTunedModels(), workspace.folderProperty()));
     }

@@ -1,0 +1,150 @@
+package dev.finescope.ui.plan;
+
+import dev.finescope.checkpoint.GridColumn;
+import dev.finescope.checkpoint.GridRow;
+import dev.finescope.plan.Action;
+import dev.finescope.plan.MatrixCell;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javafx.collections.SetChangeListener;
+import javafx.geometry.HPos;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.StackPane;
+import javafx.util.Duration;
+
+/**
+ * The layer × sublayer grid of weight matrices, each cell showing what the plan does with it. A press paints
+ * the cell with the current tool, a drag paints every cell it crosses, a row or column header paints the whole
+ * row or column. Everything it shows comes from the view model; it only forwards gestures.
+ */
+final class PlanGrid extends GridPane {
+
+    private final PlanEditorViewModel vm;
+    private final Map<MatrixCell, CellView> cells = new LinkedHashMap<>();
+
+    PlanGrid(PlanEditorViewModel vm) {
+        this.vm = vm;
+        getStyleClass().add("plan-grid");
+        vm.layoutProperty().addListener((obs, old, layout) -> rebuild());
+        vm.planProperty().addListener((obs, old, plan) -> refresh());
+        vm.selection().addListener((SetChangeListener<MatrixCell>) c -> refresh());
+        rebuild();
+    }
+
+    private void rebuild() {
+        getChildren().clear();
+        cells.clear();
+        List<GridRow> rows = vm.rows();
+        List<GridColumn> columns = vm.columns();
+        if (rows.isEmpty()) {
+            Label none = new Label("Open a base model to plan its fine-tuning.");
+            none.setId("no-model");
+            add(none, 0, 0);
+            return;
+        }
+        for (int c = 0; c < columns.size(); c++) {
+            GridColumn column = columns.get(c);
+            Button header = header(column.csvName(), "column-" + column.csvName(),
+                    column.label() + " (" + column.technicalName() + ") in every layer");
+            header.setOnAction(e -> vm.paintColumn(column));
+            GridPane.setHalignment(header, HPos.CENTER);
+            add(header, c + 1, 0);
+        }
+        for (int r = 0; r < rows.size(); r++) {
+            GridRow row = rows.get(r);
+            Button header = header(row.label(), "row-" + row.csvName(), "every matrix of " + row.label());
+            header.setOnAction(e -> vm.paintRow(row));
+            GridPane.setHalignment(header, HPos.RIGHT);
+            add(header, 0, r + 1);
+            List<GridColumn> own = MatrixCell.matrixColumns(row.kind());
+            for (int c = 0; c < own.size(); c++) {
+                MatrixCell cell = new MatrixCell(row, own.get(c));
+                CellView view = new CellView(cell, row.kind() != GridRow.Kind.LAYER);
+                cells.put(cell, view);
+                add(view, c + 1, r + 1);
+            }
+        }
+        refresh();
+    }
+
+    private static Button header(String text, String id, String tooltip) {
+        Button b = new Button(text);
+        b.setId(id);
+        b.getStyleClass().add("plan-header");
+        b.setFocusTraversable(false);
+        b.setTooltip(tip("Apply the tool to " + tooltip));
+        return b;
+    }
+
+    private void refresh() {
+        for (CellView v : cells.values()) {
+            v.update();
+        }
+    }
+
+    private static Tooltip tip(String text) {
+        Tooltip t = new Tooltip(text);
+        t.setShowDelay(Duration.millis(300));
+        t.setWrapText(true);
+        t.setMaxWidth(360);
+        return t;
+    }
+
+    /** One weight matrix. */
+    final class CellView extends StackPane {
+
+        private final MatrixCell cell;
+        private final boolean ownLabel;
+        private final Label text = new Label();
+        private final Tooltip tooltip = tip("");
+
+        CellView(MatrixCell cell, boolean ownLabel) {
+            this.cell = cell;
+            this.ownLabel = ownLabel;
+            setId("cell-" + cell.row().csvName() + "-" + cell.column().csvName());
+            getStyleClass().add("plan-cell");
+            getChildren().add(text);
+            Tooltip.install(this, tooltip);
+            if (vm.hasCell(cell)) {
+                setOnMousePressed(e -> vm.startStroke(cell));
+                setOnDragDetected(e -> startFullDrag());
+                setOnMouseDragEntered(e -> vm.extendStroke(cell));
+            }
+        }
+
+        void update() {
+            getStyleClass().removeAll("freeze", "fine-tune", "sparsify", "empty", "selected");
+            String name = ownLabel ? cell.column().csvName() + "\n" : "";
+            if (!vm.hasCell(cell)) {
+                getStyleClass().add("empty");
+                text.setText(name + "none");
+                tooltip.setText("The model has no " + cell.column().label() + " matrix here.");
+                return;
+            }
+            Action a = vm.actionOf(cell);
+            getStyleClass().add(styleOf(a));
+            if (vm.selection().contains(cell)) {
+                getStyleClass().add("selected");
+            }
+            text.setText(name + CellLook.glyph(a) + " " + CellLook.word(a));
+            tooltip.setText(cell.row().label() + " · " + cell.column().label() + " (" + vm.shapeOf(cell) + ", "
+                    + cell.column().technicalName() + ")\n" + CellLook.meaning(a));
+        }
+
+        private static String styleOf(Action a) {
+            return switch (a.kind()) {
+                case FREEZE -> "freeze";
+                case FINE_TUNE -> "fine-tune";
+                case SPARSIFY -> "sparsify";
+            };
+        }
+
+        String text() {
+            return text.getText();
+        }
+    }
+}

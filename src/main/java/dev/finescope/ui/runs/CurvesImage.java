@@ -1,0 +1,108 @@
+package dev.finescope.ui.runs;
+
+import dev.finescope.chart.CurveChart;
+import dev.finescope.chart.CurveChart.Curve;
+import dev.finescope.chart.CurveChart.Panel;
+import dev.finescope.ui.UiExecutor;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.concurrent.Task;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.scene.image.Image;
+import org.jfree.chart.JFreeChart;
+
+/**
+ * A run's loss and metric curves as an image, drawn by the chart package that export uses, off the FX thread.
+ * Requests that come while a picture is being drawn fold into one more drawing with the newest data, so a
+ * run that reports many steps a second costs at most one drawing at a time.
+ */
+final class CurvesImage {
+
+    /** What to draw: a copy of a run's points taken on the FX thread. */
+    record Data(String title, String subtitle, List<double[]> loss, Map<String, List<double[]>> metrics) {
+    }
+
+    private final UiExecutor executor;
+    private final ReadOnlyObjectWrapper<Image> image = new ReadOnlyObjectWrapper<>(this, "image");
+    private boolean drawing;
+    private Request pending;
+
+    private record Request(Data data, int width, int height) {
+    }
+
+    CurvesImage(UiExecutor executor) {
+        this.executor = executor;
+    }
+
+    ReadOnlyObjectProperty<Image> imageProperty() {
+        return image.getReadOnlyProperty();
+    }
+
+    /** Draws {@code data} at that size, now or after the drawing under way; null data clears the image. */
+    void request(Data data, int width, int height) {
+        if (data == null || width < 50 || height < 50) {
+            pending = null;
+            if (!drawing) {
+                image.set(null);
+            }
+            return;
+        }
+        pending = new Request(data, width, height);
+        if (!drawing) {
+            drawNext();
+        }
+    }
+
+    private void drawNext() {
+        Request r = pending;
+        pending = null;
+        if (r == null) {
+            return;
+        }
+        drawing = true;
+        Task<Image> task = new Task<>() {
+            @Override
+            protected Image call() {
+                BufferedImage b = chart(r.data()).createBufferedImage(r.width(), r.height());
+                return SwingFXUtils.toFXImage(b, null);
+            }
+        };
+        task.setOnSucceeded(e -> {
+            drawing = false;
+            image.set(task.getValue());
+            drawNext();
+        });
+        task.setOnFailed(e -> {
+            drawing = false;
+            drawNext();
+        });
+        executor.execute(task);
+    }
+
+    /** The chart of a run: loss on top, dev metrics below when there are any. */
+    static JFreeChart chart(Data d) {
+        List<Panel> panels = new ArrayList<>();
+        panels.add(new Panel("training loss", List.of(curve("loss", d.loss(), false)),
+                "waiting for the first step"));
+        if (!d.metrics().isEmpty()) {
+            List<Curve> metricCurves = new ArrayList<>();
+            d.metrics().forEach((name, points) -> metricCurves.add(curve(name, points, true)));
+            panels.add(new Panel("dev metric", metricCurves, null));
+        }
+        return CurveChart.create(d.title(), d.subtitle(), "step", panels);
+    }
+
+    private static Curve curve(String name, List<double[]> points, boolean markers) {
+        double[] x = new double[points.size()];
+        double[] y = new double[points.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = points.get(i)[0];
+            y[i] = points.get(i)[1];
+        }
+        return new Curve(name, x, y, markers);
+    }
+}

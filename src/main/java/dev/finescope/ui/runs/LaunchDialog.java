@@ -1,0 +1,208 @@
+package dev.finescope.ui.runs;
+
+import dev.finescope.run.DataSpec;
+import dev.finescope.run.Device;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.StringProperty;
+import javafx.geometry.Insets;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Dialog;
+import javafx.scene.control.Label;
+import javafx.scene.control.RadioButton;
+import javafx.scene.control.TextField;
+import javafx.scene.control.TitledPane;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.stage.Window;
+import javafx.util.StringConverter;
+import org.controlsfx.control.PropertySheet;
+
+/**
+ * Asks what a run should train on and how: the task data (a GLUE task, or a file of one's own with its
+ * columns), the hyper-parameters with their defaults, the device and a name. A thin view over a
+ * {@link LaunchViewModel}; "Launch" stays disabled while the form says what is missing.
+ */
+final class LaunchDialog extends Dialog<ButtonType> {
+
+    static final ButtonType LAUNCH = new ButtonType("Launch", ButtonBar.ButtonData.OK_DONE);
+
+    LaunchDialog(Window owner, LaunchViewModel form) {
+        setTitle("Launch a run");
+        setHeaderText("Train " + (form.planName().isEmpty() ? "the plan" : "\"" + form.planName() + "\"")
+                + " in a process of its own; the app shows its progress.");
+        if (owner != null) {
+            initOwner(owner);
+        }
+        setResizable(true);
+
+        TextField name = new TextField();
+        name.setId("run-name");
+        name.textProperty().bindBidirectional(form.nameProperty());
+        name.promptTextProperty().bind(Bindings.createStringBinding(form::runName, form.dataKindProperty(),
+                form.glueTaskProperty(), form.dataFileProperty()));
+
+        ChoiceBox<Device> device = new ChoiceBox<>();
+        device.setId("device");
+        device.getItems().setAll(Device.values());
+        device.valueProperty().bindBidirectional(form.deviceProperty());
+        device.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(Device d) {
+                return d == null ? "" : switch (d) {
+                    case AUTO -> "automatic (the GPU when there is one)";
+                    case CPU -> "CPU";
+                    case GPU -> "GPU";
+                };
+            }
+
+            @Override
+            public Device fromString(String s) {
+                throw new UnsupportedOperationException("the device is chosen, not typed");
+            }
+        });
+
+        GridPane top = form();
+        top.addRow(0, new Label("Name"), name);
+        top.addRow(1, new Label("Task data"), dataChooser(form));
+        top.add(glueSection(form), 1, 2);
+        top.add(fileSection(form), 1, 3);
+        top.addRow(4, new Label("Device"), device);
+
+        PropertySheet sheet = HyperParameterSheet.create(form.hyperParametersProperty());
+        sheet.setPrefHeight(335);
+        TitledPane knobs = new TitledPane("Hyper-parameters (defaults suit GLUE-sized tasks; hover a name for "
+                + "what it does)", sheet);
+        knobs.setCollapsible(false);
+
+        Label problems = new Label();
+        problems.setId("launch-problems");
+        problems.setWrapText(true);
+        problems.setStyle("-fx-text-fill: #d55e00;");
+        problems.textProperty().bind(form.problemTextBinding());
+
+        VBox content = new VBox(10, top, knobs, problems);
+        content.setPadding(new Insets(10, 12, 0, 12));
+        content.setPrefWidth(620);
+        getDialogPane().setContent(content);
+        getDialogPane().getButtonTypes().setAll(LAUNCH, ButtonType.CANCEL);
+        Node launch = getDialogPane().lookupButton(LAUNCH);
+        launch.setId("launch-ok");
+        launch.disableProperty().bind(form.problemTextBinding().isNotEmpty());
+        setResultConverter(b -> b);
+    }
+
+    /** Shows the dialog without blocking and hands the form to {@code onLaunch} when the user launches. */
+    static void show(Window owner, LaunchViewModel form, Consumer<LaunchViewModel> onLaunch) {
+        LaunchDialog dialog = new LaunchDialog(owner, form);
+        dialog.setOnHidden(e -> {
+            if (dialog.getResult() == LAUNCH) {
+                onLaunch.accept(form);
+            }
+        });
+        dialog.show();
+    }
+
+    private static GridPane form() {
+        GridPane g = new GridPane();
+        g.setHgap(10);
+        g.setVgap(8);
+        ColumnConstraints labels = new ColumnConstraints();
+        labels.setMinWidth(90);
+        ColumnConstraints fields = new ColumnConstraints();
+        fields.setHgrow(Priority.ALWAYS);
+        g.getColumnConstraints().setAll(labels, fields);
+        return g;
+    }
+
+    private static HBox dataChooser(LaunchViewModel form) {
+        ToggleGroup group = new ToggleGroup();
+        RadioButton glue = new RadioButton("a GLUE task");
+        glue.setId("data-glue");
+        glue.setUserData(DataSpec.Kind.GLUE);
+        RadioButton file = new RadioButton("a CSV, TSV or JSONL file of my own");
+        file.setId("data-file");
+        file.setUserData(DataSpec.Kind.FILE);
+        group.getToggles().setAll(glue, file);
+        group.selectToggle(form.dataKindProperty().get() == DataSpec.Kind.GLUE ? glue : file);
+        group.selectedToggleProperty().addListener((obs, old, t) -> {
+            if (t == null) {
+                group.selectToggle(old);
+            } else {
+                form.dataKindProperty().set((DataSpec.Kind) t.getUserData());
+            }
+        });
+        return new HBox(16, glue, file);
+    }
+
+    private static GridPane glueSection(LaunchViewModel form) {
+        GridPane g = form();
+        Button choose = new Button("Choose…");
+        choose.setId("choose-glue");
+        choose.setMinWidth(Region.USE_PREF_SIZE);
+        choose.setOnAction(e -> form.chooseGlueFolder());
+        g.addRow(0, new Label("GLUE folder"), pathField(form.glueFolderProperty(), "glue_data or one task's folder"),
+                choose);
+        ComboBox<String> task = new ComboBox<>();
+        task.setId("glue-task");
+        task.getItems().setAll(DataSpec.GLUE_TASKS);
+        task.valueProperty().bindBidirectional(form.glueTaskProperty());
+        g.addRow(1, new Label("Task"), task);
+        showWhen(g, form, DataSpec.Kind.GLUE);
+        return g;
+    }
+
+    private static GridPane fileSection(LaunchViewModel form) {
+        GridPane g = form();
+        Button choose = new Button("Choose…");
+        choose.setId("choose-file");
+        choose.setMinWidth(Region.USE_PREF_SIZE);
+        choose.setOnAction(e -> form.chooseDataFile());
+        g.addRow(0, new Label("File"), pathField(form.dataFileProperty(), "train/dev split by the file's own folder"),
+                choose);
+        g.addRow(1, new Label("Text column"), column(form.textColumnProperty(), "column-text", "sentence"));
+        g.addRow(2, new Label("Second text"),
+                column(form.textPairColumnProperty(), "column-pair", "only for sentence pairs"));
+        g.addRow(3, new Label("Label column"), column(form.labelColumnProperty(), "column-label", "label"));
+        showWhen(g, form, DataSpec.Kind.FILE);
+        return g;
+    }
+
+    private static TextField pathField(ObjectProperty<Path> path, String prompt) {
+        TextField f = new TextField();
+        f.setEditable(false);
+        f.setPromptText(prompt);
+        f.setPrefColumnCount(28);
+        f.textProperty().bind(Bindings.createStringBinding(
+                () -> path.get() == null ? "" : path.get().toString(), path));
+        f.setTooltip(new Tooltip("Use Choose… to pick it."));
+        return f;
+    }
+
+    private static TextField column(StringProperty value, String id, String prompt) {
+        TextField f = new TextField();
+        f.setId(id);
+        f.setPromptText(prompt);
+        f.textProperty().bindBidirectional(value);
+        f.setTooltip(new Tooltip("The CSV/TSV header or the JSONL key."));
+        return f;
+    }
+
+    private static void showWhen(Node section, LaunchViewModel form, DataSpec.Kind kind) {
+        section.visibleProperty().bind(form.dataKindProperty().isEqualTo(kind));
+        section.managedProperty().bind(section.visibleProperty());
+    }
+}

@@ -1,0 +1,316 @@
+package dev.finescope.ui.runs;
+
+import dev.finescope.run.EventReader;
+import dev.finescope.run.RunEvent;
+import dev.finescope.run.RunHandle;
+import dev.finescope.run.RunProgress;
+import dev.finescope.run.RunStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+
+/**
+ * One run as the runs list shows it: where it stands, how far it has come, when it should end, its loss and
+ * metric curves and its log. It is fed the run's events in order on the FX thread (from a process this app
+ * started, or read from the folder of a run found again), and derives everything from them, as the run folder
+ * does, so a run looks the same whether it was watched live or found later.
+ */
+public final class RunItem {
+
+    /** How many log lines a run keeps for its log view. */
+    static final int LOG_LINES = 300;
+
+    private final Path folder;
+    private final ReadOnlyStringWrapper name = new ReadOnlyStringWrapper(this, "name");
+    private final ReadOnlyObjectWrapper<RunStatus> status = new ReadOnlyObjectWrapper<>(this, "status");
+    private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(this, "progress");
+    private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper(this, "summary", "starting…");
+    private final ReadOnlyStringWrapper problem = new ReadOnlyStringWrapper(this, "problem", "");
+    private final ReadOnlyStringWrapper logText = new ReadOnlyStringWrapper(this, "logText", "");
+    private final ReadOnlyBooleanWrapper cancelRequested = new ReadOnlyBooleanWrapper(this, "cancelRequested");
+    private final ReadOnlyBooleanWrapper cancellable = new ReadOnlyBooleanWrapper(this, "cancellable");
+    private final ReadOnlyIntegerWrapper revision = new ReadOnlyIntegerWrapper(this, "revision");
+    private final ReadOnlyObjectWrapper<Path> overlay = new ReadOnlyObjectWrapper<>(this, "overlay");
+
+    private final List<double[]> loss = new ArrayList<>();
+    private final Map<String, List<double[]>> metrics = new LinkedHashMap<>();
+    private final Deque<String> log = new ArrayDeque<>();
+    private final ConcurrentLinkedQueue<String> incomingLog = new ConcurrentLinkedQueue<>();
+    private RunEvent.Started started;
+    private RunEvent.Step firstStep;
+    private RunEvent.Step lastStep;
+    private String device = "";
+    private boolean dirty;
+
+    /** Set once the process runs; null for a run found in its folder. */
+    private volatile RunHandle handle;
+    /** Follows the events file of a run another session started and that still runs; null otherwise. */
+    private EventReader follower;
+
+    RunItem(Path folder, String name, RunStatus status) {
+        this.folder = folder;
+        this.name.set(name == null || name.isBlank() ? String.valueOf(folder.getFileName()) : name);
+        this.status.set(status);
+    }
+
+    public Path folder() {
+        return folder;
+    }
+
+    public ReadOnlyStringProperty nameProperty() {
+        return name.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<RunStatus> statusProperty() {
+        return status.getReadOnlyProperty();
+    }
+
+    /** Share of the planned steps done, in [0, 1]; 1 once finished. */
+    public ReadOnlyDoubleProperty progressProperty() {
+        return progress.getReadOnlyProperty();
+    }
+
+    /** One line: "step 140/420 · loss 0.3100 · ETA 2:40", or how the run ended. */
+    public ReadOnlyStringProperty summaryProperty() {
+        return summary.getReadOnlyProperty();
+    }
+
+    /** Why the run failed or ended without a word; empty otherwise. */
+    public ReadOnlyStringProperty problemProperty() {
+        return problem.getReadOnlyProperty();
+    }
+
+    /** The last lines of the run's log (its standard error and other output), oldest first. */
+    public ReadOnlyStringProperty logTextProperty() {
+        return logText.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty cancelRequestedProperty() {
+        return cancelRequested.getReadOnlyProperty();
+    }
+
+    /** True while this app's own process of the run lives and no cancel was asked for. */
+    public ReadOnlyBooleanProperty cancellableProperty() {
+        return cancellable.getReadOnlyProperty();
+    }
+
+    /** Counts changes of the curves and the log, so a chart knows when to draw again. */
+    public ReadOnlyIntegerProperty revisionProperty() {
+        return revision.getReadOnlyProperty();
+    }
+
+    /** The overlay a finished run produced; null before. */
+    public ReadOnlyObjectProperty<Path> overlayProperty() {
+        return overlay.getReadOnlyProperty();
+    }
+
+    public RunStatus status() {
+        return status.get();
+    }
+
+    /** The training loss at each step, as (step, loss) pairs. */
+    public List<double[]> lossPoints() {
+        return loss.stream().map(double[]::clone).toList();
+    }
+
+    /** Each metric's values on the dev split, as (step, value) pairs, by metric name. */
+    public Map<String, List<double[]>> metricPoints() {
+        Map<String, List<double[]>> out = new LinkedHashMap<>();
+        metrics.forEach((k, v) -> out.put(k, v.stream().map(double[]::clone).toList()));
+        return out;
+    }
+
+    /** The device the run reported ("cpu", "gpu 0"), empty before it started. */
+    public String device() {
+        return device;
+    }
+
+    boolean isOwn() {
+        return handle != null;
+    }
+
+    Optional<RunHandle> handle() {
+        return Optional.ofNullable(handle);
+    }
+
+    void attach(RunHandle h) {
+        handle = h;
+    }
+
+    EventReader follower() {
+        return follower;
+    }
+
+    void follow(EventReader reader) {
+        follower = reader;
+    }
+
+    /** Called on the FX thread once this app's process of the run has started. */
+    void processStarted() {
+        cancellable.set(status.get() == RunStatus.RUNNING && !cancelRequested.get());
+    }
+
+    void markCancelRequested() {
+        cancelRequested.set(true);
+        cancellable.set(false);
+        if (status.get() == RunStatus.RUNNING) {
+            summary.set("cancelling… " + summary.get());
+        }
+    }
+
+    /** Takes in the next event of the run, on the FX thread. */
+    void apply(RunEvent event) {
+        if (event instanceof RunEvent.Started s) {
+            started = s;
+            device = s.device();
+            updateProgress();
+            dirty = true;
+        } else if (event instanceof RunEvent.Step s) {
+            if (firstStep == null) {
+                firstStep = s;
+            }
+            lastStep = s;
+            loss.add(new double[] {s.step(), s.loss()});
+            updateProgress();
+            dirty = true;
+        } else if (event instanceof RunEvent.Evaluation e) {
+            if (e.split().equals("dev")) {
+                e.metrics().forEach((k, v) -> metrics.computeIfAbsent(k, x -> new ArrayList<>())
+                        .add(new double[] {e.step(), v}));
+                dirty = true;
+            }
+            addLog("evaluation at step " + e.step() + " on " + e.split() + ": " + formatMetrics(e.metrics()));
+        } else if (event instanceof RunEvent.CheckpointSaved c) {
+            addLog("checkpoint at step " + c.step() + ": " + c.path());
+        } else if (event instanceof RunEvent.Finished f) {
+            overlay.set(folder.resolve(f.overlay()));
+            end(RunStatus.FINISHED, "finished at step " + f.step()
+                    + (f.metrics().isEmpty() ? "" : " · " + formatMetrics(f.metrics())));
+            progress.set(1);
+        } else if (event instanceof RunEvent.Failed f) {
+            problem.set(f.reason());
+            end(RunStatus.FAILED, "failed" + stepSuffix());
+        } else if (event instanceof RunEvent.Cancelled c) {
+            end(RunStatus.CANCELLED, "cancelled at step " + c.step());
+        }
+    }
+
+    /** The run's process is gone without a terminal event (a run found again after a crash or a kill). */
+    void endedWithoutAWord() {
+        problem.set("The training process " + RunStatus.CRASHED.label() + "; its log may say why.");
+        end(RunStatus.CRASHED, RunStatus.CRASHED.label() + stepSuffix());
+    }
+
+    private void end(RunStatus s, String text) {
+        status.set(s);
+        cancellable.set(false);
+        summary.set(text);
+        dirty = true;
+    }
+
+    private String stepSuffix() {
+        return lastStep == null ? "" : " at step " + lastStep.step();
+    }
+
+    private void updateProgress() {
+        List<RunEvent> compact = new ArrayList<>(3);
+        if (started != null) {
+            compact.add(started);
+        }
+        if (firstStep != null) {
+            compact.add(firstStep);
+        }
+        if (lastStep != null && lastStep != firstStep) {
+            compact.add(lastStep);
+        }
+        RunProgress p = RunProgress.of(compact);
+        progress.set(p.fraction());
+        if (status.get() != RunStatus.RUNNING) {
+            return;
+        }
+        StringBuilder b = new StringBuilder();
+        b.append("step ").append(p.step()).append('/').append(p.totalSteps() > 0 ? p.totalSteps() : "?");
+        if (lastStep != null) {
+            b.append(" · loss ").append(String.format(Locale.ROOT, "%.4f", lastStep.loss()));
+        }
+        p.remaining().ifPresent(d -> b.append(" · ETA ").append(duration(d)));
+        summary.set((cancelRequested.get() ? "cancelling… " : "") + b);
+    }
+
+    /** A line for the log, from any thread; it shows at the next {@link #flush()}. */
+    void offerLogLine(String line) {
+        incomingLog.add(line);
+    }
+
+    private void addLog(String line) {
+        log.addLast(line);
+        while (log.size() > LOG_LINES) {
+            log.removeFirst();
+        }
+        dirty = true;
+    }
+
+    /** Replaces the log with lines read from the run's folder. */
+    void setLog(List<String> lines) {
+        log.clear();
+        lines.forEach(this::addLog);
+    }
+
+    /**
+     * Shows what arrived since the last call: new log lines, and a new revision when the curves or the log
+     * changed. Called a few times a second, so bursts of output cost one update.
+     *
+     * @return true when something changed
+     */
+    boolean flush() {
+        for (String line; (line = incomingLog.poll()) != null; ) {
+            addLog(line);
+        }
+        if (!dirty) {
+            return false;
+        }
+        dirty = false;
+        logText.set(String.join("\n", log));
+        revision.set(revision.get() + 1);
+        return true;
+    }
+
+    /** "2:40", "1:05:00": time left as a clock reads. */
+    static String duration(Duration d) {
+        long s = Math.max(0, Math.round(d.toMillis() / 1000.0));
+        long h = s / 3600;
+        long m = (s % 3600) / 60;
+        long sec = s % 60;
+        return h > 0 ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, sec)
+                : String.format(Locale.ROOT, "%d:%02d", m, sec);
+    }
+
+    private static String formatMetrics(Map<String, Double> m) {
+        List<String> parts = new ArrayList<>();
+        m.forEach((k, v) -> parts.add(k + " " + String.format(Locale.ROOT, "%.4f", v)));
+        return String.join(", ", parts);
+    }
+
+    @Override
+    public String toString() {
+        return name.get() + " (" + status.get() + ")";
+    }
+}

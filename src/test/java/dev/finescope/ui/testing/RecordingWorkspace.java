@@ -1,0 +1,26 @@
+package dev.finescope.ui.testing;
+
+import dev.finescope.ui.Workspace;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A workspace that records which tuned models joined it instead of opening them. */
+public final class RecordingWorkspace extends Workspace {
+
+    public final List<Path> tunedModels = new ArrayList<>();
+
+    /** Makes {@code comparison} the selected tuned model's comparison, as an analysed workspace would have it. */
+    public static void select(Workspace workspace, dev.finescope.analysis.ModelComparison comparison) {
+        dev.finescope.ui.TunedModel tuned = new dev.finescope.ui.TunedModel(comparison.tunedLabel(),
+                Path.of(comparison.tunedLabel()), dev.finescope.ui.TunedModel.Kind.FOLDER);
+        workspace.getTunedModels().add(tuned);
+        workspace.getComparisons().put(tuned, comparison);
+        workspace.selectedTunedProperty().set(tuned);
+    }
+
+    @Override
+    public void addTunedModel(Path path) {
+        tunedModels.add(path);
+    }
+}
