@@ -1,5 +1,7 @@
 package dev.finescope.ui;
 
+import dev.finescope.checkpoint.imports.BuiltinBase;
+
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -41,6 +43,7 @@ public final class FineScopeApp extends Application {
 
     @Override
     public void start(Stage stage) {
+        BuiltinBase.register();
         List<String> raw = getParameters() == null ? List.of() : getParameters().getRaw();
         start(stage, requestedWorkspace(raw));
     }

@@ -1,5 +1,7 @@
 package dev.finescope.ui;
 
+import dev.finescope.checkpoint.overlay.BuiltinModels;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -139,8 +141,18 @@ public final class WorkspaceFile {
         if (!v.isTextual() || v.asText().isBlank()) {
             throw new WorkspaceException(file, "'" + key + "' must be a path");
         }
+        String text = v.asText();
+        if (text.startsWith(BuiltinModels.PREFIX)) {
+            String name = text.substring(BuiltinModels.PREFIX.length());
+            try {
+                return BuiltinModels.resolve(name).orElseThrow(() -> new WorkspaceException(file, "'" + key
+                        + "' names the built-in model '" + name + "', which this FineScope does not have"));
+            } catch (dev.finescope.checkpoint.CheckpointException e) {
+                throw new WorkspaceException(file, "'" + key + "': " + e.getMessage(), e);
+            }
+        }
         try {
-            return folder.resolve(v.asText()).toAbsolutePath().normalize();
+            return folder.resolve(text).toAbsolutePath().normalize();
         } catch (InvalidPathException e) {
             throw new WorkspaceException(file, "'" + key + "' is not a valid path: " + v.asText(), e);
         }
@@ -160,6 +172,11 @@ public final class WorkspaceFile {
 
     private static String relative(Path folder, Path p) {
         Path abs = p.toAbsolutePath().normalize();
+        for (String name : BuiltinModels.names()) {
+            if (BuiltinModels.resolve(name).map(b -> b.toAbsolutePath().normalize().equals(abs)).orElse(false)) {
+                return BuiltinModels.hint(name);
+            }
+        }
         try {
             return abs.getRoot().equals(folder.getRoot())
                     ? folder.relativize(abs).toString().replace('\\', '/') : abs.toString();
