@@ -24,3 +24,39 @@ train l0-close-top4    --plan "l0-close:4:rel_l2:$runs/full/overlay.safetensors"
 for s in 01 05 10 20 40; do
     train "masks-$s" --plan "sparsify-encoder:0.$s" --lr 1e-3 --score-lr 5e-2
 done
+
+# Keep each result beside its recipe: sample-models/<name>/overlay.safetensors and a README with its metrics.
+describe() { # name, title, plan words
+    local name=$1 title=$2 words=$3 out=sample-models/$1
+    mkdir -p "$out"
+    cp "$runs/$name/overlay.safetensors" "$out/overlay.safetensors"
+    local dev test
+    dev=$(fs eval --model "$out/overlay.safetensors" --data "$data" --task SST-2 --split dev --json)
+    test=$(fs eval --model "$out/overlay.safetensors" --data "$data" --task SST-2 --split test --json)
+    {
+        echo "# $title"
+        echo
+        echo "$words"
+        echo
+        echo "Base: the built-in all-MiniLM-L6-v2 (\`builtin:all-MiniLM-L6-v2\`). Data: \`sample-models/data/uci-sentiment\`"
+        echo "(SST-2 layout). 3 epochs, batch 32, seed 42, CPU. Made by \`sample-models/make-samples.sh\`:"
+        echo
+        echo '```'
+        grep -E "^train $name " sample-models/make-samples.sh || true
+        echo '```'
+        echo
+        echo "| split | metrics |"
+        echo "| --- | --- |"
+        echo "| dev (450) | \`$dev\` |"
+        echo "| test (450) | \`$test\` |"
+        echo
+        echo "Overlay: $(du -k "$out/overlay.safetensors" | cut -f1) KB."
+    } > "$out/README.md"
+}
+
+describe head-only "Head only (the baseline)" "Only the classifier head trains; every pre-trained weight stays as it is."
+describe full "Full fine-tune (embeddings frozen)" "Every encoder matrix, bias and LayerNorm trains; the embeddings stay frozen so the overlay stays small (42 MB instead of 90 MB)."
+describe l0-close-top4 "L0-close: the top 4 matrices" "Only the 4 matrices that moved most (relative L2) in the full fine-tune train, with the head; every other tensor stays pre-trained."
+for s in 01 05 10 20 40; do
+    describe "masks-$s" "Learned masks at $((10#$s)) %" "Every encoder matrix is sparsified with a learned binary mask at $((10#$s)) % zeros (scores initialised from magnitude, straight-through gradients); no pre-trained value changes, the head trains."
+done

@@ -39,8 +39,9 @@ public interface UiExecutor {
      * its handlers, through the FX application thread's queue; this executor starts the JavaFX platform if it is
      * not yet (headless under the test flags), runs the task's {@code call} on the calling thread, and returns
      * only after the FX thread has fired the task's handlers. On the FX thread itself it waits in a nested event
-     * loop. Either way, when {@code execute} returns, the task is done and its effects on view-model properties
-     * are visible to the caller.
+     * loop, except during a pulse (layout or animation), where JavaFX allows none: there the handlers follow
+     * right after it. Otherwise, when {@code execute} returns, the task is done and its effects on view-model
+     * properties are visible to the caller.
      */
     static UiExecutor sameThread() {
         return new UiExecutor() {
@@ -96,6 +97,10 @@ public interface UiExecutor {
          */
         static void drain() {
             if (Platform.isFxApplicationThread()) {
+                if (!Platform.canStartNestedEventLoop()) {
+                    // inside a pulse (layout, animation): the handlers run right after it, as for a pooled task
+                    return;
+                }
                 Object key = new Object();
                 Platform.runLater(() -> Platform.exitNestedEventLoop(key, null));
                 Platform.enterNestedEventLoop(key);
