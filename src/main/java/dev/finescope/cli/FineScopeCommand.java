@@ -42,8 +42,15 @@ public final class FineScopeCommand implements Runnable {
         this.openApp = openApp;
     }
 
+    @picocli.CommandLine.Option(names = "--workspace", paramLabel = "PATH",
+            description = "Without a command: the workspace (or model folder) the app opens.")
+    private Path workspace;
+
     @Override
     public void run() {
+        if (workspace != null) {
+            System.setProperty("finescope.workspace", workspace.toAbsolutePath().toString());
+        }
         openApp.run();
     }
 
