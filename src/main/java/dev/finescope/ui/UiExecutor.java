@@ -1,5 +1,7 @@
 package dev.finescope.ui;
 
+import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -75,12 +77,33 @@ public interface UiExecutor {
         }
     }
 
+    /**
+     * Starts the JavaFX platform for {@link #sameThread()} when nothing has started it yet; found with
+     * {@link ServiceLoader}. Without one, {@link Platform#startup} starts it. A test harness that drives windows
+     * (TestFX) provides one, so that the platform it drives is the one it started.
+     */
+    interface PlatformStarter {
+        /** Starts the platform and returns when it runs. */
+        void start();
+    }
+
     /** Starting the FX platform outside an {@code Application}, and waiting for its queue to empty. */
     final class FxPlatform {
         private FxPlatform() {
         }
 
         static void ensureStarted() {
+            try {
+                Platform.runLater(() -> { });
+                return;
+            } catch (IllegalStateException notStarted) {
+                // start it below
+            }
+            Optional<PlatformStarter> starter = ServiceLoader.load(PlatformStarter.class).findFirst();
+            if (starter.isPresent()) {
+                starter.get().start();
+                return;
+            }
             CountDownLatch started = new CountDownLatch(1);
             try {
                 Platform.startup(started::countDown);

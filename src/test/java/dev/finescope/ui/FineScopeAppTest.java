@@ -12,12 +12,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.prefs.Preferences;
 import javafx.geometry.Point2D;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
+import javafx.scene.input.MouseEvent;
 import javafx.stage.Stage;
+import javafx.stage.Window;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,9 +63,14 @@ class FineScopeAppTest {
         System.clearProperty(AppPreferences.NODE_PROPERTY);
     }
 
+    /** The last pointer event the window saw, for the message of a failed wait. */
+    private volatile String lastMouse = "none";
+
     @Start
     void start(Stage stage) {
         window = new FineScopeApp().start(stage, Optional.of(UiFixtures.tinyWorkspace()));
+        window.scene().addEventFilter(MouseEvent.ANY, e -> lastMouse = e.getEventType() + " at scene "
+                + e.getSceneX() + "," + e.getSceneY() + " on " + e.getTarget());
     }
 
     @AfterEach
@@ -69,11 +78,13 @@ class FineScopeAppTest {
         robot.interact(window::close);
     }
 
-    private void waitFor(String what, java.util.concurrent.Callable<Boolean> condition) throws Exception {
+    private void waitFor(String what, Callable<Boolean> condition) throws Exception {
         try {
             WaitForAsyncUtils.waitFor(WAIT_SECONDS, TimeUnit.SECONDS, condition);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("gave up waiting for " + what, e);
+        } catch (TimeoutException e) {
+            throw new AssertionError("gave up waiting for " + what + " (hover text '" + hoverTextNow()
+                    + "', windows " + Window.getWindows().stream().map(w -> w.getX() + "," + w.getY() + " "
+                    + w.getWidth() + "x" + w.getHeight()).toList() + ", last pointer event " + lastMouse + ")", e);
         }
     }
 
@@ -89,6 +100,10 @@ class FineScopeAppTest {
             return pane.canvas().localToScreen(p.getX(), p.getY());
         }).get(WAIT_SECONDS, TimeUnit.SECONDS);
         robot.moveTo(screen);
+    }
+
+    private String hoverTextNow() {
+        return window.scene().lookup("#hover-text") instanceof Label l ? l.getText() : "(none)";
     }
 
     private static String hoverText(FxRobot robot) {
