@@ -59,7 +59,10 @@ class FineScopeAppTest {
 
     @AfterAll
     static void removePreferences() throws Exception {
-        Preferences.userRoot().node(NODE).removeNode();
+        Preferences node = Preferences.userRoot().node(NODE);
+        Preferences parent = node.parent();
+        node.removeNode();
+        parent.flush();
         System.clearProperty(AppPreferences.NODE_PROPERTY);
     }
 

@@ -68,7 +68,10 @@ final class UiFixtures {
         @Override
         public void close() {
             try {
-                Preferences.userRoot().node(node).removeNode();
+                Preferences node = Preferences.userRoot().node(this.node);
+                Preferences parent = node.parent();
+                node.removeNode();
+                parent.flush();
             } catch (BackingStoreException | IllegalStateException e) {
                 throw new IllegalStateException("could not remove test preferences " + node, e);
             }
