@@ -10,11 +10,20 @@ import dev.finescope.checkpoint.ModelFolder;
 @FunctionalInterface
 public interface ModelOpener {
 
-    /** Folders and weights files as they are; overlays are refused with a message naming the file. */
+    /**
+     * Folders and weights files as they are (an overlay file among them opens on the base its hint names); an
+     * overlay of the workspace opens on the workspace's base, and a base it was not made for is an error naming
+     * both.
+     */
     ModelOpener STANDARD = (tuned, base) -> switch (tuned.kind()) {
         case FOLDER -> ModelFolder.open(tuned.path());
-        case OVERLAY -> throw new CheckpointException(tuned.path(),
-                "is an overlay; this build of FineScope opens full models only (a folder or a weights file)");
+        case OVERLAY -> {
+            if (base == null) {
+                throw new CheckpointException(tuned.path(), "is an overlay, and the workspace has no base to apply "
+                        + "it to");
+            }
+            yield ModelFolder.openOverlay(base.path(), tuned.path());
+        }
     };
 
     /**
