@@ -42,7 +42,9 @@ describe() { # name, title, plan words
         echo "(SST-2 layout). 3 epochs, batch 32, seed 42, CPU. Made by \`sample-models/make-samples.sh\`:"
         echo
         echo '```'
-        grep -E "^train $name " sample-models/make-samples.sh || true
+        echo "java -jar target/finescope.jar train --base builtin:all-MiniLM-L6-v2 \\"
+        echo "    --data $data --task SST-2 --epochs 3 --batch-size 32 --seed 42 \\"
+        echo "    $(grep -o "^ *train \"\{0,1\}$name\"\{0,1\} .*" "$0" | sed 's/^ *train [^ ]* *//') --out RUNS/$name"
         echo '```'
         echo
         echo "| split | metrics |"
