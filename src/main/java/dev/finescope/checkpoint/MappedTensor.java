@@ -97,6 +97,46 @@ final class MappedTensor implements Tensor {
         return fileOffset;
     }
 
+    /** Largest F32 read served by a positional read instead of the mapping: 4 MiB. */
+    private static final int READ_BUFFER_LIMIT = 4 << 20;
+    private static final ThreadLocal<ByteBuffer> READ_BUFFER = new ThreadLocal<>();
+
+    /**
+     * F32 chunks are read with a positional read into a per-thread direct buffer rather than through the
+     * mapping: a one-pass scan then costs one copy from the page cache, not a page fault per 4 KiB page (which
+     * made a fresh analysis of BERT-base about twice as slow). Other types and larger reads use the mapping.
+     */
+    @Override
+    public void readFloats(long from, float[] dst, int dstOff, int count) {
+        long n = (long) count * 4;
+        if (dtype != DType.F32 || n > READ_BUFFER_LIMIT || n == 0) {
+            Tensor.super.readFloats(from, dst, dstOff, count);
+            return;
+        }
+        Objects.checkFromIndexSize(from, count, numel);
+        ByteBuffer buf = READ_BUFFER.get();
+        if (buf == null || buf.capacity() < n) {
+            buf = ByteBuffer.allocateDirect((int) Math.max(n, 1 << 18)).order(ByteOrder.LITTLE_ENDIAN);
+            READ_BUFFER.set(buf);
+        }
+        buf.clear().limit((int) n);
+        long position = fileOffset + from * 4;
+        try {
+            while (buf.hasRemaining()) {
+                int read = channel.read(buf, position + buf.position());
+                if (read < 0) {
+                    throw new CheckpointException(file, name + ": the file ends inside the tensor's data");
+                }
+            }
+        } catch (ClosedChannelException e) {
+            throw closed(e);
+        } catch (java.io.IOException e) {
+            throw new CheckpointException(file, "cannot read " + name + ": " + e.getMessage(), e);
+        }
+        buf.flip();
+        buf.asFloatBuffer().get(dst, dstOff, count);
+    }
+
     @Override
     public ByteBuffer bytes(long from, int count) {
         Objects.checkFromIndexSize(from, count, numel);
