@@ -1,18 +1,12 @@
 package dev.finescope.train;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.finescope.checkpoint.Checkpoint;
 import dev.finescope.checkpoint.CheckpointException;
 import dev.finescope.checkpoint.DType;
 import dev.finescope.checkpoint.Tensor;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,34 +76,16 @@ final class FloatCheckpoint implements Checkpoint {
 
     /** Reads an all-F32 safetensors file. */
     static FloatCheckpoint readSafetensors(Path file) {
-        try {
-            byte[] raw = Files.readAllBytes(file);
-            ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-            int headerSize = (int) b.getLong(0);
-            JsonNode header = new ObjectMapper().readTree(new String(raw, 8, headerSize,
-                    java.nio.charset.StandardCharsets.UTF_8));
-            int base = 8 + headerSize;
+        try (Checkpoint c = dev.finescope.checkpoint.Checkpoints.open(file)) {
             FloatCheckpoint out = new FloatCheckpoint(file);
-            for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (e.getKey().equals("__metadata__")) {
-                    continue;
+            for (String name : c.tensorNames()) {
+                Tensor t = c.tensor(name);
+                if (t.dtype() != DType.F32) {
+                    throw new CheckpointException(file, name + " is not F32");
                 }
-                JsonNode info = e.getValue();
-                if (!info.get("dtype").asText().equals("F32")) {
-                    throw new CheckpointException(file, e.getKey() + " is not F32");
-                }
-                List<Long> shape = new ArrayList<>();
-                info.get("shape").forEach(d -> shape.add(d.asLong()));
-                long from = info.get("data_offsets").get(0).asLong();
-                long to = info.get("data_offsets").get(1).asLong();
-                float[] v = new float[(int) ((to - from) / 4)];
-                b.slice(base + (int) from, (int) (to - from)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
-                out.put(e.getKey(), shape.stream().mapToLong(Long::longValue).toArray(), v);
+                out.put(name, t.shape(), t.toFloatArray());
             }
             return out;
-        } catch (IOException e) {
-            throw new CheckpointException(file, "cannot read: " + e.getMessage(), e);
         }
     }
 
