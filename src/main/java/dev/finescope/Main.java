@@ -13,6 +13,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(FineScopeCommand.execute(args, FineScopeApp::open));
+        // a lambda, not a method reference: FineScopeApp (and with it JavaFX) is loaded only when the app opens,
+        // so the commands also run on a headless server whose class path has no JavaFX
+        System.exit(FineScopeCommand.execute(args, () -> FineScopeApp.open()));
     }
 }
