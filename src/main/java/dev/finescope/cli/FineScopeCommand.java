@@ -9,6 +9,9 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,10 +51,31 @@ public final class FineScopeCommand implements Runnable {
 
     @Override
     public void run() {
+        missingDisplay(System.getenv(), System.getProperty("os.name", ""), System.getProperty("glass.platform"))
+                .ifPresent(problem -> {
+                    throw new BadInputException(problem);
+                });
         if (workspace != null) {
             System.setProperty("finescope.workspace", workspace.toAbsolutePath().toString());
         }
         openApp.run();
+    }
+
+    /**
+     * Why the window cannot open here, when that is known before JavaFX tries (which would fail with "Unable to
+     * open DISPLAY" deep in its start-up): a Linux session with neither an X11 nor a Wayland display, unless the
+     * headless Monocle platform was chosen.
+     */
+    static Optional<String> missingDisplay(Map<String, String> env, String osName, String glassPlatform) {
+        boolean linux = osName.toLowerCase(Locale.ROOT).contains("linux");
+        boolean display = !env.getOrDefault("DISPLAY", "").isBlank()
+                || !env.getOrDefault("WAYLAND_DISPLAY", "").isBlank();
+        if (!linux || display || "monocle".equalsIgnoreCase(glassPlatform)) {
+            return Optional.empty();
+        }
+        return Optional.of("no display to open the window on (DISPLAY is not set): run the app in a desktop "
+                + "session, or under xvfb-run -a (Debian: apt-get install xvfb xauth libgtk-3-0); the commands "
+                + "(finescope --help) need no display");
     }
 
     /**

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +18,23 @@ class FineScopeCommandTest {
         assertEquals(0, run.code());
         assertEquals(1, opened.get());
         assertEquals("", run.err());
+    }
+
+    @Test
+    void aLinuxSessionWithoutDisplayIsToldToUseXvfb() {
+        String problem = FineScopeCommand.missingDisplay(Map.of(), "Linux", null).orElseThrow();
+        assertTrue(problem.startsWith("no display to open the window on"), problem);
+        assertTrue(problem.contains("xvfb-run -a"), problem);
+    }
+
+    @Test
+    void anX11OrWaylandDisplayOrMonocleOrAnotherSystemOpensTheWindow() {
+        assertEquals(Optional.empty(), FineScopeCommand.missingDisplay(Map.of("DISPLAY", ":99"), "Linux", null));
+        assertEquals(Optional.empty(),
+                FineScopeCommand.missingDisplay(Map.of("WAYLAND_DISPLAY", "wayland-0"), "Linux", null));
+        assertEquals(Optional.empty(), FineScopeCommand.missingDisplay(Map.of("DISPLAY", " "), "Linux", "Monocle"));
+        assertEquals(Optional.empty(), FineScopeCommand.missingDisplay(Map.of(), "Mac OS X", null));
+        assertTrue(FineScopeCommand.missingDisplay(Map.of("DISPLAY", ""), "Linux", "gtk").isPresent());
     }
 
     @Test
