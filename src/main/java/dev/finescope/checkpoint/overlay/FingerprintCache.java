@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Remembered fingerprints, keyed by the exact set of files a model was read from (absolute path, size and
- * modification time of each). A cache is only a shortcut: a file that is missing, unreadable or corrupt is
+ * modification time of each) and by the algorithm, which the written form of a fingerprint carries: one set of
+ * files may have an entry for each algorithm, so that a base keeps its current fingerprint while an old overlay
+ * asks for the old form. A cache is only a shortcut: a file that is missing, unreadable or corrupt is
  * ignored and replaced on the next store, and a store that fails is logged, never fatal. Writes go through a
  * temporary file and an atomic move, so a reader never sees half a file.
  */
@@ -67,13 +69,13 @@ final class FingerprintCache {
         return stamps;
     }
 
-    /** The fingerprint stored for exactly these stamps, or {@code null}. */
-    String lookup(List<FileStamp> stamps) {
+    /** The fingerprint by {@code algorithm} stored for exactly these stamps, or {@code null}. */
+    String lookup(List<FileStamp> stamps, Fingerprint.Algorithm algorithm) {
         synchronized (LOCK) {
             for (JsonNode entry : entries(read())) {
                 if (stamps.equals(stampsOf(entry))) {
                     String fp = entry.path("fingerprint").asText("");
-                    if (Fingerprint.isWellFormed(fp)) {
+                    if (Fingerprint.algorithmOf(fp).orElse(null) == algorithm) {
                         return fp;
                     }
                 }
@@ -82,15 +84,25 @@ final class FingerprintCache {
         }
     }
 
-    /** Records {@code fingerprint} for {@code stamps}, replacing an older entry for the same files. */
+    /**
+     * Records {@code fingerprint} for {@code stamps}, replacing an older entry for the same files and algorithm
+     * (and every entry for the same files with other sizes or times, which is stale).
+     */
     void store(List<FileStamp> stamps, String fingerprint) {
+        Fingerprint.Algorithm algorithm = Fingerprint.algorithmOf(fingerprint).orElseThrow(
+                () -> new IllegalArgumentException("not a fingerprint: " + fingerprint));
         synchronized (LOCK) {
             List<JsonNode> kept = new ArrayList<>();
             List<String> paths = stamps.stream().map(FileStamp::path).toList();
             for (JsonNode entry : entries(read())) {
                 List<FileStamp> s = stampsOf(entry);
-                // an entry for the same files with other sizes or times is stale
-                if (s != null && !s.stream().map(FileStamp::path).toList().equals(paths)) {
+                if (s == null) {
+                    continue;
+                }
+                boolean sameFiles = s.stream().map(FileStamp::path).toList().equals(paths);
+                boolean otherAlgorithm = Fingerprint.algorithmOf(entry.path("fingerprint").asText(""))
+                        .map(a -> a != algorithm).orElse(false);
+                if (!sameFiles || s.equals(stamps) && otherAlgorithm) {
                     kept.add(entry);
                 }
             }
