@@ -304,12 +304,14 @@ public final class Fingerprint {
         }
     }
 
-    /** {@code SHA-256} of one chunk's bytes, read {@value #CHUNK_BYTES} bytes at a time. */
+    /**
+     * {@code SHA-256} of one chunk's bytes, read {@value #CHUNK_BYTES} bytes at a time; a mapped buffer goes to the
+     * digest directly, which copies it through a small array of its own that stays in the core's cache.
+     */
     private static byte[] hashChunk(Checkpoint checkpoint, Tensor t, Chunk c, Progress progress) {
         MessageDigest sha = sha256();
         int size = t.dtype().byteSize();
         int step = Math.max(1, CHUNK_BYTES / size);
-        byte[] scratch = null;
         long end = c.from() + c.count();
         for (long from = c.from(); from < end; from += step) {
             cancelIfAsked(checkpoint, progress);
@@ -320,18 +322,7 @@ public final class Fingerprint {
                 throw new CheckpointException(checkpoint.source(), "tensor '" + t.name() + "' gave "
                         + bytes.remaining() + " bytes for " + count + " elements instead of " + expected);
             }
-            if (bytes.hasArray()) {
-                sha.update(bytes);
-            } else {
-                if (scratch == null) {
-                    scratch = new byte[(int) Math.min(CHUNK_BYTES, c.bytes())];
-                }
-                while (bytes.hasRemaining()) {
-                    int k = Math.min(scratch.length, bytes.remaining());
-                    bytes.get(scratch, 0, k);
-                    sha.update(scratch, 0, k);
-                }
-            }
+            sha.update(bytes);
         }
         return sha.digest();
     }
