@@ -204,7 +204,7 @@ final class BenchCommand {
             }
             out.println(String.format(java.util.Locale.ROOT, "peak resident memory %.0f MB, peak Java heap %.0f MB",
                     dev.finescope.train.TrainBenchmark.peakResidentBytes() / 1048576.0,
-                    dev.finescope.train.TrainBenchmark.peakHeapBytes() / 1048576.0));
+                    dev.finescope.checkpoint.HeapPeaks.bytes() / 1048576.0));
             return 0;
         }
     }

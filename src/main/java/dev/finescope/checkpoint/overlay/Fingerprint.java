@@ -220,7 +220,7 @@ public final class Fingerprint {
                 cancelIfAsked(checkpoint, progress);
                 digests[c.tensor()][c.index()] = hashChunk(checkpoint, tensors[c.tensor()], c, progress);
                 done += c.bytes();
-                progress.update(done, total, tensors[c.tensor()].name());
+                progress.update(done, total, names.get(c.tensor()));
             }
         } else {
             hashInParallel(checkpoint, tensors, chunks, digests, workers, total, progress);
@@ -232,7 +232,7 @@ public final class Fingerprint {
         root.update(longs.putLong(0, n).array());
         for (int i = 0; i < n; i++) {
             MessageDigest record = sha256();
-            updateHeader(record, tensors[i], longs);
+            updateHeader(record, names.get(i), tensors[i], longs);
             record.update(longs.putLong(0, tensors[i].byteSize()).array());
             for (byte[] d : digests[i]) {
                 record.update(d);
@@ -327,8 +327,9 @@ public final class Fingerprint {
         return sha.digest();
     }
 
-    private static void updateHeader(MessageDigest sha, Tensor t, ByteBuffer longs) {
-        sha.update(t.name().getBytes(StandardCharsets.UTF_8));
+    /** The tensor record's header: the name as the checkpoint lists it, its dtype and its shape. */
+    private static void updateHeader(MessageDigest sha, String name, Tensor t, ByteBuffer longs) {
+        sha.update(name.getBytes(StandardCharsets.UTF_8));
         sha.update((byte) 0);
         sha.update(t.dtype().name().getBytes(StandardCharsets.US_ASCII));
         sha.update((byte) 0);
@@ -369,15 +370,7 @@ public final class Fingerprint {
                 throw new CancellationException("fingerprinting " + checkpoint.source() + " was cancelled");
             }
             Tensor t = checkpoint.tensor(name);
-            sha.update(name.getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) 0);
-            sha.update(t.dtype().name().getBytes(StandardCharsets.US_ASCII));
-            sha.update((byte) 0);
-            long[] shape = t.shape();
-            sha.update(longs.putLong(0, shape.length).array());
-            for (long d : shape) {
-                sha.update(longs.putLong(0, d).array());
-            }
+            updateHeader(sha, name, t, longs);
             long numel = t.numel();
             int step = Math.max(1, CHUNK_BYTES / t.dtype().byteSize());
             for (long from = 0; from < numel; from += step) {

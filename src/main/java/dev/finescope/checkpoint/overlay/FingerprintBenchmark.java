@@ -1,12 +1,10 @@
 package dev.finescope.checkpoint.overlay;
 
 import dev.finescope.checkpoint.CheckpointException;
+import dev.finescope.checkpoint.HeapPeaks;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.Progress;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -82,11 +80,11 @@ public final class FingerprintBenchmark {
                 long peak = 0;
                 for (int i = 0; i < repeats; i++) {
                     System.gc();
-                    resetHeapPeaks();
+                    HeapPeaks.reset();
                     long t0 = System.nanoTime();
                     fp = Fingerprint.compute(m.weights(), a, Progress.NONE, threads);
                     seconds.add((System.nanoTime() - t0) / 1e9);
-                    peak = Math.max(peak, heapPeak());
+                    peak = Math.max(peak, HeapPeaks.bytes());
                 }
                 timings.put(a, new Timing(fp, List.copyOf(seconds), peak));
             }
@@ -112,21 +110,5 @@ public final class FingerprintBenchmark {
         return n;
     }
 
-    private static void resetHeapPeaks() {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
 
-    private static long heapPeak() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
-                sum += pool.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
-    }
 }

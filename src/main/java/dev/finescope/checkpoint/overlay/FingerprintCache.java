@@ -4,14 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.finescope.checkpoint.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -36,7 +35,6 @@ final class FingerprintCache {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_FILE_BYTES = 16L << 20;
     private static final int VERSION = 1;
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Object LOCK = new Object();
 
     /** What identifies one input file's content without reading it. */
@@ -171,18 +169,10 @@ final class FingerprintCache {
 
     private void write(JsonNode root) {
         Path file = file();
-        Path temp = folder.resolve("." + FILE_NAME + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
         try {
-            Files.createDirectories(folder);
-            Files.write(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
         } catch (IOException | RuntimeException e) {
             LOGGER.warn("could not write the fingerprint cache {}: {}", file, e.toString());
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                LOGGER.debug("could not delete {}", temp);
-            }
         }
     }
 }
