@@ -15,7 +15,8 @@ Seeded: running it twice writes the same files. Outputs, under src/test/resource
                               classifier.bias [3]) that replaces the base's 2-label classifier
   numpy-combined.safetensors  the tensors of base ⊕ overlay that differ from the base, as numpy computes them
                               (masked entries are +0.0)
-  expected.json               fingerprints (the SHA-256 defined in Fingerprint.java) of tiny-bert/base read from
+  expected.json               fingerprints (both algorithms defined in Fingerprint.java: the single-stream SHA-256
+                              that the overlay above records, and sha256-tree-v2) of tiny-bert/base read from
                               model.safetensors and from pytorch_model.bin, and of tiny-bert/tuned; the overlay's
                               mask counts
 
@@ -89,6 +90,28 @@ def fingerprint(tensors):
     return sha.hexdigest()
 
 
+TREE_CHUNK_BYTES = 1 << 23
+
+
+def fingerprint_tree(tensors, chunk=TREE_CHUNK_BYTES):
+    """sha256-tree-v2 (Fingerprint.java): SHA-256 of each chunk of C bytes of a tensor, a SHA-256 per tensor over
+    its header, its byte length and its chunk digests, and a SHA-256 over the tensor digests in name order."""
+    root = hashlib.sha256(b"sha256-tree-v2\0" + struct.pack("<q", len(tensors)))
+    for name in sorted(tensors):
+        dtype, shape, raw = tensors[name]
+        record = hashlib.sha256()
+        record.update(name.encode("utf-8") + b"\0")
+        record.update(dtype.encode("ascii") + b"\0")
+        record.update(struct.pack("<q", len(shape)))
+        for d in shape:
+            record.update(struct.pack("<q", d))
+        record.update(struct.pack("<q", len(raw)))
+        for k in range(0, len(raw), chunk):
+            record.update(hashlib.sha256(raw[k:k + chunk]).digest())
+        root.update(record.digest())
+    return "sha256-tree-v2:" + root.hexdigest()
+
+
 def torch_tensors(path):
     sd = torch.load(path, map_location="cpu")
     out = {}
@@ -158,6 +181,11 @@ def main():
         "base_fingerprint": fp_st,
         "base_fingerprint_from_bin": fp_bin,
         "tuned_fingerprint": fingerprint(tuned),
+        "base_fingerprint_v2": fingerprint_tree(base),
+        "base_fingerprint_v2_from_bin": fingerprint_tree(torch_tensors(BASE / "pytorch_model.bin")),
+        "tuned_fingerprint_v2": fingerprint_tree(tuned),
+        # the same definition with chunks of 1000 bytes, so that the tiny tensors span several chunks
+        "base_fingerprint_v2_chunk_1000": fingerprint_tree(base, 1000),
         "masks": mask_meta,
         "labels": LABELS,
     }

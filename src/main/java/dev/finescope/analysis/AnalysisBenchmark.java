@@ -3,14 +3,12 @@ package dev.finescope.analysis;
 import dev.finescope.checkpoint.Checkpoint;
 import dev.finescope.checkpoint.Checkpoints;
 import dev.finescope.checkpoint.DType;
+import dev.finescope.checkpoint.HeapPeaks;
 import dev.finescope.checkpoint.NameMap;
 import dev.finescope.checkpoint.Progress;
 import dev.finescope.checkpoint.SafetensorsWriter;
 import dev.finescope.checkpoint.Tensor;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -146,7 +144,7 @@ public final class AnalysisBenchmark {
         int tensors = 0;
         for (int i = 0; i < repeats; i++) {
             System.gc();
-            resetPeaks();
+            HeapPeaks.reset();
             long t0 = System.nanoTime();
             try (Checkpoint a = Checkpoints.open(base); Checkpoint b = Checkpoints.open(tuned)) {
                 ModelComparison c = analyzer.compare(a, "base", b, "tuned", names, Progress.NONE);
@@ -155,7 +153,7 @@ public final class AnalysisBenchmark {
                 tensors = c.tensors().size();
             }
             times.add((System.nanoTime() - t0) / 1e9);
-            peak = Math.max(peak, heapPeak());
+            peak = Math.max(peak, HeapPeaks.bytes());
         }
         return new Result(parameters, fileBytes, floor, times, peak, Runtime.getRuntime().maxMemory(), threads,
                 tensors);
@@ -173,23 +171,7 @@ public final class AnalysisBenchmark {
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    private static void resetPeaks() {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
 
-    private static long heapPeak() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                sum += pool.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
-    }
 
     /** The base tensor plus a small perturbation, element by element, generated on demand. */
     private record Perturbed(Tensor base, Tensor delta) implements Tensor {

@@ -1,5 +1,6 @@
 package dev.finescope.chart;
 
+import dev.finescope.checkpoint.AtomicFiles;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -70,13 +71,13 @@ public final class ChartTiles {
 
     public void png(Path file) throws IOException {
         BufferedImage image = image();
-        ChartExport.writeAtomically(file, out -> ImageIO.write(image, "png", out));
+        AtomicFiles.write(file, out -> ImageIO.write(image, "png", out));
     }
 
     public void svg(Path file) throws IOException {
         SVGGraphics2D g2 = new SVGGraphics2D(width(), height());
         draw(g2);
         byte[] svg = g2.getSVGDocument().getBytes(StandardCharsets.UTF_8);
-        ChartExport.writeAtomically(file, out -> out.write(svg));
+        AtomicFiles.write(file, out -> out.write(svg));
     }
 }

@@ -7,6 +7,7 @@ import dev.finescope.analysis.ModelComparison;
 import dev.finescope.chart.ChartExport;
 import dev.finescope.chart.GridData;
 import dev.finescope.chart.HeatmapChart;
+import dev.finescope.checkpoint.AtomicFiles;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.NameMap;
 import dev.finescope.checkpoint.Progress;
@@ -241,7 +242,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     private void writeCsv(List<Result> results) {
         List<CsvReport.Row> rows = CsvReport.rows(results.stream().map(Result::comparison).toList());
-        writing(csv, () -> ChartExport.writeAtomically(csv, stream -> {
+        writing(csv, () -> AtomicFiles.write(csv, stream -> {
             Writer w = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
             CsvReport.write(rows, w);
             w.flush();

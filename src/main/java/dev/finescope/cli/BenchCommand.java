@@ -11,10 +11,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code finescope bench analyze}: the speed and memory yardstick of the analysis. The first run writes a seeded
- * BERT-sized pair (about 0.9 GB for BERT-base, 2.7 GB for BERT-large) into the folder; later runs reuse it.
+ * {@code finescope bench import|fingerprint|analyze|train}: speed and memory yardsticks that anyone can rerun. The
+ * first {@code bench analyze} writes a seeded BERT-sized pair (about 0.9 GB for BERT-base, 2.7 GB for BERT-large)
+ * into the folder; later runs reuse it.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Import.class, BenchCommand.Analyze.class, BenchCommand.Train.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Import.class,
+        BenchCommand.Fingerprint.class, BenchCommand.Analyze.class, BenchCommand.Train.class},
         description = "Benchmarks that anyone can rerun; numbers go to standard output.")
 final class BenchCommand {
 
@@ -46,6 +48,55 @@ final class BenchCommand {
                     () -> new BadInputException("the built-in MiniLM jar is not on the class path; give --source"));
             spec.commandLine().getOut().println(
                     dev.finescope.checkpoint.imports.ImportBenchmark.run(src, dir, repeats).describe());
+            return 0;
+        }
+    }
+
+    @Command(name = "fingerprint", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Fingerprint a model folder (default: the built-in MiniLM) by each algorithm, never from "
+                    + "the cache, and compare the best time with the time of reading its files once.")
+    static final class Fingerprint implements Callable<Integer> {
+
+        @Spec
+        private CommandSpec spec;
+
+        @Option(names = "--model", paramLabel = "FOLDER",
+                description = "A model folder or weights file, e.g. the output of finescope import.")
+        private Path model;
+
+        @Option(names = "--algorithm", defaultValue = "all", paramLabel = "all|v1|v2",
+                description = "Which algorithm to time: sha256 (v1), sha256-tree-v2 or both (default: ${DEFAULT-VALUE}).")
+        private String algorithm;
+
+        @Option(names = "--repeats", defaultValue = "3", paramLabel = "N",
+                description = "Timed fingerprints per algorithm; the best counts (default: ${DEFAULT-VALUE}).")
+        private int repeats;
+
+        @Option(names = "--threads", paramLabel = "N", description = "Hashing threads (default: one per core).")
+        private int threads = Runtime.getRuntime().availableProcessors();
+
+        @Option(names = "--debug", description = "Show the stack trace of a failure.")
+        private boolean debug;
+
+        @Override
+        public Integer call() {
+            if (repeats < 1 || threads < 1) {
+                throw new BadInputException("--repeats and --threads must be at least 1");
+            }
+            var v1 = dev.finescope.checkpoint.overlay.Fingerprint.Algorithm.SHA256_STREAM_V1;
+            var v2 = dev.finescope.checkpoint.overlay.Fingerprint.Algorithm.SHA256_TREE_V2;
+            java.util.List<dev.finescope.checkpoint.overlay.Fingerprint.Algorithm> algorithms =
+                    switch (algorithm.toLowerCase(java.util.Locale.ROOT)) {
+                        case "all" -> java.util.List.of(v1, v2);
+                        case "v1" -> java.util.List.of(v1);
+                        case "v2" -> java.util.List.of(v2);
+                        default -> throw new BadInputException("--algorithm must be all, v1 or v2, not '"
+                                + algorithm + "'");
+                    };
+            Path folder = model != null ? model
+                    : dev.finescope.checkpoint.imports.BuiltinBase.folder(Progress.NONE);
+            spec.commandLine().getOut().println(dev.finescope.checkpoint.overlay.FingerprintBenchmark
+                    .run(folder, algorithms, repeats, threads).describe());
             return 0;
         }
     }
@@ -153,7 +204,7 @@ final class BenchCommand {
             }
             out.println(String.format(java.util.Locale.ROOT, "peak resident memory %.0f MB, peak Java heap %.0f MB",
                     dev.finescope.train.TrainBenchmark.peakResidentBytes() / 1048576.0,
-                    dev.finescope.train.TrainBenchmark.peakHeapBytes() / 1048576.0));
+                    dev.finescope.checkpoint.HeapPeaks.bytes() / 1048576.0));
             return 0;
         }
     }

@@ -6,9 +6,6 @@ import dev.finescope.checkpoint.CheckpointException;
 import dev.finescope.checkpoint.DType;
 import dev.finescope.checkpoint.Tensor;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -110,16 +107,6 @@ public final class TrainBenchmark {
         return -1;
     }
 
-    /** Sum of the heap pools' peak usage, in bytes. */
-    public static long peakHeapBytes() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
-                sum += pool.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
-    }
 
     /** {@code [CLS]} random ids {@code [SEP]}, no padding, as the Python benchmark's batch. */
     static TokenBatch randomBatch(int batch, int length, long seed) {

@@ -2,6 +2,7 @@ package dev.finescope.checkpoint.imports;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.finescope.checkpoint.AtomicFiles;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.Progress;
 import dev.finescope.checkpoint.SafetensorsWriter;
@@ -11,9 +12,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 
 /**
  * Writes an imported model as the Hugging Face folder everything else in FineScope (and {@code transformers})
@@ -28,7 +26,6 @@ public final class HuggingFaceFolderSink implements ModelFolderSink {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(HuggingFaceFolderSink.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     @Override
     public void write(ImportedModel model, Path folder, Progress progress) {
@@ -58,20 +55,11 @@ public final class HuggingFaceFolderSink implements ModelFolderSink {
                 (System.nanoTime() - t0) / 1_000_000);
     }
 
-    /** Writes beside the target under a hidden temporary name, then moves it into place in one step. */
+    /** Writes the whole file atomically ({@link AtomicFiles}); a failure is an import problem naming it. */
     static void writeAtomically(Path target, byte[] bytes) {
-        Path absolute = target.toAbsolutePath();
-        Path temp = absolute.resolveSibling("." + absolute.getFileName() + "." + Long.toHexString(RANDOM.nextLong())
-                + ".tmp");
         try {
-            Files.write(temp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.write(target, bytes);
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                LOGGER.warn("could not delete the temporary file {}", temp);
-            }
             throw ImportProblems.of(target, "cannot be written: " + e.getMessage(), e);
         }
     }

@@ -1,12 +1,10 @@
 package dev.finescope.checkpoint.imports;
 
 import dev.finescope.checkpoint.Progress;
+import dev.finescope.checkpoint.HeapPeaks;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,11 +63,11 @@ public final class ImportBenchmark {
         long peak = 0;
         for (int i = 0; i < repeats; i++) {
             System.gc();
-            resetPeaks();
+            HeapPeaks.reset();
             long t0 = System.nanoTime();
             Importers.importModel(source, outFolder, Progress.NONE);
             times.add((System.nanoTime() - t0) / 1e9);
-            peak = Math.max(peak, heapPeak());
+            peak = Math.max(peak, HeapPeaks.bytes());
         }
         int tensors;
         try (ImportedModel m = Importers.read(source, outFolder, Progress.NONE)) {
@@ -142,21 +140,5 @@ public final class ImportBenchmark {
         }
     }
 
-    private static void resetPeaks() {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
 
-    private static long heapPeak() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                sum += pool.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
-    }
 }

@@ -4,14 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.finescope.checkpoint.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -19,7 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Remembered fingerprints, keyed by the exact set of files a model was read from (absolute path, size and
- * modification time of each). A cache is only a shortcut: a file that is missing, unreadable or corrupt is
+ * modification time of each) and by the algorithm, which the written form of a fingerprint carries: one set of
+ * files may have an entry for each algorithm, so that a base keeps its current fingerprint while an old overlay
+ * asks for the old form. A cache is only a shortcut: a file that is missing, unreadable or corrupt is
  * ignored and replaced on the next store, and a store that fails is logged, never fatal. Writes go through a
  * temporary file and an atomic move, so a reader never sees half a file.
  */
@@ -34,7 +35,6 @@ final class FingerprintCache {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_FILE_BYTES = 16L << 20;
     private static final int VERSION = 1;
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Object LOCK = new Object();
 
     /** What identifies one input file's content without reading it. */
@@ -67,13 +67,13 @@ final class FingerprintCache {
         return stamps;
     }
 
-    /** The fingerprint stored for exactly these stamps, or {@code null}. */
-    String lookup(List<FileStamp> stamps) {
+    /** The fingerprint by {@code algorithm} stored for exactly these stamps, or {@code null}. */
+    String lookup(List<FileStamp> stamps, Fingerprint.Algorithm algorithm) {
         synchronized (LOCK) {
             for (JsonNode entry : entries(read())) {
                 if (stamps.equals(stampsOf(entry))) {
                     String fp = entry.path("fingerprint").asText("");
-                    if (Fingerprint.isWellFormed(fp)) {
+                    if (Fingerprint.algorithmOf(fp).orElse(null) == algorithm) {
                         return fp;
                     }
                 }
@@ -82,15 +82,25 @@ final class FingerprintCache {
         }
     }
 
-    /** Records {@code fingerprint} for {@code stamps}, replacing an older entry for the same files. */
+    /**
+     * Records {@code fingerprint} for {@code stamps}, replacing an older entry for the same files and algorithm
+     * (and every entry for the same files with other sizes or times, which is stale).
+     */
     void store(List<FileStamp> stamps, String fingerprint) {
+        Fingerprint.Algorithm algorithm = Fingerprint.algorithmOf(fingerprint).orElseThrow(
+                () -> new IllegalArgumentException("not a fingerprint: " + fingerprint));
         synchronized (LOCK) {
             List<JsonNode> kept = new ArrayList<>();
             List<String> paths = stamps.stream().map(FileStamp::path).toList();
             for (JsonNode entry : entries(read())) {
                 List<FileStamp> s = stampsOf(entry);
-                // an entry for the same files with other sizes or times is stale
-                if (s != null && !s.stream().map(FileStamp::path).toList().equals(paths)) {
+                if (s == null) {
+                    continue;
+                }
+                boolean sameFiles = s.stream().map(FileStamp::path).toList().equals(paths);
+                boolean otherAlgorithm = Fingerprint.algorithmOf(entry.path("fingerprint").asText(""))
+                        .map(a -> a != algorithm).orElse(false);
+                if (!sameFiles || s.equals(stamps) && otherAlgorithm) {
                     kept.add(entry);
                 }
             }
@@ -159,18 +169,10 @@ final class FingerprintCache {
 
     private void write(JsonNode root) {
         Path file = file();
-        Path temp = folder.resolve("." + FILE_NAME + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
         try {
-            Files.createDirectories(folder);
-            Files.write(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
         } catch (IOException | RuntimeException e) {
             LOGGER.warn("could not write the fingerprint cache {}: {}", file, e.toString());
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                LOGGER.debug("could not delete {}", temp);
-            }
         }
     }
 }

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * The file is plain safetensors that any tool can list; its {@code __metadata__} says what each tensor is:
  * <ul>
  * <li>{@value #FORMAT_KEY} = {@value #FORMAT};</li>
- * <li>{@value #BASE_FINGERPRINT_KEY}: the base's {@link Fingerprint}; {@value #BASE_LABEL_KEY}: its name for
+ * <li>{@value #BASE_FINGERPRINT_KEY}: the base's {@link Fingerprint}, {@code sha256-tree-v2:} and 64 hex digits
+ * (older overlays: 64 hex digits of the first, single-stream algorithm; they are checked by that algorithm, see
+ * {@link Fingerprint} for both definitions); {@value #BASE_LABEL_KEY}: its name for
  * people; {@value #BASE_HINT_KEY}: where to find it (a path relative to the overlay's folder, an absolute path, or
  * {@code builtin:NAME}, see {@link BuiltinModels});</li>
  * <li>{@value #MASKS_KEY}: JSON, tensor name → {@code {"shape": [...], "kept": k, "zeroed": z, "bit_order":
@@ -135,7 +137,7 @@ public final class Overlay implements AutoCloseable {
         }
         if (!Fingerprint.isWellFormed(baseFingerprint)) {
             throw fail("has a malformed " + BASE_FINGERPRINT_KEY + " " + Messages.quote(baseFingerprint)
-                    + " (expected 64 lowercase hex digits)");
+                    + " (expected sha256-tree-v2: followed by 64 lowercase hex digits, or 64 lowercase hex digits alone)");
         }
         baseLabel = meta.getOrDefault(BASE_LABEL_KEY, "");
         baseHint = meta.getOrDefault(BASE_HINT_KEY, "");
@@ -443,7 +445,7 @@ public final class Overlay implements AutoCloseable {
      * nothing, and this overlay and {@code base} must stay open while it is used.
      */
     public Checkpoint apply(ModelFolder base) {
-        String actual = Fingerprint.of(base);
+        String actual = Fingerprint.sameForm(base, baseFingerprint);
         if (!actual.equals(baseFingerprint)) {
             throw fail("is an overlay made for base " + Messages.quote(baseLabel) + " (fingerprint "
                     + Fingerprint.abbreviate(baseFingerprint) + "), but " + Messages.quote(base.label()) + " ("

@@ -46,7 +46,7 @@ public final class OverlayWriter {
 
     private OverlayWriter(String fingerprint, String label, String hint, Checkpoint base) {
         if (!Fingerprint.isWellFormed(fingerprint)) {
-            throw new IllegalArgumentException("not a fingerprint (64 lowercase hex digits): " + fingerprint);
+            throw new IllegalArgumentException("not a fingerprint (sha256-tree-v2:HEX or 64 lowercase hex digits): " + fingerprint);
         }
         this.fingerprint = fingerprint;
         this.label = Objects.requireNonNull(label, "label");

@@ -1,6 +1,7 @@
 package dev.finescope.checkpoint.overlay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -50,10 +52,34 @@ class FingerprintTest {
     @Test
     void theFingerprintOfTheTinyBaseIsTheOnePythonComputed() {
         try (Checkpoint c = SafetensorsReader.open(OverlayFixtures.tinyBase().resolve("model.safetensors"))) {
-            assertEquals(expected("base_fingerprint"), Fingerprint.compute(c));
+            assertEquals(expected("base_fingerprint_v2"), Fingerprint.compute(c));
         }
         try (Checkpoint c = Checkpoints.open(OverlayFixtures.tinyTuned())) {
-            assertEquals(expected("tuned_fingerprint"), Fingerprint.compute(c));
+            assertEquals(expected("tuned_fingerprint_v2"), Fingerprint.compute(c));
+        }
+    }
+
+    @Test
+    void theFirstAlgorithmStillGivesTheFingerprintPythonComputedForIt() {
+        try (Checkpoint c = SafetensorsReader.open(OverlayFixtures.tinyBase().resolve("model.safetensors"))) {
+            assertEquals(expected("base_fingerprint"),
+                    Fingerprint.compute(c, Fingerprint.Algorithm.SHA256_STREAM_V1, Progress.NONE));
+        }
+        try (Checkpoint c = Checkpoints.open(OverlayFixtures.tinyTuned())) {
+            assertEquals(expected("tuned_fingerprint"),
+                    Fingerprint.compute(c, Fingerprint.Algorithm.SHA256_STREAM_V1, Progress.NONE));
+        }
+    }
+
+    @Test
+    void tensorsSplitIntoManyChunksGiveTheTreePythonComputedWhateverTheThreads() {
+        try (Checkpoint c = Checkpoints.open(OverlayFixtures.tinyBase().resolve("model.safetensors"))) {
+            for (int threads : new int[] {1, 2, 7}) {
+                assertEquals(expected("base_fingerprint_v2_chunk_1000"),
+                        Fingerprint.computeTree(c, Progress.NONE, threads, 1000), threads + " threads");
+                assertEquals(expected("base_fingerprint_v2"), Fingerprint.compute(c,
+                        Fingerprint.Algorithm.SHA256_TREE_V2, Progress.NONE, threads), threads + " threads");
+            }
         }
     }
 
@@ -63,7 +89,7 @@ class FingerprintTest {
                 Checkpoint bin = Checkpoints.open(OverlayFixtures.tinyBase().resolve("pytorch_model.bin"))) {
             String fromBin = Fingerprint.compute(bin);
             assertEquals(Fingerprint.compute(st), fromBin);
-            assertEquals(expected("base_fingerprint_from_bin"), fromBin);
+            assertEquals(expected("base_fingerprint_v2_from_bin"), fromBin);
         }
     }
 
@@ -86,7 +112,7 @@ class FingerprintTest {
         }
         try (Checkpoint c = Checkpoints.open(changed)) {
             String fp = Fingerprint.compute(c);
-            assertNotEquals(expected("base_fingerprint"), fp);
+            assertNotEquals(expected("base_fingerprint_v2"), fp);
             assertTrue(Fingerprint.isWellFormed(fp));
         }
     }
@@ -96,7 +122,7 @@ class FingerprintTest {
         Path model = OverlayFixtures.copyFolder(OverlayFixtures.tinyBase(), dir.resolve("base"));
         long before = Fingerprint.COMPUTED.get();
         try (ModelFolder m = ModelFolder.open(model)) {
-            assertEquals(expected("base_fingerprint"), Fingerprint.of(m));
+            assertEquals(expected("base_fingerprint_v2"), Fingerprint.of(m));
         }
         assertEquals(before + 1, Fingerprint.COMPUTED.get());
         Path file = cache.resolve(FingerprintCache.FILE_NAME);
@@ -107,7 +133,7 @@ class FingerprintTest {
                 entries.get(0).get("files").get(0).get("path").asText());
         try (ModelFolder m = ModelFolder.open(model)) {
             AtomicLong reports = new AtomicLong();
-            assertEquals(expected("base_fingerprint"), Fingerprint.of(m, counting(reports)));
+            assertEquals(expected("base_fingerprint_v2"), Fingerprint.of(m, counting(reports)));
             assertEquals(0, reports.get(), "nothing was hashed");
         }
         assertEquals(before + 1, Fingerprint.COMPUTED.get());
@@ -122,8 +148,8 @@ class FingerprintTest {
         }
         Files.setLastModifiedTime(model.resolve("model.safetensors"), FileTime.fromMillis(1_000_000_000L));
         try (ModelFolder m = ModelFolder.open(model)) {
-            assertEquals(expected("base_fingerprint"), Fingerprint.of(m));
-            assertEquals(expected("base_fingerprint"), Fingerprint.of(m));
+            assertEquals(expected("base_fingerprint_v2"), Fingerprint.of(m));
+            assertEquals(expected("base_fingerprint_v2"), Fingerprint.of(m));
         }
         assertEquals(before + 2, Fingerprint.COMPUTED.get());
         JsonNode entries = new ObjectMapper().readTree(cache.resolve(FingerprintCache.FILE_NAME).toFile())
@@ -136,12 +162,12 @@ class FingerprintTest {
         Path file = Files.writeString(cache.resolve(FingerprintCache.FILE_NAME), "{\"version\": 1, \"entries\": [");
         long before = Fingerprint.COMPUTED.get();
         try (ModelFolder m = ModelFolder.open(OverlayFixtures.tinyBase())) {
-            assertEquals(expected("base_fingerprint"), Fingerprint.of(m));
+            assertEquals(expected("base_fingerprint_v2"), Fingerprint.of(m));
         }
         assertEquals(before + 1, Fingerprint.COMPUTED.get());
         JsonNode root = new ObjectMapper().readTree(file.toFile());
         assertEquals(1, root.get("entries").size());
-        assertEquals(expected("base_fingerprint"), root.get("entries").get(0).get("fingerprint").asText());
+        assertEquals(expected("base_fingerprint_v2"), root.get("entries").get(0).get("fingerprint").asText());
     }
 
     @Test
@@ -149,9 +175,9 @@ class FingerprintTest {
         try (ModelFolder m = ModelFolder.open(OverlayFixtures.tinyBase())) {
             Fingerprint.of(m);
             Path file = cache.resolve(FingerprintCache.FILE_NAME);
-            Files.writeString(file, Files.readString(file).replace(expected("base_fingerprint"), "not-a-fingerprint"));
+            Files.writeString(file, Files.readString(file).replace(expected("base_fingerprint_v2"), "not-a-fingerprint"));
             long before = Fingerprint.COMPUTED.get();
-            assertEquals(expected("base_fingerprint"), Fingerprint.of(m));
+            assertEquals(expected("base_fingerprint_v2"), Fingerprint.of(m));
             assertEquals(before + 1, Fingerprint.COMPUTED.get());
         }
     }
@@ -161,7 +187,7 @@ class FingerprintTest {
         Path blocker = Files.writeString(dir.resolve("a-file"), "not a folder");
         OverlayFixtures.useCache(blocker.resolve("cache"));
         try (ModelFolder m = ModelFolder.open(OverlayFixtures.tinyBase())) {
-            assertEquals(expected("base_fingerprint"), Fingerprint.of(m));
+            assertEquals(expected("base_fingerprint_v2"), Fingerprint.of(m));
         }
     }
 
@@ -202,8 +228,57 @@ class FingerprintTest {
     }
 
     @Test
+    void theCacheKeepsEachAlgorithmsFingerprintOfTheSameFiles() throws IOException {
+        Path model = OverlayFixtures.copyFolder(OverlayFixtures.tinyBase(), dir.resolve("base"));
+        long before = Fingerprint.COMPUTED.get();
+        try (ModelFolder m = ModelFolder.open(model)) {
+            assertEquals(expected("base_fingerprint_v2"), Fingerprint.of(m));
+            assertEquals(expected("base_fingerprint"), Fingerprint.sameForm(m, expected("base_fingerprint")));
+            assertEquals(expected("base_fingerprint_v2"), Fingerprint.sameForm(m, expected("tuned_fingerprint_v2")));
+            assertEquals(expected("base_fingerprint"), Fingerprint.sameForm(m, expected("tuned_fingerprint")));
+        }
+        assertEquals(before + 2, Fingerprint.COMPUTED.get());
+        JsonNode entries = new ObjectMapper().readTree(cache.resolve(FingerprintCache.FILE_NAME).toFile())
+                .get("entries");
+        assertEquals(2, entries.size(), entries.toString());
+    }
+
+    @Test
+    void aCancelStopsTheParallelHash() {
+        try (Checkpoint c = Checkpoints.open(OverlayFixtures.tinyBase().resolve("model.safetensors"))) {
+            AtomicLong asked = new AtomicLong();
+            Progress cancelLater = new Progress() {
+                @Override
+                public void update(long done, long all, String what) {
+                }
+
+                @Override
+                public boolean isCancelled() {
+                    return asked.incrementAndGet() > 3;
+                }
+            };
+            assertThrows(CancellationException.class, () -> Fingerprint.computeTree(c, cancelLater, 4, 1000));
+        }
+    }
+
+    @Test
+    void theWrittenFormNamesItsAlgorithm() {
+        assertEquals(Optional.of(Fingerprint.Algorithm.SHA256_TREE_V2),
+                Fingerprint.algorithmOf(expected("base_fingerprint_v2")));
+        assertEquals(Optional.of(Fingerprint.Algorithm.SHA256_STREAM_V1),
+                Fingerprint.algorithmOf(expected("base_fingerprint")));
+        String hex = expected("base_fingerprint");
+        for (String bad : new String[] {"sha256-tree-v9:" + hex, "sha256-tree-v2:" + hex.toUpperCase(),
+                "sha256-tree-v2:" + hex.substring(1), ":" + hex, "sha256-tree-v2:", "", hex + "0"}) {
+            assertFalse(Fingerprint.isWellFormed(bad), bad);
+        }
+        assertTrue(Fingerprint.isWellFormed("sha256-tree-v2:" + hex));
+    }
+
+    @Test
     void messagesShowTheFirstEightDigits() {
         assertEquals("a519c3d5…", Fingerprint.abbreviate(expected("base_fingerprint")));
+        assertEquals("6eff5f50…", Fingerprint.abbreviate(expected("base_fingerprint_v2")));
     }
 
     private static Progress counting(AtomicLong reports) {

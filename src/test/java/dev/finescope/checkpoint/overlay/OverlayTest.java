@@ -127,7 +127,7 @@ class OverlayTest {
     void anOverlayReadsBackExactlyAsItWasWritten() {
         Written w = writeOverlay(dir.resolve("task.safetensors"));
         try (Overlay o = Overlay.open(w.file); ModelFolder tuned = ModelFolder.open(OverlayFixtures.tinyTuned())) {
-            assertEquals(OverlayFixtures.expected().get("base_fingerprint").asText(), o.baseFingerprint());
+            assertEquals(OverlayFixtures.expected().get("base_fingerprint_v2").asText(), o.baseFingerprint());
             assertEquals("base", o.baseLabel());
             assertEquals(OverlayWriter.relativeHint(w.file, base.path()), o.baseHint());
             assertEquals(List.of(OverlayFixtures.REPLACED, ATTN_OUT_0), o.replacedNames());
@@ -442,6 +442,21 @@ class OverlayTest {
     }
 
     @Test
+    void anOverlayWithTheFirstFingerprintFormOpensOnItsBaseCheckedByThatForm() {
+        try (Overlay o = Overlay.open(OverlayFixtures.numpyOverlay())) {
+            assertEquals(Fingerprint.Algorithm.SHA256_STREAM_V1,
+                    Fingerprint.algorithmOf(o.baseFingerprint()).orElseThrow());
+            long before = Fingerprint.COMPUTED.get();
+            try (Checkpoint merged = o.apply(base)) {
+                assertTrue(merged.contains(OverlayFixtures.REPLACED));
+            }
+            assertEquals(before + 1, Fingerprint.COMPUTED.get(), "the first form, computed once for this overlay");
+            assertEquals(OverlayFixtures.expected().get("base_fingerprint_v2").asText(), Fingerprint.of(base));
+            assertEquals(before + 2, Fingerprint.COMPUTED.get(), "the current form is a cache entry of its own");
+        }
+    }
+
+    @Test
     void anOverlayIsNotAcceptedAsTheBaseOfAnother() {
         CheckpointException e = assertThrows(CheckpointException.class,
                 () -> ModelFolder.openOverlay(OverlayFixtures.numpyOverlay(), OverlayFixtures.numpyOverlay()));
@@ -544,7 +559,8 @@ class OverlayTest {
     @Test
     void badMetadataIsRefusedWithTheKeyAndTheProblem() {
         assertTrue(refused(seed("masks-bad-json")).problem().startsWith("metadata finescope.masks is not valid JSON"));
-        assertEquals("has a malformed finescope.base_fingerprint 'A519' (expected 64 lowercase hex digits)",
+        assertEquals("has a malformed finescope.base_fingerprint 'A519' (expected sha256-tree-v2: followed by 64 "
+                + "lowercase hex digits, or 64 lowercase hex digits alone)",
                 refused(edited("fp.safetensors", e -> e.metadata.put(Overlay.BASE_FINGERPRINT_KEY, "A519")))
                         .problem());
         assertEquals("has no finescope.head in its metadata",
