@@ -19,9 +19,9 @@ import java.util.function.BiFunction;
  * 12 dev sentences of {@code fixtures/train/tiny-task}: a "fine-tuned" copy whose encoder layers are moved by a
  * fixed pattern (embeddings and head as in the base), written as a folder or as an overlay on the tiny base.
  */
-final class TinyWhatIf {
-    static final Path BASE = TinyRuns.BASE;
-    static final Path DATA = TinyRuns.TASK;
+public final class TinyWhatIf {
+    public static final Path BASE = TinyRuns.BASE;
+    public static final Path DATA = TinyRuns.TASK;
 
     private TinyWhatIf() {
     }
@@ -36,7 +36,7 @@ final class TinyWhatIf {
     }
 
     /** A model folder: the base's files with every encoder-layer tensor moved. */
-    static Path tunedFolder(Path dir) {
+    public static Path tunedFolder(Path dir) {
         return folderWith(dir.resolve("tuned"), (name, t) -> name.contains(".encoder.layer."));
     }
 
