@@ -242,4 +242,15 @@ class WhatIfSessionTest {
         assertEquals(0.0, seen.get(0));
         assertEquals(1.0, seen.get(seen.size() - 1));
     }
+
+    @Test
+    void dataThatCannotBeReadIsNamedInTheMessage() {
+        Path nowhere = dir.resolve("no-data");
+        SessionSpec spec = new SessionSpec(tuned, null, nowhere, "SST-2", "dev", 5, 32, 0, true);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WhatIfSession.open(spec, null));
+        assertTrue(e.getMessage().startsWith(nowhere.toString()), e.getMessage());
+        SessionSpec task = new SessionSpec(tuned, null, TinyWhatIf.DATA, "SST-3", "dev", 5, 32, 0, true);
+        assertEquals("unknown GLUE task 'SST-3' (one of CoLA, SST-2, MRPC, STS-B, QQP, MNLI, QNLI, RTE, WNLI)",
+                assertThrows(IllegalArgumentException.class, () -> WhatIfSession.open(task, null)).getMessage());
+    }
 }
