@@ -675,12 +675,13 @@ final class WhatIfCommand {
         double[] sparsities = result.spec().sparsities();
         List<GridData> grids = new ArrayList<>();
         for (double s : sparsities) {
-            grids.add(result.grid(s));
+            GridData g = result.grid(s);
+            grids.add(sparsities.length == 1 ? g : new GridData(g.metricLabel(), g.baseLabel(), g.tunedLabel(),
+                    g.cellNote() + " · one colour scale for all sparsities", g.columnLabels(), g.rows()));
         }
         Range range = HeatmapChart.range(HeatmapChart.Scale.LINEAR, grids);
         for (int i = 0; i < sparsities.length; i++) {
-            JFreeChart chart = HeatmapChart.create(grids.get(i), HeatmapChart.Scale.LINEAR, range,
-                    sparsities.length > 1);
+            JFreeChart chart = HeatmapChart.create(grids.get(i), HeatmapChart.Scale.LINEAR, range, false);
             String suffix = Double.isNaN(sparsities[i]) ? "layers" : "s" + percentName(sparsities[i]);
             writeChart(chart, png == null ? null : sibling(png, suffix, ".png"),
                     svg == null ? null : sibling(svg, suffix, ".svg"), HeatmapChart.preferredSize(grids.get(i)), out);

@@ -300,8 +300,9 @@ public final class WhatIfSession implements AutoCloseable {
         double primary = r.metrics().get(primaryMetric);
         baseline = new Outcome(r.metrics(), primaryMetric, primary, primary, 0, 0, 0, System.nanoTime() - t0);
         if (cache != null) {
-            LOGGER.info("{}: {} hidden-state cache of {} MB ({} batches × {} layer inputs)", label, spec.task(),
-                    String.format(Locale.ROOT, "%.1f", cacheBytes / 1e6), batches.size(), layerCount() + 1);
+            LOGGER.info("{} on {} examples: hidden states cached, {} MB ({} batches × {} layer boundaries)", label,
+                    split.size(), String.format(Locale.ROOT, "%.1f", cacheBytes / 1e6), batches.size(),
+                    layerCount() + 1);
         }
     }
 
