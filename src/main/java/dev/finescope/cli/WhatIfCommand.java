@@ -310,13 +310,13 @@ final class WhatIfCommand {
                 outputs.add(csv);
             }
             checkOutputs(session, outputs.toArray(Path[]::new));
-            if (csv != null && !resume) {
-                Files.deleteIfExists(csv);
-            }
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             SweepResult result;
             try (WhatIfSession w = session.open(err)) {
+                if (csv != null && !resume) {
+                    Files.deleteIfExists(csv);
+                }
                 out.println(w.modelLabel() + " on " + w.examples() + " examples: " + w.primaryMetric() + " "
                         + f4(w.baseline().primary()) + " unpruned");
                 out.flush();

@@ -24,7 +24,10 @@ public record SweepResult(String modelLabel, String primaryMetric, double baseli
 
     /**
      * The metric at {@code sparsity} on the layer × matrix grid: one row per layer (top: layer 0), one cell per
-     * swept column (one {@code all} cell for a ROW sweep); cells not yet evaluated are empty.
+     * swept column (one {@code all} cell for a ROW sweep, one {@code layer} cell for the revert-each-layer sweep,
+     * whose points have sparsity NaN: ask for {@code grid(Double.NaN)}); cells not yet evaluated are empty. The
+     * values are the metric itself (a magnitude: draw it on a linear scale); {@link SweepPoint#delta} holds the
+     * signed change.
      */
     public GridData grid(double sparsity) {
         List<String> columns = columnKeys();
