@@ -1,0 +1,14 @@
+package dev.finescope.whatif;
+
+/**
+ * One evaluated point of a sweep.
+ *
+ * @param layer    the encoder layer
+ * @param column   a grid column CSV name for a CELL sweep, {@code all} for a ROW sweep, {@code layer} for the
+ *                 revert-each-layer sweep
+ * @param sparsity the share of zeros; NaN for the revert sweep
+ * @param metric   the primary metric after the edit
+ * @param delta    {@code metric − baseline}
+ */
+public record SweepPoint(int layer, String column, double sparsity, double metric, double delta) {
+}
