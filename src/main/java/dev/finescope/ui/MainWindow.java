@@ -141,6 +141,11 @@ public final class MainWindow {
         return vm;
     }
 
+    /** The runs tab's view model: the runs this window launched and found. */
+    public RunsViewModel runsViewModel() {
+        return runsPane.viewModel();
+    }
+
     /** Saves the window's size, stops background work and closes every model, as closing the window does. */
     public void close() {
         closing();
