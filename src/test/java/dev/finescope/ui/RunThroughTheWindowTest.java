@@ -209,6 +209,26 @@ class RunThroughTheWindowTest {
         OnFx.await("the run to join the workspace", PROCESS, () -> window.viewModel().workspace().getTunedModels()
                 .stream().anyMatch(t -> t.path().equals(overlay)));
         assertTrue(run.folder().startsWith(dir.resolve("workspace").resolve("runs")), run.folder().toString());
+
+        // the sparsified result's learned mask scores, one tab away
+        String label = OnFx.call(() -> window.viewModel().workspace().getTunedModels().stream()
+                .filter(t -> t.path().equals(overlay)).findFirst().orElseThrow().label());
+        tab(robot, "Heatmap");
+        choose(robot, "#heatmap-tuned", label);
+        tab(robot, "Histograms");
+        choose(robot, "#histograms-view", HistogramsViewModel.View.MASK_SCORES.toString());
+        choose(robot, "#histograms-scope", HistogramsViewModel.Scope.MODEL.toString());
+        HistogramsViewModel histograms = window.viewModel().histograms();
+        OnFx.await("the mask scores' histogram", PROCESS, () -> histograms.resultProperty().get() != null);
+        String title = OnFx.call(() -> histograms.resultProperty().get().chart().getTitle().getText());
+        assertTrue(title.startsWith("mask scores of sparsified matrices — the whole model — "), title);
+    }
+
+    /** Opens the combo box {@code id} and clicks its entry {@code text}. */
+    private static void choose(FxRobot robot, String id, String text) {
+        robot.clickOn(id);
+        robot.clickOn(robot.lookup(".combo-box-popup .list-cell").match((javafx.scene.control.ListCell<?> c) ->
+                text.equals(c.getText())).queryAs(Node.class));
     }
 
     @Test
