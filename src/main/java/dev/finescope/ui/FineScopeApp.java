@@ -62,10 +62,11 @@ public final class FineScopeApp extends Application {
         MainViewModel vm = new MainViewModel(model, tracker, dialogs,
                 AppPreferences.fromSystemProperty(), ModelOpener.STANDARD, threads);
         reportFirstHeatmap(vm);
-        vm.openAtStart(workspace, Path.of("").toAbsolutePath(), jarFolder());
         window = new MainWindow(stage, vm, tracker);
         window.show();
         LOGGER.info("window shown {} ms after launch", sinceLaunch());
+        // after the window is on screen, so that a first start's import shows its dialog over it from the start
+        vm.openAtStart(workspace, Path.of("").toAbsolutePath(), jarFolder());
         if (StallMonitor.requested()) {
             stallMonitor = new StallMonitor(tracker);
             stallMonitor.start();

@@ -127,6 +127,7 @@ public final class MainWindow {
             closing();
         });
         stage.show();
+        new BaseImportDialog(stage, vm.baseImport(), STYLESHEET).follow();
     }
 
     public Scene scene() {
