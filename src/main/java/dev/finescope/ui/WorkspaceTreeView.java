@@ -82,7 +82,7 @@ public final class WorkspaceTreeView extends VBox {
             }
             Path r = workspace.getRunsFolder();
             runs.getChildren().setAll(new TreeItem<>(new Placeholder(r == null ? "no runs folder"
-                    : "runs of this workspace appear here", r == null ? null : r.toString())));
+                    : r.getFileName() + "/ · see the Runs tab", r == null ? null : r.toString())));
             Path d = workspace.dataProperty().get();
             data.getChildren().setAll(new TreeItem<>(d == null ? new Placeholder("no task data", null)
                     : new Placeholder(WorkspaceFile.labelOf(d), d.toString())));

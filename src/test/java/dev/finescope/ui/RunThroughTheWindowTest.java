@@ -239,6 +239,8 @@ class RunThroughTheWindowTest {
         RunItem run = firstRun(robot);
         OnFx.await("a first step", PROCESS, () -> !run.lossPoints().isEmpty() || run.status() != RunStatus.RUNNING);
         assertEquals(RunStatus.RUNNING, run.status(), () -> OnFx.call(() -> run.logTextProperty().get()));
+        OnFx.await("the run in the status bar", PROCESS, () -> robot.lookup("#status-run").queryAs(Label.class)
+                .getText().contains(": step "));
         robot.clickOn("#cancel");
         OnFx.await("the run to be cancelled", PROCESS, () -> run.status() != RunStatus.RUNNING);
         assertEquals(RunStatus.CANCELLED, run.status(), () -> OnFx.call(() -> run.logTextProperty().get()));
@@ -246,6 +248,8 @@ class RunThroughTheWindowTest {
         String cancelled = status(robot);
         assertTrue(cancelled.startsWith("cancelled at step "), cancelled);
         assertTrue(robot.lookup("#cancel").query().isDisabled());
+        OnFx.await("the status bar to let the run go", Duration.ofSeconds(10),
+                () -> !robot.lookup("#status-run").query().isVisible());
         assertTrue(Files.notExists(run.folder().resolve(RunFolder.OVERLAY_FILE)), "a cancelled run leaves no overlay");
         assertEquals(List.of(), OnFx.call(() -> window.viewModel().workspace().getTunedModels()));
     }
