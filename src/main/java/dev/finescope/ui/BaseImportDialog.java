@@ -60,6 +60,8 @@ final class BaseImportDialog {
         box.setPrefWidth(460);
         box.setId("base-import-dialog");
         box.getStyleClass().add("finescope");
+        // a frame of its own, so that it stands apart from the window even where no window manager draws one
+        box.setStyle("-fx-border-color: -color-border-default, -color-accent-emphasis; -fx-border-width: 1, 3 0 0 0;");
         Scene scene = new Scene(box);
         scene.getStylesheets().add(stylesheet);
         stage.setScene(scene);

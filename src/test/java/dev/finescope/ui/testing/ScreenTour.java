@@ -51,6 +51,11 @@ public final class ScreenTour {
             started.complete(new FineScopeApp().start(stage, Optional.of(Path.of("sample-models").toAbsolutePath())));
         });
         MainWindow w = started.get(60, TimeUnit.SECONDS);
+        if (fx(() -> w.viewModel().baseImport().runningProperty().get())) {
+            // a first start (an empty cache folder, -Dfinescope.cache=…): the import's dialog over the window
+            Thread.sleep(2500);
+            screen(out, "first-start");
+        }
         await("the heatmap", () -> w.viewModel().heatmap().pictureProperty().get() != null);
         fx(() -> {
             w.viewModel().workspace().runsFolderProperty().set(runs);
@@ -149,6 +154,12 @@ public final class ScreenTour {
                     out.resolve(name + ".png").toFile());
             return null;
         });
+        screen(out, name);
+        LOGGER.info("wrote {}", out.resolve(name + ".png"));
+    }
+
+    /** The whole screen, windows and dialogs, when there is a display. */
+    private static void screen(Path out, String name) throws InterruptedException {
         if (System.getenv("DISPLAY") != null) {
             try {
                 new ProcessBuilder("import", "-window", "root", out.resolve(name + "-screen.png").toString())
@@ -157,6 +168,5 @@ public final class ScreenTour {
                 LOGGER.warn("no screen shot: {}", e.getMessage());
             }
         }
-        LOGGER.info("wrote {}", out.resolve(name + ".png"));
     }
 }
