@@ -357,6 +357,7 @@ public final class HistogramsViewModel {
             marker.setLabel("threshold " + Numbers.metric(threshold) + ": zeroed ← | → kept");
             marker.setLabelFont(new java.awt.Font("SansSerif", java.awt.Font.PLAIN, 12));
             marker.setLabelPaint(new java.awt.Color(0xd55e00));
+            marker.setLabelBackgroundColor(new java.awt.Color(0, 0, 0, 0));
             marker.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP);
             marker.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_CENTER);
             plot.addDomainMarker(marker);
