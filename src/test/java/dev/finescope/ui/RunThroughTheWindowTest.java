@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.finescope.checkpoint.UserDirectories;
 import dev.finescope.run.RunFolder;
 import dev.finescope.run.RunStatus;
-import dev.finescope.train.TinyRuns;
 import dev.finescope.ui.runs.RunItem;
 import dev.finescope.ui.testing.OnFx;
 import java.nio.file.Files;
@@ -51,6 +50,10 @@ class RunThroughTheWindowTest {
     /** Starting a JVM and the training engine on two busy cores, then a few steps of a tiny model. */
     private static final Duration PROCESS = Duration.ofSeconds(120);
     private static final String NODE = "dev/finescope/test/runs-" + UUID.randomUUID();
+    /** The tiny BERT that training tests use (2 layers, hidden 32, 64 positions, a 104-word vocabulary). */
+    private static final Path TINY_BASE = Path.of("src/test/resources/fixtures/train/tiny").toAbsolutePath();
+    /** Its task in SST-2 layout: 32 training and 12 dev sentences whose words are all in its vocabulary. */
+    private static final Path TINY_TASK = Path.of("src/test/resources/fixtures/train/tiny-task").toAbsolutePath();
 
     @TempDir
     static Path shared;
@@ -83,7 +86,7 @@ class RunThroughTheWindowTest {
         Path workspace = dir.resolve("workspace");
         Files.createDirectories(workspace);
         Files.writeString(workspace.resolve(WorkspaceFile.FILE_NAME), "{\"base\": \""
-                + TinyRuns.BASE.toString().replace("\\", "\\\\") + "\", \"tuned\": [], \"runs\": \"runs\"}");
+                + TINY_BASE.toString().replace("\\", "\\\\") + "\", \"tuned\": [], \"runs\": \"runs\"}");
         window = new FineScopeApp().start(stage, Optional.of(workspace), new AnsweringDialogs(stage, chosen));
     }
 
@@ -168,7 +171,7 @@ class RunThroughTheWindowTest {
      * tokens, and the tiny model has only 64 positions), and launches.
      */
     private void launch(FxRobot robot, String knob, String value) {
-        chosen.add(TinyRuns.TASK);
+        chosen.add(TINY_TASK);
         tab(robot, "Runs");
         robot.clickOn("#launch");
         robot.clickOn("#choose-glue");
