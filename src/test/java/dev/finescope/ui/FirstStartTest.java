@@ -41,8 +41,11 @@ class FirstStartTest {
 
     /** Importing MiniLM (90 MB of ONNX) and analysing eight sample fine-tunes on two busy cores. */
     private static final Duration WAIT = Duration.ofSeconds(180);
-    /** Far above a frame, far below what a user calls a frozen window. */
-    private static final long LONGEST_STALL_MS = 1500;
+    /**
+     * Far above a frame or a garbage collection on a loaded machine, far below the import itself (seconds), which
+     * is what the window would miss if the import ran on the FX thread.
+     */
+    private static final long LONGEST_STALL_MS = 2500;
     private static final String NODE = "dev/finescope/test/first-start-" + UUID.randomUUID();
 
     @TempDir
