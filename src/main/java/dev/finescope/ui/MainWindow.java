@@ -93,6 +93,10 @@ public final class MainWindow {
         exports.put(histogramsTab, new Exports(vm.histograms()::figure, vm.histograms()::table, "histogram"));
 
         WorkspaceTreeView tree = new WorkspaceTreeView(vm.workspace());
+        tree.followRuns(runsPane.viewModel().runs(), run -> {
+            tabs.getSelectionModel().select(runsTab);
+            runsPane.viewModel().selectedProperty().set(run);
+        });
         DetailsView details = new DetailsView(vm.details());
         SplitPane split = new SplitPane(tree, tabs, details);
         split.setDividerPositions(0.16, 0.76);

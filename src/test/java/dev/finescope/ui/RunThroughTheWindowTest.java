@@ -207,6 +207,10 @@ class RunThroughTheWindowTest {
         OnFx.settle();
         String finished = status(robot);
         assertTrue(finished.startsWith("finished at step 2 · "), finished);
+        String name = OnFx.call(() -> run.nameProperty().get());
+        OnFx.await("the finished run in the workspace tree", Duration.ofSeconds(10), () -> robot
+                .lookup("#workspace-tree .tree-cell").queryAllAs(javafx.scene.control.TreeCell.class).stream()
+                .anyMatch(c -> ("✓ " + name).equals(c.getText())));
 
         Path overlay = run.folder().resolve(RunFolder.OVERLAY_FILE);
         OnFx.await("the run to join the workspace", PROCESS, () -> window.viewModel().workspace().getTunedModels()
@@ -250,6 +254,10 @@ class RunThroughTheWindowTest {
         OnFx.settle();
         String cancelled = status(robot);
         assertTrue(cancelled.startsWith("cancelled at step "), cancelled);
+        String name = OnFx.call(() -> run.nameProperty().get());
+        OnFx.await("the cancelled run in the workspace tree", Duration.ofSeconds(10), () -> robot
+                .lookup("#workspace-tree .tree-cell").queryAllAs(javafx.scene.control.TreeCell.class).stream()
+                .anyMatch(c -> ("■ " + name + " (cancelled)").equals(c.getText())));
         assertTrue(robot.lookup("#cancel").query().isDisabled());
         OnFx.await("the status bar to let the run go", Duration.ofSeconds(10),
                 () -> !robot.lookup("#status-run").query().isVisible());
