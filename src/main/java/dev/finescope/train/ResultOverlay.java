@@ -1,15 +1,18 @@
 package dev.finescope.train;
 
 import dev.finescope.checkpoint.ModelFolder;
+import dev.finescope.checkpoint.overlay.MaskScores;
 import dev.finescope.checkpoint.overlay.OverlayWriter;
 import dev.finescope.plan.TensorDecision;
 import dev.finescope.plan.TensorRole;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a finished run hands over, gathered from the trained model by the plan's decisions: the tensors the plan
@@ -40,15 +43,17 @@ public final class ResultOverlay {
     private final List<Trained> trained;
     private final List<Mask> masks;
     private final List<Trained> head;
+    private final MaskScores maskScores;
     private String planJson = "{}";
     private String metricsJson = "{}";
     private List<String> labels = List.of();
     private Map<String, String> provenance = Map.of();
 
-    private ResultOverlay(List<Trained> trained, List<Mask> masks, List<Trained> head) {
+    private ResultOverlay(List<Trained> trained, List<Mask> masks, List<Trained> head, MaskScores maskScores) {
         this.trained = List.copyOf(trained);
         this.masks = List.copyOf(masks);
         this.head = List.copyOf(head);
+        this.maskScores = maskScores;
     }
 
     /** Gathers the result of {@code model} trained under {@code plan}. */
@@ -59,6 +64,7 @@ public final class ResultOverlay {
         model.maskedUnits().forEach(m -> maskedByWeight.put(m.name() + ".weight", m));
         List<Trained> trained = new ArrayList<>();
         List<Mask> masks = new ArrayList<>();
+        List<MaskedLinear> scored = new ArrayList<>();
         for (TensorDecision d : plan.decisions()) {
             String name = d.tensor().name();
             if (name.startsWith("classifier.")) {
@@ -82,6 +88,7 @@ public final class ResultOverlay {
                     kept[i] = bits.get(i);
                 }
                 masks.add(new Mask(name, shape, kept));
+                scored.add(m);
             }
         }
         List<Trained> head = new ArrayList<>();
@@ -90,7 +97,35 @@ public final class ResultOverlay {
                 head.add(new Trained(p.name(), p.shape(), p.toFloatArray()));
             }
         }
-        return new ResultOverlay(trained, masks, head);
+        return new ResultOverlay(trained, masks, head, scored.isEmpty() ? null : scoreHistograms(scored));
+    }
+
+    /**
+     * The scores of every masked matrix counted in bins shared by all of them, over [−R, R] with R the largest
+     * |score|; one matrix's scores at a time are copied out of the engine, twice (range, then counts).
+     */
+    static MaskScores scoreHistograms(List<MaskedLinear> units) {
+        double maxAbs = 0;
+        for (MaskedLinear m : units) {
+            maxAbs = Math.max(maxAbs, MaskScores.maxAbs(m.scores().toFloatArray()));
+        }
+        MaskScores.Builder b = MaskScores.symmetric(maxAbs, MaskScores.DEFAULT_BINS);
+        for (MaskedLinear m : units) {
+            float[] s = m.scores().toFloatArray();
+            b.add(m.name() + ".weight", s, threshold(m, s));
+        }
+        return b.build();
+    }
+
+    /** The score an entry must exceed to be kept: 0, or for exact top-k the highest score of a zeroed entry. */
+    static double threshold(MaskedLinear m, float[] scores) {
+        if (!m.exactTopK()) {
+            return 0;
+        }
+        int pruned = MaskedLinear.prunedCount(scores.length, m.targetSparsity());
+        float[] sorted = scores.clone();
+        Arrays.sort(sorted);
+        return pruned > 0 ? sorted[pruned - 1] : Math.nextDown(sorted.length == 0 ? 0f : sorted[0]);
     }
 
     public List<Trained> trained() {
@@ -103,6 +138,11 @@ public final class ResultOverlay {
 
     public List<Trained> head() {
         return head;
+    }
+
+    /** The histograms of the masked matrices' scores; empty when the plan masks nothing. */
+    public Optional<MaskScores> maskScores() {
+        return Optional.ofNullable(maskScores);
     }
 
     public ResultOverlay plan(String json) {
@@ -140,6 +180,9 @@ public final class ResultOverlay {
         }
         for (Trained t : head) {
             w.head(t.name(), t.shape(), t.values());
+        }
+        if (maskScores != null) {
+            w.maskScores(maskScores);
         }
         w.plan(planJson).metrics(metricsJson).labels(labels).provenance(provenance).write(target);
     }

@@ -50,17 +50,23 @@ public final class FineScopeApp extends Application {
 
     /** Builds and shows the window, then opens {@code workspace} (or what {@link MainViewModel} picks). */
     public MainWindow start(Stage stage, Optional<Path> workspace) {
+        return start(stage, workspace, new FxDialogService(stage));
+    }
+
+    /** As {@link #start(Stage, Optional)}, asking and telling the user through {@code dialogs}. */
+    MainWindow start(Stage stage, Optional<Path> workspace, DialogService dialogs) {
         LOGGER.debug("JavaFX started {} ms after launch", sinceLaunch());
         tracker = new TaskTracker(UiExecutor.pooled("finescope-work", 3));
         Workspace model = new Workspace();
         int threads = workerThreads(Runtime.getRuntime().availableProcessors());
-        MainViewModel vm = new MainViewModel(model, tracker, new FxDialogService(stage),
+        MainViewModel vm = new MainViewModel(model, tracker, dialogs,
                 AppPreferences.fromSystemProperty(), ModelOpener.STANDARD, threads);
         reportFirstHeatmap(vm);
-        vm.openAtStart(workspace, Path.of("").toAbsolutePath(), jarFolder());
         window = new MainWindow(stage, vm, tracker);
         window.show();
         LOGGER.info("window shown {} ms after launch", sinceLaunch());
+        // after the window is on screen, so that a first start's import shows its dialog over it from the start
+        vm.openAtStart(workspace, Path.of("").toAbsolutePath(), jarFolder());
         if (StallMonitor.requested()) {
             stallMonitor = new StallMonitor(tracker);
             stallMonitor.start();

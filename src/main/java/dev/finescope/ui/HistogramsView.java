@@ -15,9 +15,10 @@ public final class HistogramsView extends BorderPane {
     public HistogramsView(HistogramsViewModel vm) {
         ComboBox<HistogramsViewModel.View> view = new ComboBox<>();
         view.setId("histograms-view");
-        view.getItems().setAll(HistogramsViewModel.View.values());
+        view.setItems(vm.views());
         view.valueProperty().bindBidirectional(vm.viewProperty());
-        view.setTooltip(new Tooltip("What is counted: the weights of both models, their change, or their zeros"));
+        view.setTooltip(new Tooltip("What is counted: the weights of both models, their change, their zeros, or "
+                + "(for a sparsified result) the learned scores that chose its masks"));
 
         ComboBox<HistogramsViewModel.Scope> scope = new ComboBox<>();
         scope.setId("histograms-scope");
@@ -41,6 +42,9 @@ public final class HistogramsView extends BorderPane {
         chart.setId("histograms-chart");
         Label message = new Label();
         message.getStyleClass().add("text-muted");
+        message.setId("histograms-message");
+        message.setWrapText(true);
+        message.setMaxWidth(560);
         message.textProperty().bind(vm.messageProperty());
         message.visibleProperty().bind(vm.resultProperty().isNull());
         vm.resultProperty().addListener((obs, was, now) -> chart.setChart(now == null ? null : now.chart()));

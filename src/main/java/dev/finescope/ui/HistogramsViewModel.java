@@ -13,6 +13,8 @@ import dev.finescope.checkpoint.Checkpoint;
 import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.GridRow;
 import dev.finescope.checkpoint.ModelFolder;
+import dev.finescope.checkpoint.overlay.MaskScores;
+import dev.finescope.checkpoint.overlay.Overlay;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,11 +32,13 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
 
 /**
  * The histograms tab: the distribution of weights (base and fine-tuned overlaid), of their change, or of their
- * magnitudes on a log scale, over one tensor, the selected cell, its row or the whole model; and the share of
- * zeros per layer. Counting reads every value, so it runs in the background with progress and cancel.
+ * magnitudes on a log scale, over one tensor, the selected cell, its row or the whole model; the share of
+ * zeros per layer; and, for a sparsified result, the learned mask scores that chose its masks. Counting reads every value, so it runs in the background with progress and cancel.
  */
 public final class HistogramsViewModel {
 
@@ -60,7 +64,8 @@ public final class HistogramsViewModel {
         LOG_WEIGHTS("log₁₀|w|: base and fine-tuned", Histogram.Values.BASE, true),
         DELTA("change Δ = fine-tuned − base", Histogram.Values.DELTA, false),
         LOG_DELTA("log₁₀|Δ|", Histogram.Values.DELTA, true),
-        SPARSITY("exact zeros per layer", null, false);
+        SPARSITY("exact zeros per layer", null, false),
+        MASK_SCORES("mask scores of sparsified matrices", null, false);
 
         private final String label;
         private final Histogram.Values values;
@@ -82,6 +87,11 @@ public final class HistogramsViewModel {
     public record Result(JFreeChart chart, Figure figure, CsvTable table) {
     }
 
+    /** What a sparsified result says when it was written without its scores. */
+    public static final String NO_MASK_SCORES = "This overlay was written without mask scores: its masks are there, "
+            + "but not the scores that chose them. Runs of this FineScope store them; train the plan again to see "
+            + "them.";
+
     /** Figures of this tab are drawn at this size. */
     static final int WIDTH = 900;
     static final int HEIGHT = 560;
@@ -93,6 +103,7 @@ public final class HistogramsViewModel {
     private final ObjectProperty<View> view = new SimpleObjectProperty<>(this, "view", View.WEIGHTS);
     private final ObjectProperty<String> tensor = new SimpleObjectProperty<>(this, "tensor");
     private final ObservableList<String> tensorNames = FXCollections.observableArrayList();
+    private final ObservableList<View> views = FXCollections.observableArrayList();
     private final ObjectProperty<ChartStyle> style = new SimpleObjectProperty<>(this, "style", ChartStyle.LIGHT);
     private final ReadOnlyObjectWrapper<Result> result = new ReadOnlyObjectWrapper<>(this, "result");
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
@@ -103,9 +114,13 @@ public final class HistogramsViewModel {
         this.workspace = workspace;
         this.executor = executor;
         this.histograms = histograms;
-        InvalidationListener names = o -> updateTensorNames();
+        InvalidationListener names = o -> {
+            updateTensorNames();
+            updateViews();
+        };
         workspace.selectedTunedProperty().addListener(names);
         workspace.getComparisons().addListener(names);
+        workspace.getTunedFolders().addListener(names);
         InvalidationListener recount = o -> recount();
         for (Observable o : List.<Observable>of(scope, view, tensor, style, workspace.selectedTunedProperty(),
                 workspace.selectedRowProperty(), workspace.selectedColumnProperty(), workspace.getComparisons())) {
@@ -113,6 +128,7 @@ public final class HistogramsViewModel {
         }
         workspace.selectedRowProperty().addListener(o -> followSelectedCell());
         updateTensorNames();
+        updateViews();
     }
 
     public ObjectProperty<Scope> scopeProperty() {
@@ -126,6 +142,11 @@ public final class HistogramsViewModel {
     /** The tensor counted for {@link Scope#TENSOR}. */
     public ObjectProperty<String> tensorProperty() {
         return tensor;
+    }
+
+    /** What can be shown for the selected fine-tuned model: mask scores only for one with learned masks. */
+    public ObservableList<View> views() {
+        return views;
     }
 
     /** The tensors of the shown fine-tuned model that are compared with the base. */
@@ -166,6 +187,26 @@ public final class HistogramsViewModel {
         if (tensor.get() == null || !names.contains(tensor.get())) {
             tensor.set(names.isEmpty() ? null : names.get(0));
         }
+    }
+
+    private void updateViews() {
+        List<View> now = new ArrayList<>(List.of(View.values()));
+        if (selectedOverlay().map(o -> o.maskedNames().isEmpty()).orElse(true)) {
+            now.remove(View.MASK_SCORES);
+        }
+        if (!now.equals(views)) {
+            views.setAll(now);
+        }
+        if (!views.contains(view.get())) {
+            view.set(View.WEIGHTS);
+        }
+    }
+
+    /** The overlay of the selected fine-tuned model, when it is base ⊕ overlay. */
+    private Optional<Overlay> selectedOverlay() {
+        TunedModel t = workspace.getSelectedTuned();
+        ModelFolder folder = t == null ? null : workspace.getTunedFolders().get(t);
+        return folder == null ? Optional.empty() : folder.overlay();
     }
 
     /** A click on the heatmap picks the tensor too, so "one tensor" shows the clicked matrix. */
@@ -230,9 +271,104 @@ public final class HistogramsViewModel {
                     : "Click a cell of the heatmap, or choose \"the whole model\".");
             return;
         }
+        if (view.get() == View.MASK_SCORES) {
+            showMaskScores(id, t, names, what);
+            return;
+        }
         message.set("Counting …");
         running = new CountTask(id, workspace.getBase(), t, tunedFolder, grid, names, what, view.get(), style.get());
         executor.execute(running);
+    }
+
+    /**
+     * The learned scores of the sparsified matrices among {@code names}, from the histograms the run stored in
+     * its overlay (the scores themselves are not kept); the chart is drawn in the background.
+     */
+    private void showMaskScores(long id, TunedModel model, List<String> names, String what) {
+        Optional<Overlay> overlay = selectedOverlay();
+        if (overlay.isEmpty() || overlay.get().maskedNames().isEmpty()) {
+            message.set("This model has no learned masks; only sparsified results have mask scores.");
+            return;
+        }
+        MaskScores scores;
+        try {
+            Optional<MaskScores> stored = overlay.get().maskScores();
+            if (stored.isEmpty()) {
+                message.set(NO_MASK_SCORES);
+                return;
+            }
+            scores = stored.get();
+        } catch (RuntimeException e) {
+            message.set("Could not read the mask scores: " + Problems.describe(e));
+            return;
+        }
+        List<String> masked = names.stream().filter(scores::has).toList();
+        if (masked.isEmpty()) {
+            message.set("No sparsified matrix in " + what + ": choose a sparsified cell, or \"the whole model\".");
+            return;
+        }
+        message.set("Drawing …");
+        ChartStyle chartStyle = style.get();
+        String label = model.label();
+        ProgressTask<Result> task = new ProgressTask<>("Drawing the mask scores of " + what) {
+            {
+                setOnSucceeded(e -> {
+                    if (id == generation) {
+                        result.set(getValue());
+                        message.set("");
+                    }
+                });
+                setOnFailed(e -> {
+                    if (id == generation) {
+                        message.set("Could not draw the mask scores: " + Problems.describe(getException()));
+                    }
+                });
+            }
+
+            @Override
+            protected Result call() {
+                MaskScores.Counts sum = scores.sum(masked);
+                Histogram h = new Histogram(Histogram.Values.TUNED, false, scores.lo(), scores.hi(), sum.counts(),
+                        sum.below(), sum.above(), 0, sum.nonFinite(), sum.numel());
+                String title = View.MASK_SCORES.label + " — " + what + " — " + label;
+                double threshold = sum.threshold();
+                Supplier<JFreeChart> chart = () -> maskScoreChart(title, h, threshold, masked.size());
+                CsvTable table = new CsvTable(List.of("bin_lower", "bin_upper", "scores"));
+                for (int k = 0; k < h.bins(); k++) {
+                    table.add(Double.toString(h.binLower(k)), Double.toString(h.binUpper(k)),
+                            Long.toString(h.count(k)));
+                }
+                return new Result(chartStyle.apply(chart.get()), Figure.of("mask-scores-" + what, chart, WIDTH,
+                        HEIGHT), table);
+            }
+        };
+        executor.execute(task);
+    }
+
+    /** The scores' histogram with the threshold that decides the masks marked on it. */
+    static JFreeChart maskScoreChart(String title, Histogram h, double threshold, int matrices) {
+        JFreeChart chart = HistogramChart.create(title, List.of(new HistogramChart.Series("mask scores", h)));
+        XYPlot plot = chart.getXYPlot();
+        plot.getDomainAxis().setLabel("learned mask score S (an entry is kept where S > threshold)");
+        if (Double.isFinite(threshold)) {
+            ValueMarker marker = new ValueMarker(threshold, new java.awt.Color(0xd55e00),
+                    new java.awt.BasicStroke(1.6f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER,
+                            10f, new float[] {6f, 4f}, 0f));
+            marker.setLabel("threshold " + Numbers.metric(threshold) + ": zeroed ← | → kept");
+            marker.setLabelFont(new java.awt.Font("SansSerif", java.awt.Font.PLAIN, 12));
+            marker.setLabelPaint(new java.awt.Color(0xd55e00));
+            marker.setLabelBackgroundColor(new java.awt.Color(0, 0, 0, 0));
+            marker.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP);
+            marker.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_CENTER);
+            plot.addDomainMarker(marker);
+            if (!(plot.getDomainAxis().getRange().contains(threshold))) {
+                plot.getDomainAxis().setRange(Math.min(threshold, h.lo()), Math.max(threshold, h.hi()));
+            }
+        } else {
+            chart.addSubtitle(new org.jfree.chart.title.TextTitle("exact top-k masks: each of the " + matrices
+                    + " matrices has its own threshold (pick one tensor to see it)"));
+        }
+        return chart;
     }
 
     /** Counts in the background; only the newest request's result is shown. */

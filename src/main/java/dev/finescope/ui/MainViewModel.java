@@ -40,11 +40,19 @@ public final class MainViewModel {
     private final RankingViewModel ranking;
     private final HistogramsViewModel histograms;
     private final DetailsViewModel details;
+    private final BaseImportViewModel baseImport;
     private final BooleanProperty dark = new SimpleBooleanProperty(this, "dark");
     private final BooleanProperty showHint = new SimpleBooleanProperty(this, "showHint");
 
     public MainViewModel(Workspace workspace, UiExecutor executor, DialogService dialogs,
             AppPreferences preferences, ModelOpener opener, int threads) {
+        this(workspace, executor, dialogs, preferences, opener, threads, BaseImportViewModel.Importer.BUILTIN);
+    }
+
+    /** As above, with {@code importer} bringing the built-in base into the cache on a first start. */
+    public MainViewModel(Workspace workspace, UiExecutor executor, DialogService dialogs,
+            AppPreferences preferences, ModelOpener opener, int threads, BaseImportViewModel.Importer importer) {
+        this.baseImport = new BaseImportViewModel(executor, dialogs, importer);
         this.workspace = workspace;
         this.executor = executor;
         this.dialogs = dialogs;
@@ -101,6 +109,11 @@ public final class MainViewModel {
         return details;
     }
 
+    /** The first start's import of the built-in base, which the window shows in a progress dialog. */
+    public BaseImportViewModel baseImport() {
+        return baseImport;
+    }
+
     public UiExecutor executor() {
         return executor;
     }
@@ -130,7 +143,8 @@ public final class MainViewModel {
 
     /**
      * Opens what the user should see first: the workspace named on the command line, else the last one, else the
-     * sample workspace when it is found next to the working folder or the jar.
+     * sample workspace when it is found next to the working folder or the jar. A workspace on the built-in base
+     * opens once the base is imported (on a first start, in the background with a progress dialog).
      */
     public void openAtStart(Optional<Path> requested, Path workingFolder, Path jarFolder) {
         Optional<Path> choice = requested
@@ -141,7 +155,7 @@ public final class MainViewModel {
             if (Files.isDirectory(p) && !WorkspaceFile.isWorkspace(p)) {
                 workspaceViewModel.open(List.of(p));
             } else {
-                workspaceViewModel.openWorkspace(p);
+                baseImport.importThen(p, () -> workspaceViewModel.openWorkspace(p));
             }
         });
     }

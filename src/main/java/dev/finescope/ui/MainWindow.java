@@ -93,9 +93,24 @@ public final class MainWindow {
         exports.put(histogramsTab, new Exports(vm.histograms()::figure, vm.histograms()::table, "histogram"));
 
         WorkspaceTreeView tree = new WorkspaceTreeView(vm.workspace());
+        tree.followRuns(runsPane.viewModel().runs(), run -> {
+            tabs.getSelectionModel().select(runsTab);
+            runsPane.viewModel().selectedProperty().set(run);
+        });
         DetailsView details = new DetailsView(vm.details());
         SplitPane split = new SplitPane(tree, tabs, details);
         split.setDividerPositions(0.16, 0.76);
+        // the plan has its cost panel and a run its own details: there the selected cell's details give way
+        tabs.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> {
+            boolean wanted = now != planTab && now != runsTab;
+            if (wanted && !split.getItems().contains(details)) {
+                double tree0 = split.getDividerPositions()[0];
+                split.getItems().add(details);
+                split.setDividerPositions(tree0, 0.76);
+            } else if (!wanted) {
+                split.getItems().remove(details);
+            }
+        });
         SplitPane.setResizableWithParent(tree, false);
         SplitPane.setResizableWithParent(details, false);
         tree.setMinWidth(170);
@@ -103,7 +118,9 @@ public final class MainWindow {
 
         root.setTop(menus());
         root.setCenter(split);
-        root.setBottom(new StatusBar(tracker, vm.engine()));
+        StatusBar status = new StatusBar(tracker, vm.engine());
+        status.followRuns(runsPane.viewModel(), () -> tabs.getSelectionModel().select(runsTab));
+        root.setBottom(status);
         root.setOnDragOver(this::dragOver);
         root.setOnDragDropped(this::dropped);
         root.getStyleClass().add("finescope");
@@ -127,6 +144,7 @@ public final class MainWindow {
             closing();
         });
         stage.show();
+        new BaseImportDialog(stage, vm.baseImport(), STYLESHEET).follow();
     }
 
     public Scene scene() {
@@ -139,6 +157,11 @@ public final class MainWindow {
 
     public MainViewModel viewModel() {
         return vm;
+    }
+
+    /** The runs tab's view model: the runs this window launched and found. */
+    public RunsViewModel runsViewModel() {
+        return runsPane.viewModel();
     }
 
     /** Saves the window's size, stops background work and closes every model, as closing the window does. */

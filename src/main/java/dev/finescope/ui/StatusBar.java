@@ -1,5 +1,9 @@
 package dev.finescope.ui;
 
+import dev.finescope.run.RunStatus;
+import dev.finescope.ui.runs.RunItem;
+import dev.finescope.ui.runs.RunsViewModel;
+
 import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
 import javafx.concurrent.Task;
@@ -15,7 +19,7 @@ import javafx.scene.layout.Region;
 
 /**
  * The bottom line: the newest background work with its progress and a cancel button, how many more are running,
- * and where training runs go. Hidden parts take no room when nothing runs.
+ * the newest training run with its step, loss, ETA and a cancel, and where training runs go. Hidden parts take no room when nothing runs.
  */
 public final class StatusBar extends HBox {
 
@@ -25,6 +29,11 @@ public final class StatusBar extends HBox {
     private final Button cancel = new Button("cancel");
     private final Label more = new Label();
     private Task<?> shown;
+    private final Label runText = new Label();
+    private final ProgressBar runBar = new ProgressBar();
+    private final Button runCancel = new Button("cancel run");
+    private RunsViewModel runs;
+    private RunItem shownRun;
 
     public StatusBar(TaskTracker tracker, String engine) {
         this.tracker = tracker;
@@ -46,12 +55,66 @@ public final class StatusBar extends HBox {
         Label engineLabel = new Label(engine);
         engineLabel.setId("status-engine");
         engineLabel.setTooltip(new Tooltip("Training runs as a separate process with DJL " + Versions.DJL));
-        getChildren().addAll(what, bar, cancel, more, spacer, engineLabel);
+        runText.setId("status-run");
+        runBar.setId("status-run-progress");
+        runBar.setPrefWidth(140);
+        runCancel.setId("status-run-cancel");
+        runCancel.getStyleClass().add("small");
+        runCancel.setTooltip(new Tooltip("Ask this run to stop after its current step"));
+        showRun(null);
+        getChildren().addAll(what, bar, cancel, more, spacer, runText, runBar, runCancel, engineLabel);
         setAlignment(Pos.CENTER_LEFT);
         setSpacing(10);
         setPadding(new Insets(4, 10, 4, 10));
         tracker.running().addListener((ListChangeListener<Task<?>>) c -> update());
         update();
+    }
+
+    /**
+     * Shows the newest training run that still trains, as ui.md's bottom line does: its name, step, loss and ETA,
+     * its progress and a cancel; a click on the text opens the runs tab with {@code showRuns}.
+     */
+    public void followRuns(RunsViewModel runs, Runnable showRuns) {
+        this.runs = runs;
+        runText.setOnMouseClicked(e -> showRuns.run());
+        runText.setTooltip(new Tooltip("Training in its own process; click for its curves and log"));
+        runs.runs().addListener((ListChangeListener<RunItem>) c -> {
+            while (c.next()) {
+                for (RunItem r : c.getAddedSubList()) {
+                    r.statusProperty().addListener(o -> pickRun());
+                }
+            }
+            pickRun();
+        });
+        runs.runs().forEach(r -> r.statusProperty().addListener(o -> pickRun()));
+        pickRun();
+    }
+
+    private void pickRun() {
+        RunItem newest = runs.runs().stream().filter(r -> r.status() == RunStatus.RUNNING).findFirst().orElse(null);
+        if (newest != shownRun) {
+            showRun(newest);
+        }
+    }
+
+    private void showRun(RunItem run) {
+        shownRun = run;
+        runText.textProperty().unbind();
+        runBar.progressProperty().unbind();
+        boolean on = run != null;
+        for (var n : new javafx.scene.Node[] {runText, runBar, runCancel}) {
+            n.setVisible(on);
+            n.setManaged(on);
+        }
+        if (!on) {
+            runText.setText("");
+            runCancel.setOnAction(null);
+            return;
+        }
+        runText.textProperty().bind(Bindings.concat("▶ ", run.nameProperty(), ": ", run.summaryProperty()));
+        runBar.progressProperty().bind(run.progressProperty());
+        runCancel.setOnAction(e -> runs.cancel(run));
+        runCancel.disableProperty().bind(run.cancelRequestedProperty());
     }
 
     private void update() {

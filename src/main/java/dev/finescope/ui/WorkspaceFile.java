@@ -17,6 +17,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code workspace.json}: a base model, its fine-tuned models, a runs folder and task data, by path. Paths are
@@ -34,6 +37,7 @@ import java.util.Locale;
  */
 public final class WorkspaceFile {
 
+    private static final Logger LOGGER = LoggerFactory.getLogger(WorkspaceFile.class);
     public static final String FILE_NAME = "workspace.json";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -57,6 +61,24 @@ public final class WorkspaceFile {
     /** True when {@code folder} is a folder that holds a workspace file. */
     public static boolean isWorkspace(Path folder) {
         return Files.isDirectory(folder) && Files.isRegularFile(folder.resolve(FILE_NAME));
+    }
+
+    /**
+     * The built-in model that the workspace in {@code folderOrFile} names as its base ({@code "builtin:NAME"}),
+     * without resolving it; empty for any other base, or when there is no readable workspace file there (reading
+     * it later says why).
+     */
+    public static Optional<String> builtinBase(Path folderOrFile) {
+        Path file = Files.isDirectory(folderOrFile) ? folderOrFile.resolve(FILE_NAME) : folderOrFile;
+        try {
+            JsonNode base = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8)).get("base");
+            if (base != null && base.isTextual() && base.asText().startsWith(BuiltinModels.PREFIX)) {
+                return Optional.of(base.asText().substring(BuiltinModels.PREFIX.length()));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOGGER.debug("{} names no built-in base: {}", file, e.toString());
+        }
+        return Optional.empty();
     }
 
     /** Reads the workspace in {@code folderOrFile} (the folder or its {@code workspace.json}). */

@@ -1,9 +1,15 @@
 package dev.finescope.ui;
 
 import dev.finescope.checkpoint.ModelFolder;
+import dev.finescope.ui.runs.RunItem;
+
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import javafx.beans.InvalidationListener;
 import javafx.beans.Observable;
+import javafx.beans.binding.Bindings;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
 import javafx.geometry.Insets;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
@@ -15,7 +21,8 @@ import javafx.scene.layout.VBox;
 
 /**
  * The left-hand pane: what the user has. The base, the fine-tuned models (a click shows one on every tab), the
- * runs and the task data. It reads the {@link Workspace} and writes only its selection.
+ * runs with where each stands, and the task data. It reads the {@link Workspace} and the runs tab's list and
+ * writes only the selection.
  */
 public final class WorkspaceTreeView extends VBox {
 
@@ -34,6 +41,8 @@ public final class WorkspaceTreeView extends VBox {
     private final TreeItem<Object> data = new TreeItem<>(new Section("DATA"));
     private final TreeView<Object> tree;
     private boolean updating;
+    private ObservableList<RunItem> runItems = FXCollections.emptyObservableList();
+    private Consumer<RunItem> openRun = r -> { };
 
     public WorkspaceTreeView(Workspace workspace) {
         this.workspace = workspace;
@@ -52,6 +61,9 @@ public final class WorkspaceTreeView extends VBox {
             if (!updating && now != null && now.getValue() instanceof TunedModel model) {
                 workspace.selectedTunedProperty().set(model);
             }
+            if (!updating && now != null && now.getValue() instanceof RunItem run) {
+                openRun.accept(run);
+            }
         });
         VBox.setVgrow(tree, Priority.ALWAYS);
         getChildren().addAll(heading, tree);
@@ -64,6 +76,17 @@ public final class WorkspaceTreeView extends VBox {
             workspace.runsFolderProperty(), workspace.dataProperty(), workspace.selectedTunedProperty()}) {
             o.addListener(refresh);
         }
+        refresh();
+    }
+
+    /**
+     * Lists {@code runs} (newest first) under RUNS with where each stands; choosing one hands it to {@code open}
+     * (the window shows it in the runs tab).
+     */
+    public void followRuns(ObservableList<RunItem> runs, Consumer<RunItem> open) {
+        this.runItems = runs;
+        this.openRun = open;
+        runs.addListener((InvalidationListener) o -> refresh());
         refresh();
     }
 
@@ -81,8 +104,14 @@ public final class WorkspaceTreeView extends VBox {
                 tuned.getChildren().add(new TreeItem<>(new Placeholder("none yet", null)));
             }
             Path r = workspace.getRunsFolder();
-            runs.getChildren().setAll(new TreeItem<>(new Placeholder(r == null ? "no runs folder"
-                    : "runs of this workspace appear here", r == null ? null : r.toString())));
+            runs.getChildren().clear();
+            for (RunItem run : runItems) {
+                runs.getChildren().add(new TreeItem<>(run));
+            }
+            if (runItems.isEmpty()) {
+                runs.getChildren().add(new TreeItem<>(new Placeholder(r == null ? "no runs folder"
+                        : "none yet (Ctrl+R runs the plan)", r == null ? null : r.toString())));
+            }
             Path d = workspace.dataProperty().get();
             data.getChildren().setAll(new TreeItem<>(d == null ? new Placeholder("no task data", null)
                     : new Placeholder(WorkspaceFile.labelOf(d), d.toString())));
@@ -96,12 +125,24 @@ public final class WorkspaceTreeView extends VBox {
         }
     }
 
+    /** A run as one line: a glyph for where it stands, its name, and how far it is while it trains. */
+    static String runLine(RunItem r) {
+        return switch (r.status()) {
+            case RUNNING -> String.format(java.util.Locale.ROOT, "◐ %s (%.0f %%)", r.nameProperty().get(),
+                    100 * Math.max(0, r.progressProperty().get()));
+            case FINISHED -> "✓ " + r.nameProperty().get();
+            case CANCELLED -> "■ " + r.nameProperty().get() + " (cancelled)";
+            case FAILED, CRASHED -> "✗ " + r.nameProperty().get() + " (" + r.status().label() + ")";
+        };
+    }
+
     private static final class Cell extends TreeCell<Object> {
         @Override
         protected void updateItem(Object item, boolean empty) {
             super.updateItem(item, empty);
             getStyleClass().removeAll("tree-section", "tree-placeholder");
             setTooltip(null);
+            textProperty().unbind();
             if (empty || item == null) {
                 setText(null);
                 return;
@@ -116,6 +157,10 @@ public final class WorkspaceTreeView extends VBox {
                 setText("● " + t.label());
                 setTooltip(new Tooltip(t.path() + (t.kind() == TunedModel.Kind.OVERLAY ? "\noverlay on the base"
                         : "")));
+            } else if (item instanceof RunItem r) {
+                textProperty().bind(Bindings.createStringBinding(() -> runLine(r), r.statusProperty(),
+                        r.progressProperty(), r.nameProperty()));
+                setTooltip(new Tooltip(r.folder().toString()));
             } else if (item instanceof Placeholder p) {
                 setText(p.text());
                 getStyleClass().add("tree-placeholder");

@@ -22,6 +22,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * <li>{@value #HEAD_KEY}: JSON array of the task head's tensor names (stored in full);</li>
  * <li>{@value #PLAN_KEY}, {@value #METRICS_KEY}: JSON as the plan and the run wrote them; {@value #LABELS_KEY}: JSON
  * array of label names, in the order of the head's outputs; {@value #PROVENANCE_KEY}: JSON object (data hash,
- * seed, FineScope and DJL versions …).</li>
+ * seed, FineScope and DJL versions …);</li>
+ * <li>optionally {@value MaskScores#KEY}: the histograms of the learned mask scores ({@link MaskScores}).</li>
  * </ul>
  * Every other tensor replaces the base's tensor of the same name and shape. Opening checks all of this and says
  * in one line what is wrong; {@link #apply(ModelFolder)} checks that the base is the right one.
@@ -625,6 +627,16 @@ public final class Overlay implements AutoCloseable {
     /** Provenance entries (data hash, seed, versions …) as strings. */
     public Map<String, String> provenance() {
         return provenance;
+    }
+
+    /**
+     * The histograms of the mask scores that training ended with; empty for an overlay written without them (by
+     * an earlier version, or by a tool other than a training run). A malformed entry is a
+     * {@link dev.finescope.checkpoint.CheckpointException} naming this file.
+     */
+    public Optional<MaskScores> maskScores() {
+        String json = reader.metadata().get(MaskScores.KEY);
+        return json == null ? Optional.empty() : Optional.of(MaskScores.parse(file, json));
     }
 
     /** The whole {@code __metadata__} of the file. */

@@ -39,6 +39,7 @@ public final class OverlayWriter {
     private String metrics = "{}";
     private List<String> labels = List.of();
     private Map<String, String> provenance = Map.of();
+    private MaskScores maskScores;
 
     /** A tensor to store in full: values in memory or a tensor to stream. */
     private record Entry(long[] shape, float[] values, Tensor source) {
@@ -198,6 +199,12 @@ public final class OverlayWriter {
         return this;
     }
 
+    /** The histograms of the learned scores of the masked matrices, stored under {@link MaskScores#KEY}. */
+    public OverlayWriter maskScores(MaskScores scores) {
+        maskScores = Objects.requireNonNull(scores, "scores");
+        return this;
+    }
+
     // ------------------------------------------------------------------------------------------------ writing
 
     /** Writes the overlay to {@code target} atomically. */
@@ -208,6 +215,10 @@ public final class OverlayWriter {
     /** As {@link #write(Path)}, reporting bytes written; a cancel leaves nothing behind. */
     public void write(Path target, Progress progress) {
         checkLabelsFitHead();
+        if (maskScores != null && !masks.keySet().containsAll(maskScores.tensors())) {
+            throw new IllegalStateException("mask scores of matrices without a mask: "
+                    + maskScores.tensors().stream().filter(n -> !masks.containsKey(n)).toList());
+        }
         SafetensorsWriter w = new SafetensorsWriter();
         w.metadata("format", "pt");
         w.metadata(Overlay.FORMAT_KEY, Overlay.FORMAT);
@@ -224,6 +235,9 @@ public final class OverlayWriter {
         ObjectNode prov = Overlay.JSON.createObjectNode();
         provenance.forEach(prov::put);
         w.metadata(Overlay.PROVENANCE_KEY, toJson(prov));
+        if (maskScores != null) {
+            w.metadata(MaskScores.KEY, maskScores.toJson());
+        }
         replaced.forEach((name, e) -> add(w, name, e));
         masks.forEach((name, m) -> w.addU8(Overlay.MASK_PREFIX + name, new long[] {BitMask.packedLength(m.numel())},
                 m.packed()));

@@ -70,7 +70,7 @@ public final class PlanEditorPane extends BorderPane {
         return vm;
     }
 
-    private ToolBar createToolBar() {
+    private VBox createToolBar() {
         ToggleGroup tools = new ToggleGroup();
         ToggleButton freeze = tool(tools, Action.Kind.FREEZE, "○ Freeze", "tool-freeze",
                 "Click or drag over matrices to keep their pre-trained values.");
@@ -124,9 +124,12 @@ public final class PlanEditorPane extends BorderPane {
         open.disableProperty().bind(vm.busyProperty());
         save.disableProperty().bind(vm.busyProperty());
 
-        return new ToolBar(freeze, tune, sparsify, new Separator(), new Label("Sparsity"), slider, percent, all,
-                new Separator(), presets(), new Label("Biases & LayerNorms"), biasRules(), new Separator(), undo,
-                open, save);
+        // two rows, so that nothing hides in an overflow menu on a window of ordinary width
+        ToolBar painting = new ToolBar(freeze, tune, sparsify, new Separator(), new Label("Sparsity"), slider,
+                percent, all, new Separator(), undo);
+        ToolBar recipes = new ToolBar(presets(), new Separator(), new Label("Biases & LayerNorms"), biasRules(),
+                new Separator(), open, save);
+        return new VBox(painting, recipes);
     }
 
     private ToggleButton tool(ToggleGroup group, Action.Kind kind, String text, String id, String tip) {

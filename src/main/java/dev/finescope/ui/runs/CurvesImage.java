@@ -86,12 +86,12 @@ final class CurvesImage {
     /** The chart of a run: loss on top, dev metrics below when there are any. */
     static JFreeChart chart(Data d) {
         List<Panel> panels = new ArrayList<>();
-        panels.add(new Panel("training loss", List.of(curve("loss", d.loss(), false)),
+        panels.add(new Panel("training loss", List.of(curve("training loss", d.loss(), false)),
                 "waiting for the first step"));
         if (!d.metrics().isEmpty()) {
             List<Curve> metricCurves = new ArrayList<>();
-            d.metrics().forEach((name, points) -> metricCurves.add(curve(name, points, true)));
-            panels.add(new Panel("dev metric", metricCurves, null));
+            d.metrics().forEach((name, points) -> metricCurves.add(curve("dev " + name, points, true)));
+            panels.add(new Panel("on dev", metricCurves, null));
         }
         return CurveChart.create(d.title(), d.subtitle(), "step", panels);
     }

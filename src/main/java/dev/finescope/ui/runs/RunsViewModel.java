@@ -2,6 +2,7 @@ package dev.finescope.ui.runs;
 
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.NameMap;
+import dev.finescope.checkpoint.UserDirectories;
 import dev.finescope.plan.ModelLayout;
 import dev.finescope.plan.Plan;
 import dev.finescope.plan.Presets;
@@ -57,6 +58,9 @@ public final class RunsViewModel {
     /** Runs of earlier sessions are read from their folders every this many refreshes. */
     private static final int FOLLOW_EVERY = 4;
     private static final int LOG_TAIL = RunItem.LOG_LINES;
+    /** System properties of the app that its runs inherit. */
+    static final List<String> INHERITED_PROPERTIES = List.of("ai.djl.offline", "ai.djl.pytorch.num_threads",
+            UserDirectories.CACHE_PROPERTY);
 
     private final Workspace workspace;
     private final UiExecutor executor;
@@ -110,10 +114,19 @@ public final class RunsViewModel {
         rediscover();
     }
 
-    /** The app's own setting for DJL's downloads travels to the runs it starts. */
-    private static List<String> childJvmOptions() {
-        String offline = System.getProperty("ai.djl.offline");
-        return offline == null ? List.of() : List.of("-Dai.djl.offline=" + offline);
+    /**
+     * The app's own settings that a run must share travel to the runs it starts: DJL's downloads and threads,
+     * and the cache folder (where the built-in base and base fingerprints are kept).
+     */
+    static List<String> childJvmOptions() {
+        List<String> out = new ArrayList<>();
+        for (String key : INHERITED_PROPERTIES) {
+            String value = System.getProperty(key);
+            if (value != null) {
+                out.add("-D" + key + "=" + value);
+            }
+        }
+        return out;
     }
 
     // ---- state ------------------------------------------------------------------------------------------

@@ -1,0 +1,172 @@
+package dev.finescope.ui.testing;
+
+import dev.finescope.checkpoint.GridColumn;
+import dev.finescope.checkpoint.GridRow;
+import dev.finescope.checkpoint.imports.BuiltinBase;
+import dev.finescope.run.HyperParameters;
+import dev.finescope.ui.FineScopeApp;
+import dev.finescope.ui.HistogramsViewModel;
+import dev.finescope.ui.MainWindow;
+import dev.finescope.ui.TunedModel;
+import dev.finescope.ui.runs.LaunchViewModel;
+import dev.finescope.ui.runs.RunItem;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javafx.application.Platform;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.scene.control.MenuButton;
+import javafx.scene.control.MenuItem;
+import javafx.stage.Stage;
+import javax.imageio.ImageIO;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Walks the real window through its main screens on the sample workspace and writes a PNG of each (the scene as
+ * drawn, and with {@code DISPLAY} set the whole screen through ImageMagick's {@code import}): the heatmap with a
+ * selected cell, the histograms of a change, the plan editor with its cost, and a run training with its live
+ * curves. Usage, on a machine without a display:
+ * {@code xvfb-run -a -s '-screen 0 1600x1000x24' java -cp … dev.finescope.ui.testing.ScreenTour OUT_FOLDER}.
+ */
+public final class ScreenTour {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(ScreenTour.class);
+
+    private ScreenTour() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : "target/screens").toAbsolutePath();
+        Files.createDirectories(out);
+        Path runs = Files.createDirectories(Files.createTempDirectory("finescope-tour").resolve("runs"));
+        BuiltinBase.register();
+        CompletableFuture<MainWindow> started = new CompletableFuture<>();
+        Platform.startup(() -> {
+            Stage stage = new Stage();
+            started.complete(new FineScopeApp().start(stage, Optional.of(Path.of("sample-models").toAbsolutePath())));
+        });
+        MainWindow w = started.get(60, TimeUnit.SECONDS);
+        if (fx(() -> w.viewModel().baseImport().runningProperty().get())) {
+            // a first start (an empty cache folder, -Dfinescope.cache=…): the import's dialog over the window
+            Thread.sleep(2500);
+            screen(out, "first-start");
+        }
+        await("the heatmap", () -> w.viewModel().heatmap().pictureProperty().get() != null);
+        fx(() -> {
+            w.viewModel().workspace().runsFolderProperty().set(runs);
+            w.viewModel().workspace().selectCell(GridRow.layer(4), GridColumn.V);
+            return null;
+        });
+        Thread.sleep(2500);
+        shot(w, out, "heatmap");
+
+        fx(() -> {
+            w.tabs().getSelectionModel().select(2);
+            w.viewModel().histograms().scopeProperty().set(HistogramsViewModel.Scope.CELL);
+            w.viewModel().histograms().viewProperty().set(HistogramsViewModel.View.DELTA);
+            return null;
+        });
+        await("the histogram", () -> w.viewModel().histograms().resultProperty().get() != null);
+        Thread.sleep(1500);
+        shot(w, out, "histograms");
+
+        fx(() -> {
+            TunedModel masks = w.viewModel().workspace().getTunedModels().stream()
+                    .filter(t -> t.label().equals("masks 10 %")).findFirst().orElseThrow();
+            w.viewModel().workspace().selectedTunedProperty().set(masks);
+            w.viewModel().histograms().viewProperty().set(HistogramsViewModel.View.MASK_SCORES);
+            w.viewModel().histograms().scopeProperty().set(HistogramsViewModel.Scope.MODEL);
+            return null;
+        });
+        Thread.sleep(1500);
+        shot(w, out, "histograms-mask-scores");
+
+        fx(() -> {
+            w.tabs().getSelectionModel().select(3);
+            return null;
+        });
+        Thread.sleep(800);
+        fx(() -> {
+            MenuButton presets = (MenuButton) w.scene().lookup("#presets");
+            presets.getItems().stream().filter(i -> i.getText().startsWith("Sparsify every encoder matrix"))
+                    .findFirst().ifPresent(MenuItem::fire);
+            return null;
+        });
+        Thread.sleep(2000);
+        shot(w, out, "plan");
+
+        fx(() -> {
+            w.tabs().getSelectionModel().select(5);
+            LaunchViewModel form = w.runsViewModel().newLaunchForm();
+            form.glueFolderProperty().set(Path.of("sample-models/data/uci-sentiment").toAbsolutePath());
+            form.nameProperty().set("masks 10 % · tour");
+            form.hyperParametersProperty().set(HyperParameters.DEFAULTS.toBuilder().epochs(1).maxSteps(30)
+                    .evalEverySteps(10).maxLength(64).learningRate(1e-3).scoreLearningRate(5e-2).build());
+            w.runsViewModel().launch(form);
+            return null;
+        });
+        await("a run", () -> !w.runsViewModel().runs().isEmpty());
+        RunItem run = fx(() -> w.runsViewModel().runs().get(0));
+        await("a first evaluation", () -> !run.metricPoints().isEmpty() && run.lossPoints().size() >= 12);
+        Thread.sleep(1500);
+        shot(w, out, "runs");
+        fx(() -> {
+            w.runsViewModel().cancelAll();
+            return null;
+        });
+        Thread.sleep(3000);
+        Platform.runLater(w::close);
+        Thread.sleep(1000);
+        System.exit(0);
+    }
+
+    private static <T> T fx(Callable<T> body) throws Exception {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                f.complete(body.call());
+            } catch (Exception | Error e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f.get(60, TimeUnit.SECONDS);
+    }
+
+    private static void await(String what, Callable<Boolean> condition) throws Exception {
+        long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (System.nanoTime() < end) {
+            if (fx(condition)) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("gave up waiting for " + what);
+    }
+
+    private static void shot(MainWindow w, Path out, String name) throws Exception {
+        fx(() -> {
+            ImageIO.write(SwingFXUtils.fromFXImage(w.scene().snapshot(null), null), "png",
+                    out.resolve(name + ".png").toFile());
+            return null;
+        });
+        screen(out, name);
+        LOGGER.info("wrote {}", out.resolve(name + ".png"));
+    }
+
+    /** The whole screen, windows and dialogs, when there is a display. */
+    private static void screen(Path out, String name) throws InterruptedException {
+        if (System.getenv("DISPLAY") != null) {
+            try {
+                new ProcessBuilder("import", "-window", "root", out.resolve(name + "-screen.png").toString())
+                        .inheritIO().start().waitFor(30, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                LOGGER.warn("no screen shot: {}", e.getMessage());
+            }
+        }
+    }
+}
