@@ -7,6 +7,7 @@ import dev.finescope.plan.ModelLayout;
 import dev.finescope.plan.Plan;
 import dev.finescope.plan.Presets;
 import dev.finescope.run.EventReader;
+import dev.finescope.run.HyperParameters;
 import dev.finescope.run.PlanSource;
 import dev.finescope.run.RunEvent;
 import dev.finescope.run.RunException;
@@ -180,6 +181,12 @@ public final class RunsViewModel {
         if (lastForm != null) {
             form.copyFrom(lastForm);
         }
+        ModelFolder base = workspace.baseProperty().get();
+        int positions = base == null ? 0 : positions(base);
+        HyperParameters hp = form.hyperParametersProperty().get();
+        if (positions > 0 && hp.maxLength() > positions) {
+            form.hyperParametersProperty().set(hp.toBuilder().maxLength(positions).build());
+        }
         return form;
     }
 
@@ -233,9 +240,25 @@ public final class RunsViewModel {
         for (String s : p.problems(ModelLayout.of(base.weights(), names::locate))) {
             problems.add("the plan does not fit " + base.label() + ": " + s);
         }
+        int positions = positions(base);
+        if (positions > 0 && spec.hyperParameters().maxLength() > positions) {
+            problems.add("the maximum length " + spec.hyperParameters().maxLength() + " is longer than "
+                    + base.label() + "'s " + positions + " positions");
+        }
         if (!problems.isEmpty()) {
             throw new RunException(null, "the run cannot start: " + String.join("; ", problems));
         }
+    }
+
+    /** How many token positions the base model has (its position embeddings' rows), or 0 when it has none. */
+    static int positions(ModelFolder base) {
+        for (String name : base.weights().tensorNames()) {
+            if (name.endsWith("position_embeddings.weight")) {
+                long[] shape = base.weights().tensor(name).shape();
+                return shape.length == 2 ? (int) Math.min(shape[0], Integer.MAX_VALUE) : 0;
+            }
+        }
+        return 0;
     }
 
     /** Hands what a run says, heard on the launcher's threads, to the FX thread. */

@@ -240,6 +240,27 @@ class RunsViewModelTest {
     }
 
     @Test
+    void aNewFormNeverAsksForMoreTokensThanTheBaseHasPositions() {
+        LaunchViewModel form = glueForm();
+        assertEquals(64, OnFx.call(() -> form.hyperParametersProperty().get().maxLength()));
+    }
+
+    @Test
+    void moreTokensThanTheBaseHasPositionsAreRefusedBeforeAnyProcessStarts() {
+        OnFx.run(() -> vm.planProperty().set(Presets.fullFineTuning()));
+        LaunchViewModel form = glueForm();
+        OnFx.run(() -> {
+            form.hyperParametersProperty().set(form.hyperParametersProperty().get().toBuilder().maxLength(100)
+                    .build());
+            vm.launch(form);
+        });
+        OnFx.settle();
+        assertEquals("the run cannot start: the maximum length 100 is longer than base's 64 positions",
+                dialogs.errors.get(0).text());
+        OnFx.run(() -> assertTrue(vm.runs().isEmpty()));
+    }
+
+    @Test
     void withoutABaseModelTheLaunchSaysWhatIsMissing() {
         OnFx.run(() -> {
             workspace.baseProperty().set(null);
@@ -257,7 +278,9 @@ class RunsViewModelTest {
         OnFx.run(() -> {
             LaunchViewModel again = vm.newLaunchForm();
             assertEquals(TinyBert.GLUE, again.glueFolderProperty().get());
-            assertEquals(HyperParameters.DEFAULTS, again.hyperParametersProperty().get());
+            // the defaults, with at most as many tokens as the tiny base has positions
+            assertEquals(HyperParameters.DEFAULTS.toBuilder().maxLength(64).build(),
+                    again.hyperParametersProperty().get());
             assertNotNull(again.runName());
         });
     }
