@@ -3,6 +3,7 @@ package dev.finescope.ui;
 import dev.finescope.analysis.Analyzer;
 import dev.finescope.analysis.Histograms;
 import dev.finescope.chart.ChartStyle;
+import dev.finescope.ui.whatif.WhatIfViewModel;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,7 @@ public final class MainViewModel {
     private final RankingViewModel ranking;
     private final HistogramsViewModel histograms;
     private final DetailsViewModel details;
+    private final WhatIfViewModel whatIf;
     private final BooleanProperty dark = new SimpleBooleanProperty(this, "dark");
     private final BooleanProperty showHint = new SimpleBooleanProperty(this, "showHint");
 
@@ -56,6 +58,7 @@ public final class MainViewModel {
         this.ranking = new RankingViewModel(workspace, executor, heatmap);
         this.histograms = new HistogramsViewModel(workspace, executor, counting);
         this.details = new DetailsViewModel(workspace, executor, counting);
+        this.whatIf = new WhatIfViewModel(workspace, executor, dialogs);
         dark.set(preferences.dark());
         showHint.set(!preferences.hintDismissed());
         dark.addListener((obs, was, now) -> {
@@ -75,6 +78,7 @@ public final class MainViewModel {
         heatmap.styleProperty().set(style);
         histograms.styleProperty().set(style);
         details.styleProperty().set(style);
+        whatIf.styleProperty().set(style);
     }
 
     public Workspace workspace() {
@@ -99,6 +103,11 @@ public final class MainViewModel {
 
     public DetailsViewModel details() {
         return details;
+    }
+
+    /** The What-if tab's experiments. */
+    public WhatIfViewModel whatIf() {
+        return whatIf;
     }
 
     public UiExecutor executor() {
