@@ -3,6 +3,7 @@ package dev.finescope.ui.whatif;
 import dev.finescope.whatif.SessionSpec;
 import dev.finescope.whatif.WhatIfSession;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.Semaphore;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
@@ -22,6 +23,7 @@ final class SessionLease {
     private final SessionSpec spec;
     private final BiFunction<SessionSpec, BiConsumer<Double, String>, WhatIfSession> opener;
     private WhatIfSession session;
+    private final Semaphore turn = new Semaphore(1);
     private int users;
     private boolean retired;
 
@@ -40,10 +42,11 @@ final class SessionLease {
     }
 
     /**
-     * The session, opened now if it is not yet; the caller must {@link #release} it. Only one task uses a lease
-     * at a time (the view model runs one experiment at a time), so opening needs no lock.
+     * The session, opened now if it is not yet; the caller must {@link #release} it. One task holds the session at
+     * a time: a task started right after another was cancelled waits here until that one has left its last
+     * batch, because a session evaluates one thing at a time.
      *
-     * @throws CancellationException when the lease was retired before or while it opened
+     * @throws CancellationException when the lease was retired before or while the task waited or it opened
      */
     WhatIfSession acquire(BiConsumer<Double, String> progress) {
         synchronized (this) {
@@ -51,25 +54,31 @@ final class SessionLease {
                 throw new CancellationException("the model changed");
             }
             users++;
-            if (session != null) {
-                return session;
-            }
         }
-        WhatIfSession opened;
+        turn.acquireUninterruptibly();
         try {
-            opened = opener.apply(spec, progress);
+            synchronized (this) {
+                if (retired) {
+                    throw new CancellationException("the model changed");
+                }
+                if (session != null) {
+                    return session;
+                }
+            }
+            WhatIfSession opened = opener.apply(spec, progress);
+            synchronized (this) {
+                session = opened;
+            }
+            return opened;
         } catch (RuntimeException | Error e) {
             release();
             throw e;
         }
-        synchronized (this) {
-            session = opened;
-        }
-        return opened;
     }
 
     /** The task is done with the session; a retired session closes here when this was its last user. */
     void release() {
+        turn.release();
         WhatIfSession toClose;
         synchronized (this) {
             users--;
