@@ -194,20 +194,57 @@ public final class BertEncoder implements AutoCloseable {
      */
     public BertOutput forward(NDManager scope, TokenBatch batch, boolean training) {
         checkBatch(batch);
+        return layersFrom(scope, batch, 0, embeddings(scope, batch, training), training, layer -> { });
+    }
+
+    /**
+     * The embeddings' output without dropout, {@code [batch, length, hidden]}: the input of layer 0, from which
+     * {@link #forwardFrom} runs the whole model.
+     */
+    public NDArray embeddings(NDManager scope, TokenBatch batch) {
+        checkBatch(batch);
+        return embeddings(scope, batch, false);
+    }
+
+    private NDArray embeddings(NDManager scope, TokenBatch batch, boolean training) {
+        NDArray ids = batch.inputIds(scope);
+        NDArray x = embed(ids, wordEmbeddings);
+        NDArray positions = scope.arange(0, batch.length(), 1, DataType.INT64);
+        x = x.add(embed(positions, positionEmbeddings));
+        if (tokenTypeEmbeddings != null) {
+            x = x.add(embed(batch.typeIds(scope), tokenTypeEmbeddings));
+        }
+        return dropout(embeddingNorm.forward(x), config.hiddenDropout(), training);
+    }
+
+    /**
+     * Runs layers {@code firstLayer} … L−1, the pooler and the head without dropout, from the hidden states at the
+     * input of {@code firstLayer} ({@code forward(…).hiddenStates().get(firstLayer)} of the same batch); with
+     * {@code firstLayer} = L only the pooler and the head. What-if experiments that change only layers ≥ L start
+     * here from cached states and get what {@link #forward} gives. The returned hidden states start with
+     * {@code input}. {@code beforeLayer} is told each layer index before it runs (it may throw to stop).
+     */
+    public BertOutput forwardFrom(NDManager scope, TokenBatch batch, int firstLayer, NDArray input,
+            java.util.function.IntConsumer beforeLayer) {
+        checkBatch(batch);
+        if (firstLayer < 0 || firstLayer > layers.size()) {
+            throw new IllegalArgumentException("layer " + firstLayer + " is outside 0 … " + layers.size());
+        }
+        Shape expected = new Shape(batch.size(), batch.length(), config.hiddenSize());
+        if (!input.getShape().equals(expected)) {
+            throw new IllegalArgumentException("hidden states " + input.getShape() + " do not fit the batch "
+                    + expected);
+        }
+        return layersFrom(scope, batch, firstLayer, input, false, beforeLayer);
+    }
+
+    private BertOutput layersFrom(NDManager scope, TokenBatch batch, int firstLayer, NDArray input,
+            boolean training, java.util.function.IntConsumer beforeLayer) {
         int n = batch.size();
         int t = batch.length();
         int h = config.hiddenSize();
         int heads = config.numHeads();
         int d = config.headDim();
-
-        NDArray ids = batch.inputIds(scope);
-        NDArray x = embed(ids, wordEmbeddings);
-        NDArray positions = scope.arange(0, t, 1, DataType.INT64);
-        x = x.add(embed(positions, positionEmbeddings));
-        if (tokenTypeEmbeddings != null) {
-            x = x.add(embed(batch.typeIds(scope), tokenTypeEmbeddings));
-        }
-        x = dropout(embeddingNorm.forward(x), config.hiddenDropout(), training);
 
         NDArray additiveMask = batch.attentionMask(scope).toType(DataType.FLOAT32, false)
                 .neg().add(1f).mul(MASK_VALUE).reshape(n, 1, 1, t);
@@ -217,9 +254,12 @@ public final class BertEncoder implements AutoCloseable {
         Shape split = new Shape(n, t, heads, d);
         Shape merged = new Shape(n, t, h);
 
-        List<NDArray> states = new ArrayList<>(layers.size() + 1);
+        NDArray x = input;
+        List<NDArray> states = new ArrayList<>(layers.size() + 1 - firstLayer);
         states.add(x);
-        for (Layer layer : layers) {
+        for (int index = firstLayer; index < layers.size(); index++) {
+            beforeLayer.accept(index);
+            Layer layer = layers.get(index);
             NDArray q = layer.query.forward(x).reshape(split).transpose(0, 2, 1, 3);
             NDArray k = layer.key.forward(x).reshape(split).transpose(0, 2, 3, 1);
             NDArray v = layer.value.forward(x).reshape(split).transpose(0, 2, 1, 3);

@@ -65,7 +65,19 @@ public final class Evaluator {
                 logits[from + r] = row;
             }
         }
-        boolean regression = labels == 1;
+        return Optional.of(score(split, logits, metrics));
+    }
+
+    /**
+     * The predictions, metrics and mean loss of logits given per example of {@code split} (in the split's order),
+     * however they were computed: what-if experiments batch by length and start from cached states.
+     */
+    public static Result score(EncodedSplit split, float[][] logits, List<TaskMetric> metrics) {
+        int n = split.size();
+        if (logits.length != n) {
+            throw new IllegalArgumentException(logits.length + " rows of logits for " + n + " examples");
+        }
+        boolean regression = logits.length > 0 && logits[0].length == 1;
         double[] predictions = new double[n];
         double lossSum = 0;
         for (int i = 0; i < n; i++) {
@@ -97,7 +109,7 @@ public final class Evaluator {
             scores.putAll(GlueMetrics.classification(metrics, truth, said));
         }
         scores.put(LOSS, lossSum / n);
-        return Optional.of(new Result(split.name(), logits, predictions, scores));
+        return new Result(split.name(), logits, predictions, scores);
     }
 
     static int argMax(float[] row) {

@@ -53,6 +53,24 @@ public final class TaskModel implements AutoCloseable {
     }
 
     /**
+     * A model with a task head from an opened model: a folder, or base ⊕ overlay (then the base's configuration and
+     * tokenizer). Takes {@code folder} over: it is closed with the model, or at once when opening fails.
+     */
+    public static TaskModel open(ModelFolder folder, int outputs, ai.djl.Device device) {
+        try {
+            Path configFolder = folder.base().map(ModelFolder::path).orElse(folder.path());
+            if (!folder.isFolder() && folder.base().isEmpty()) {
+                throw new CheckpointException(folder.path(), "is a weights file; evaluating needs a model folder "
+                        + "(config.json and a tokenizer) or an overlay on one");
+            }
+            return open(folder, folder.weights(), configFolder, outputs, device);
+        } catch (RuntimeException e) {
+            folder.close();
+            throw e;
+        }
+    }
+
+    /**
      * A model from {@code weights} (for instance base ⊕ overlay) with the configuration and tokenizer of the folder
      * {@code configFolder}; {@code owner} is closed with this model and may be null.
      */
@@ -112,9 +130,13 @@ public final class TaskModel implements AutoCloseable {
         if (!split.isLabelled()) {
             throw new DataException(split.file(), "has examples without labels; scoring needs labels");
         }
-        EncodedSplit encoded = EncodedSplit.of(split, tokenizer, maxLength, encoder.config().regression(),
+        return Evaluator.evaluate(encoder, encode(split, maxLength), batchSize, metrics);
+    }
+
+    /** Tokenizes a labelled split once with the model's tokenizer, checking every id against its vocabulary. */
+    public EncodedSplit encode(Split split, int maxLength) {
+        return EncodedSplit.of(split, tokenizer, maxLength, encoder.config().regression(),
                 encoder.config().vocabSize());
-        return Evaluator.evaluate(encoder, encoded, batchSize, metrics);
     }
 
     /** Scores several splits. */

@@ -2,8 +2,12 @@ package dev.finescope.whatif;
 
 import dev.finescope.chart.CurveChart;
 import dev.finescope.chart.GridData;
+import dev.finescope.checkpoint.GridColumn;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
 
 /**
  * The points of a sweep with what they mean (model, metric, baseline, spec), in the shapes the charts take:
@@ -23,16 +27,121 @@ public record SweepResult(String modelLabel, String primaryMetric, double baseli
      * swept column (one {@code all} cell for a ROW sweep); cells not yet evaluated are empty.
      */
     public GridData grid(double sparsity) {
-        throw new UnsupportedOperationException("not yet");
+        List<String> columns = columnKeys();
+        List<GridData.Row> rows = new ArrayList<>();
+        for (int layer = 0; layer < layerCount(); layer++) {
+            List<GridData.Cell> cells = new ArrayList<>();
+            for (String column : columns) {
+                cells.add(find(layer, column, sparsity).map(p -> GridData.Cell.of(null, p.metric()))
+                        .orElseGet(() -> GridData.Cell.empty(null)));
+            }
+            rows.add(new GridData.Row("layer " + layer, cells));
+        }
+        String what;
+        String note;
+        if (spec.isRevert()) {
+            what = primaryMetric + " with the layer set back to pre-trained";
+            note = "row = that layer alone reverted";
+        } else {
+            what = primaryMetric + " at " + percent(sparsity) + " sparsity, " + method();
+            note = spec.granularity() == SweepSpec.Granularity.CELL ? "cell = that matrix alone pruned"
+                    : "row = its matrices pruned together";
+        }
+        return new GridData(what, "unedited " + String.format(Locale.ROOT, "%.4f", baseline), modelLabel,
+                note + " · " + points.size() + " of " + total() + " points", columns, rows);
     }
 
-    /** The metric against sparsity, one curve per layer (for a CELL sweep: the layer's mean over its matrices). */
+    /**
+     * The layers of the grid: one more than the highest layer with a point. A sweep evaluates the last layer first,
+     * so a partial result has its full height from its first point on.
+     */
+    int layerCount() {
+        int max = -1;
+        for (SweepPoint p : points) {
+            max = Math.max(max, p.layer());
+        }
+        return max + 1;
+    }
+
+    /** The grid's column keys: the swept columns' CSV names, {@code all} for a ROW sweep, {@code layer} for revert. */
+    List<String> columnKeys() {
+        if (spec.isRevert()) {
+            return List.of("layer");
+        }
+        if (spec.granularity() == SweepSpec.Granularity.ROW) {
+            return List.of("all");
+        }
+        return spec.columns().stream().map(GridColumn::csvName).toList();
+    }
+
+    /** Points of the whole sweep, as far as the grid's height is known. */
+    private int total() {
+        return layerCount() * columnKeys().size() * spec.sparsities().length;
+    }
+
+    private java.util.Optional<SweepPoint> find(int layer, String column, double sparsity) {
+        for (SweepPoint p : points) {
+            if (p.layer() == layer && p.column().equals(column) && Double.compare(p.sparsity(), sparsity) == 0) {
+                return java.util.Optional.of(p);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private String method() {
+        return spec.method() == PruneMethod.MAGNITUDE ? "smallest |w| first" : "random (seed " + spec.seed() + ")";
+    }
+
+    static String percent(double share) {
+        double p = share * 100;
+        return (p == Math.rint(p) ? String.format(Locale.ROOT, "%.0f", p) : String.format(Locale.ROOT, "%.1f", p))
+                + " %";
+    }
+
+    /**
+     * The metric against sparsity in percent (the curve chart's axis counts in whole units), one curve per layer: for a CELL sweep the mean over the layer's matrices, each
+     * pruned alone; every curve starts at sparsity 0 with the baseline (pruning nothing changes nothing). For the
+     * revert sweep one curve: the metric against the layer reverted.
+     */
     public List<CurveChart.Curve> curvesPerLayer() {
-        throw new UnsupportedOperationException("not yet");
+        if (spec.isRevert()) {
+            List<SweepPoint> sorted = new ArrayList<>(points);
+            sorted.sort(java.util.Comparator.comparingInt(SweepPoint::layer));
+            return List.of(new CurveChart.Curve("each layer reverted alone",
+                    sorted.stream().mapToDouble(SweepPoint::layer).toArray(),
+                    sorted.stream().mapToDouble(SweepPoint::metric).toArray(), true));
+        }
+        List<CurveChart.Curve> curves = new ArrayList<>();
+        for (int layer = 0; layer < layerCount(); layer++) {
+            TreeMap<Double, double[]> sums = new TreeMap<>();
+            for (SweepPoint p : points) {
+                if (p.layer() == layer) {
+                    double[] s = sums.computeIfAbsent(p.sparsity(), k -> new double[2]);
+                    s[0] += p.metric();
+                    s[1]++;
+                }
+            }
+            if (sums.isEmpty()) {
+                continue;
+            }
+            sums.putIfAbsent(0.0, new double[] {baseline, 1});
+            double[] x = new double[sums.size()];
+            double[] y = new double[sums.size()];
+            int i = 0;
+            for (var e : sums.entrySet()) {
+                x[i] = e.getKey() * 100;
+                y[i++] = e.getValue()[0] / e.getValue()[1];
+            }
+            curves.add(new CurveChart.Curve("layer " + layer, x, y, true));
+        }
+        return curves;
     }
 
-    /** Writes the points as CSV, atomically. */
+    /**
+     * Writes the points as CSV in grid order, atomically: {@code # key: value} lines (model, sweep, metric,
+     * baseline), then {@code layer,column,sparsity,metric,delta}.
+     */
     public void writeCsv(Path file) {
-        throw new UnsupportedOperationException("not yet");
+        SweepCsv.write(file, SweepCsv.header(modelLabel, null, spec, primaryMetric, baseline), spec, points);
     }
 }

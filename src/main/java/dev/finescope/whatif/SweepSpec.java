@@ -10,7 +10,7 @@ import java.util.Objects;
  * a task depends on, drawn on the same grid as the closeness analysis so the two can be read side by side.
  *
  * @param columns    the matrix columns swept (CELL), or pruned together per layer (ROW)
- * @param sparsities shares of zeros, each in 0..1
+ * @param sparsities shares of zeros, each in 0..1 (a single NaN only in the revert-each-layer result's spec)
  */
 public record SweepSpec(Granularity granularity, List<GridColumn> columns, double[] sparsities,
                         PruneMethod method, long seed) {
@@ -36,10 +36,36 @@ public record SweepSpec(Granularity granularity, List<GridColumn> columns, doubl
             throw new IllegalArgumentException("a sweep needs at least one sparsity");
         }
         for (double s : sparsities) {
-            if (!(s >= 0 && s <= 1)) {
+            if (!(s >= 0 && s <= 1) && !(Double.isNaN(s) && sparsities.length == 1)) {
                 throw new IllegalArgumentException("a sparsity must lie in 0 … 1, not " + s);
             }
         }
+    }
+
+    /** The spec of {@link SensitivitySweep#revertEachLayer}'s result: one row per layer, no sparsity (NaN). */
+    static SweepSpec revertLayers() {
+        return new SweepSpec(Granularity.ROW, MatrixRef.matrixColumns(), new double[] {Double.NaN},
+                PruneMethod.MAGNITUDE, 0);
+    }
+
+    /** True for the spec of the revert-each-layer sweep. */
+    boolean isRevert() {
+        return sparsities.length == 1 && Double.isNaN(sparsities[0]);
+    }
+
+    /** One line that says what was swept, as a sweep's CSV records it. */
+    String describe() {
+        if (isRevert()) {
+            return "revert each layer";
+        }
+        StringBuilder sb = new StringBuilder(granularity.name()).append(' ');
+        sb.append(String.join(" ", columns.stream().map(GridColumn::csvName).toList()));
+        sb.append("; sparsities");
+        for (double s : sparsities) {
+            sb.append(' ').append(s);
+        }
+        return sb.append("; ").append(method.name().toLowerCase(java.util.Locale.ROOT)).append("; seed ")
+                .append(seed).toString();
     }
 
     /** CELL, the six matrix columns, sparsities 10 30 50 70 90 %, magnitude, seed 42. */
