@@ -105,20 +105,7 @@ final class WhatIfCharts {
 
     /** The metric against sparsity, one curve per layer, with the unpruned model as a dashed line. */
     static JFreeChart sweepCurves(SweepResult result) {
-        List<CurveChart.Curve> curves = new ArrayList<>();
-        for (CurveChart.Curve c : result.curvesPerLayer()) {
-            double[] x = c.x();
-            boolean shares = true;
-            for (double v : x) {
-                shares &= v <= 1 + 1e-9;
-            }
-            if (shares) {
-                for (int i = 0; i < x.length; i++) {
-                    x[i] *= 100;
-                }
-            }
-            curves.add(new CurveChart.Curve(c.name(), x, c.y(), true));
-        }
+        List<CurveChart.Curve> curves = result.curvesPerLayer();
         JFreeChart chart = CurveChart.create(result.primaryMetric() + " against sparsity, per layer — "
                 + result.modelLabel(), "sparsity (% of entries zeroed)", List.of(new CurveChart.Panel(
                 result.primaryMetric(), curves, "no points yet")));
@@ -147,13 +134,13 @@ final class WhatIfCharts {
      * The revert-each-layer sweep: one bar per layer, the change of the metric when that layer alone is set back
      * to its pre-trained values; blue when reverting hurts, red when it helps, white at no change.
      */
-    static JFreeChart revertBars(SweepResult result) {
-        List<SweepPoint> points = new ArrayList<>(result.points());
+    static JFreeChart revertBars(RevertData data) {
+        List<SweepPoint> points = new ArrayList<>(data.points());
         points.sort(Comparator.comparingInt(SweepPoint::layer));
         DefaultCategoryDataset dataset = new DefaultCategoryDataset();
         double maxAbs = 0;
         for (SweepPoint p : points) {
-            dataset.addValue(p.delta(), "Δ " + result.primaryMetric(), "layer " + p.layer());
+            dataset.addValue(p.delta(), "Δ " + data.metric(), "layer " + p.layer());
             if (Double.isFinite(p.delta())) {
                 maxAbs = Math.max(maxAbs, Math.abs(p.delta()));
             }
@@ -162,7 +149,7 @@ final class WhatIfCharts {
         CategoryAxis layers = new CategoryAxis("layer set back to its pre-trained values");
         layers.setTickLabelFont(AXIS_FONT);
         layers.setLabelFont(AXIS_FONT);
-        NumberAxis delta = new NumberAxis("Δ " + result.primaryMetric() + " (reverted − fine-tuned)");
+        NumberAxis delta = new NumberAxis("Δ " + data.metric() + " (reverted − fine-tuned)");
         delta.setTickLabelFont(AXIS_FONT);
         delta.setLabelFont(AXIS_FONT);
         double pad = maxAbs > 0 ? maxAbs * 1.15 : 0.01;
@@ -186,13 +173,24 @@ final class WhatIfCharts {
         plot.setRangeGridlinePaint(new Color(0xd0d7de));
         plot.addRangeMarker(new ValueMarker(0, Color.GRAY, new java.awt.BasicStroke(1f)));
         plot.setNoDataMessage("no layer reverted yet");
-        JFreeChart chart = new JFreeChart("Each layer set back to pre-trained — " + result.modelLabel(),
+        JFreeChart chart = new JFreeChart("Each layer set back to pre-trained — " + data.modelLabel(),
                 JFreeChart.DEFAULT_TITLE_FONT, plot, false);
         chart.setBackgroundPaint(Color.WHITE);
-        chart.addSubtitle(new TextTitle("fine-tuned " + result.primaryMetric() + " " + String.format(Locale.ROOT,
-                "%.4f", result.baseline()) + " · a large drop: that layer's fine-tuning carries the task",
-                AXIS_FONT));
+        chart.addSubtitle(new TextTitle("fine-tuned " + data.metric() + " " + String.format(Locale.ROOT,
+                "%.4f", data.baseline()) + " · a large drop: that layer's fine-tuning carries the task"
+                + (data.complete() ? "" : " · layers still to come"), AXIS_FONT));
         return chart;
+    }
+
+    /**
+     * The points of the revert-each-layer sweep, with what they mean.
+     *
+     * @param complete false while layers are still to come, or after a cancel
+     */
+    record RevertData(String modelLabel, String metric, double baseline, List<SweepPoint> points, boolean complete) {
+        RevertData {
+            points = List.copyOf(points);
+        }
     }
 
     /**

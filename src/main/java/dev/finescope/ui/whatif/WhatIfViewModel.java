@@ -2,9 +2,12 @@ package dev.finescope.ui.whatif;
 
 import dev.finescope.chart.ChartStyle;
 import dev.finescope.chart.GridData;
+import dev.finescope.checkpoint.Checkpoint;
 import dev.finescope.checkpoint.GridColumn;
+import dev.finescope.checkpoint.GridPosition;
 import dev.finescope.checkpoint.GridRow;
 import dev.finescope.checkpoint.ModelFolder;
+import dev.finescope.checkpoint.NameMap;
 import dev.finescope.checkpoint.UserDirectories;
 import dev.finescope.checkpoint.overlay.Overlay;
 import dev.finescope.plan.MatrixCell;
@@ -120,8 +123,16 @@ public final class WhatIfViewModel {
         }
     }
 
-    /** The revert-each-layer sweep as drawn. */
-    public record RevertPicture(SweepResult result, JFreeChart chart) {
+    /** The revert-each-layer sweep as drawn: one bar per layer reverted so far. */
+    public record RevertPicture(String modelLabel, String metric, double baseline, List<SweepPoint> points,
+            boolean complete, JFreeChart chart) {
+        public RevertPicture {
+            points = List.copyOf(points);
+        }
+
+        WhatIfCharts.RevertData data() {
+            return new WhatIfCharts.RevertData(modelLabel, metric, baseline, points, complete);
+        }
     }
 
     /** The mask comparison as drawn. */
@@ -184,6 +195,8 @@ public final class WhatIfViewModel {
     private final ReadOnlyObjectWrapper<Task<?>> maskTask = new ReadOnlyObjectWrapper<>(this, "maskTask");
 
     private Supplier<? extends Collection<MatrixCell>> planSelection = List::of;
+    /** Each model's token positions, from the scan; caps the tokens per example. */
+    private final Map<TunedModel, Integer> positions = new java.util.HashMap<>();
     private SessionLease lease;
     private long scanGeneration;
     private long drawGeneration;
@@ -445,17 +458,17 @@ public final class WhatIfViewModel {
                 requireRevert(s, info);
                 List<SweepPoint> points = new ArrayList<>();
                 AtomicReference<RevertPicture> pending = new AtomicReference<>();
-                SweepSpec spec = SweepSpec.defaults();
                 SweepResult r = SensitivitySweep.revertEachLayer(s, (p, done, total) -> {
                     points.add(p);
                     updateProgress(done, total);
                     say("Reverted layer " + p.layer() + " (" + done + " of " + total + ")");
-                    publish(pending, revertPicture, revertPictureOf(new SweepResult(label(),
-                            info.metric(), info.baseline(), spec, points, false)));
+                    publish(pending, revertPicture, revertPictureOf(new WhatIfCharts.RevertData(label(),
+                            info.metric(), info.baseline(), points, false)));
                 }, this::isCancelled);
                 SweepResult named = new SweepResult(label(), r.primaryMetric(), r.baseline(), r.spec(), r.points(),
                         r.complete());
-                publish(pending, revertPicture, revertPictureOf(named));
+                publish(pending, revertPicture, revertPictureOf(new WhatIfCharts.RevertData(label(),
+                        r.primaryMetric(), r.baseline(), r.points(), r.complete())));
                 return named;
             }
 
@@ -692,11 +705,8 @@ public final class WhatIfViewModel {
     /** The current page's charts, for export and copy. */
     public Optional<Figure> figure() {
         return switch (page.get()) {
-            case PRUNE -> Optional.ofNullable(revertPicture.get()).map(p -> {
-                SweepResult r = p.result();
-                return Figure.of("whatif-revert-each-layer-" + r.modelLabel(), () -> WhatIfCharts.revertBars(r),
-                        900, 480);
-            });
+            case PRUNE -> Optional.ofNullable(revertPicture.get()).map(p -> Figure.of("whatif-revert-each-layer-"
+                    + p.modelLabel(), () -> WhatIfCharts.revertBars(p.data()), 900, 480));
             case SWEEP -> Optional.ofNullable(sweepPicture.get()).map(p -> {
                 SweepResult r = p.result();
                 Dimension size = WhatIfCharts.heatmapSize(r, p.sparsity());
@@ -802,6 +812,11 @@ public final class WhatIfViewModel {
         }
         ModelFolder base = workspace.getBase();
         SessionSpec spec = SessionSpec.of(m.path(), base == null ? null : base.path(), d, task.get());
+        int cap = positions.getOrDefault(m, 0);
+        if (cap > 1 && cap < spec.maxLength()) {
+            spec = new SessionSpec(spec.model(), spec.base(), spec.data(), spec.task(), spec.split(),
+                    spec.batchSize(), cap, spec.maxExamples(), spec.cache());
+        }
         return Optional.of(maxExamples.get() > 0 ? spec.withMaxExamples(maxExamples.get()) : spec);
     }
 
@@ -947,8 +962,9 @@ public final class WhatIfViewModel {
                 st.apply(WhatIfCharts.sweepCurves(r)), done, total);
     }
 
-    private RevertPicture revertPictureOf(SweepResult r) {
-        return new RevertPicture(r, styleValue.apply(WhatIfCharts.revertBars(r)));
+    private RevertPicture revertPictureOf(WhatIfCharts.RevertData d) {
+        return new RevertPicture(d.modelLabel(), d.metric(), d.baseline(), d.points(), d.complete(),
+                styleValue.apply(WhatIfCharts.revertBars(d)));
     }
 
     private MaskPicture maskPictureOf(MaskComparison c) {
@@ -1042,7 +1058,7 @@ public final class WhatIfViewModel {
         ProgressTask<Object[]> t = new ProgressTask<>("Drawing the what-if charts") {
             @Override
             protected Object[] call() {
-                return new Object[] {r == null ? null : revertPictureOf(r.result()),
+                return new Object[] {r == null ? null : revertPictureOf(r.data()),
                     m == null ? null : maskPictureOf(m.comparison())};
             }
         };
@@ -1057,13 +1073,17 @@ public final class WhatIfViewModel {
         executor.execute(t);
     }
 
-    /** What a model can do in an experiment: be evaluated (it has a task head), and have its masks compared. */
-    record Traits(boolean head, boolean masks) {
+    /**
+     * What a model can do in an experiment: be evaluated (it has a task head), have its masks compared; and how
+     * many token positions it has (0 when it does not say), which caps the tokens per example.
+     */
+    record Traits(boolean head, boolean masks, int positions) {
     }
 
     /** Reads which of the workspace's models have a task head or learned masks (file headers only), off the FX thread. */
     private void scan() {
         List<TunedModel> all = List.copyOf(workspace.getTunedModels());
+        ModelFolder base = workspace.getBase();
         long id = ++scanGeneration;
         if (all.isEmpty()) {
             applyTraits(Map.of());
@@ -1073,9 +1093,12 @@ public final class WhatIfViewModel {
             @Override
             protected Map<TunedModel, Traits> call() {
                 Map<TunedModel, Traits> out = new LinkedHashMap<>();
+                int basePositions = base == null ? 0 : positions(base.weights());
                 for (TunedModel m : all) {
                     checkCancelled();
-                    out.put(m, traits(m));
+                    Traits t = traits(m);
+                    out.put(m, t.positions() > 0 || basePositions == 0 ? t
+                            : new Traits(t.head(), t.masks(), basePositions));
                 }
                 return out;
             }
@@ -1093,16 +1116,30 @@ public final class WhatIfViewModel {
             if (m.kind() == TunedModel.Kind.OVERLAY) {
                 try (Overlay o = Overlay.open(m.path())) {
                     return new Traits(o.headNames().contains(Overlay.CLASSIFIER_WEIGHT),
-                            !o.maskedNames().isEmpty());
+                            !o.maskedNames().isEmpty(), 0);
                 }
             }
             try (ModelFolder f = ModelFolder.open(m.path())) {
-                return new Traits(f.weights().contains(Overlay.CLASSIFIER_WEIGHT), false);
+                return new Traits(f.weights().contains(Overlay.CLASSIFIER_WEIGHT), false, positions(f.weights()));
             }
         } catch (RuntimeException e) {
             LOGGER.debug("cannot read {} for what-if experiments: {}", m.path(), e.toString());
-            return new Traits(false, false);
+            return new Traits(false, false, 0);
         }
+    }
+
+    /** The rows of the position embeddings (the longest input the model reads), or 0 when it has none. */
+    static int positions(Checkpoint weights) {
+        NameMap names = NameMap.standard();
+        for (String name : weights.tensorNames()) {
+            Optional<GridPosition> at = names.locate(name);
+            if (at.isPresent() && at.get().column() == GridColumn.POSITION
+                    && at.get().part() == GridPosition.Part.WEIGHT) {
+                long[] shape = weights.tensor(name).shape();
+                return shape.length == 2 && shape[0] <= Integer.MAX_VALUE ? (int) shape[0] : 0;
+            }
+        }
+        return 0;
     }
 
     private void applyTraits(Map<TunedModel, Traits> traits) {
@@ -1117,6 +1154,8 @@ public final class WhatIfViewModel {
                 masks.add(m);
             }
         }
+        positions.clear();
+        traits.forEach((m, t) -> positions.put(m, t.positions()));
         models.setAll(heads);
         maskCandidates.setAll(masks);
         maskChosen.retainAll(masks);

@@ -54,7 +54,7 @@ class WhatIfTabTest {
     @BeforeAll
     static void scratchPreferences() {
         System.setProperty(AppPreferences.NODE_PROPERTY, NODE);
-        AppPreferences.fromSystemProperty().saveWindow(1300, 820, false);
+        AppPreferences.fromSystemProperty().saveWindow(1200, 760, false);
     }
 
     @AfterAll

@@ -185,8 +185,8 @@ class WhatIfViewModelTest {
                 assertEquals(0.0, r.delta(), r.experiment());
             }
             WhatIfViewModel.RevertPicture bars = vm.revertPictureProperty().get();
-            assertEquals(LAYERS, bars.result().points().size());
-            assertTrue(bars.result().complete());
+            assertEquals(LAYERS, bars.points().size());
+            assertTrue(bars.complete());
             assertEquals("Each layer set back to pre-trained — tiny classifier", bars.chart().getTitle().getText());
         });
     }
@@ -248,8 +248,9 @@ class WhatIfViewModelTest {
     void aCancelledSweepKeepsItsPointsAndResumesToTheAnswerOfAWholeSweep() {
         OnFx.run(() -> {
             vm.sparsitiesProperty().set("30, 70");
+            java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
             vm.sweepPictureProperty().addListener((obs, was, now) -> {
-                if (now != null && !now.result().complete() && now.done() >= 5 && vm.busyBinding().get()) {
+                if (now != null && now.done() >= 5 && vm.busyBinding().get() && !cancelled.getAndSet(true)) {
                     vm.cancel();
                 }
             });
