@@ -85,16 +85,15 @@ final class WhatIfCharts {
     static JFreeChart sweepHeatmap(SweepResult result, double sparsity, Range range) {
         GridData grid = result.grid(sparsity);
         JFreeChart chart = HeatmapChart.create(grid, HeatmapChart.Scale.LINEAR, range, false);
-        chart.setTitle(new TextTitle(result.primaryMetric() + " with " + unit(result.spec()) + " pruned to "
+        chart.setTitle(new TextTitle(result.primaryMetric() + ", " + unit(result.spec()) + " pruned to "
                 + percent(sparsity) + " — " + result.modelLabel(), JFreeChart.DEFAULT_TITLE_FONT));
         if (chart.getPlot() instanceof XYPlot plot) {
             plot.getDomainAxis().setLabel(result.spec().granularity() == SweepSpec.Granularity.CELL
                     ? "matrix pruned" : "layer pruned (its matrices together)");
         }
-        chart.addSubtitle(1, new TextTitle("unpruned " + result.primaryMetric() + " "
-                + String.format(Locale.ROOT, "%.4f", result.baseline()) + " · " + result.spec().method()
-                .name().toLowerCase(Locale.ROOT) + " pruning · colours shared by every sparsity of the sweep"
-                + (result.complete() ? "" : " · empty: not evaluated yet"), AXIS_FONT));
+        chart.addSubtitle(1, new TextTitle("unpruned " + String.format(Locale.ROOT, "%.4f", result.baseline())
+                + " · one colour scale for all sparsities" + (result.complete() ? "" : " · empty: not yet"),
+                AXIS_FONT));
         return chart;
     }
 
@@ -106,12 +105,11 @@ final class WhatIfCharts {
     /** The metric against sparsity, one curve per layer, with the unpruned model as a dashed line. */
     static JFreeChart sweepCurves(SweepResult result) {
         List<CurveChart.Curve> curves = result.curvesPerLayer();
-        JFreeChart chart = CurveChart.create(result.primaryMetric() + " against sparsity, per layer — "
-                + result.modelLabel(), "sparsity (% of entries zeroed)", List.of(new CurveChart.Panel(
+        JFreeChart chart = CurveChart.create(result.primaryMetric() + " per layer — " + result.modelLabel(), "sparsity (% of entries zeroed)", List.of(new CurveChart.Panel(
                 result.primaryMetric(), curves, "no points yet")));
         chart.addSubtitle(new TextTitle((result.spec().granularity() == SweepSpec.Granularity.CELL
-                ? "a layer's curve: the mean over its matrices, each pruned alone" : "a layer's matrices pruned "
-                + "together") + " · dashed: unpruned", AXIS_FONT));
+                ? "mean over the layer's matrices, each pruned alone" : "the layer's matrices pruned together")
+                + " · dashed: unpruned", AXIS_FONT));
         if (chart.getPlot() instanceof org.jfree.chart.plot.CombinedDomainXYPlot combined
                 && !combined.getSubplots().isEmpty()) {
             XYPlot plot = (XYPlot) combined.getSubplots().get(0);
@@ -149,7 +147,7 @@ final class WhatIfCharts {
         CategoryAxis layers = new CategoryAxis("layer set back to its pre-trained values");
         layers.setTickLabelFont(AXIS_FONT);
         layers.setLabelFont(AXIS_FONT);
-        NumberAxis delta = new NumberAxis("Δ " + data.metric() + " (reverted − fine-tuned)");
+        NumberAxis delta = new NumberAxis("Δ " + data.metric());
         delta.setTickLabelFont(AXIS_FONT);
         delta.setLabelFont(AXIS_FONT);
         double pad = maxAbs > 0 ? maxAbs * 1.15 : 0.01;
@@ -173,12 +171,12 @@ final class WhatIfCharts {
         plot.setRangeGridlinePaint(new Color(0xd0d7de));
         plot.addRangeMarker(new ValueMarker(0, Color.GRAY, new java.awt.BasicStroke(1f)));
         plot.setNoDataMessage("no layer reverted yet");
-        JFreeChart chart = new JFreeChart("Each layer set back to pre-trained — " + data.modelLabel(),
+        JFreeChart chart = new JFreeChart("Each layer reverted alone — " + data.modelLabel(),
                 JFreeChart.DEFAULT_TITLE_FONT, plot, false);
         chart.setBackgroundPaint(Color.WHITE);
-        chart.addSubtitle(new TextTitle("fine-tuned " + data.metric() + " " + String.format(Locale.ROOT,
-                "%.4f", data.baseline()) + " · a large drop: that layer's fine-tuning carries the task"
-                + (data.complete() ? "" : " · layers still to come"), AXIS_FONT));
+        chart.addSubtitle(new TextTitle("Δ against the fine-tuned " + String.format(Locale.ROOT, "%.4f",
+                data.baseline()) + " · a big drop: that layer's fine-tuning matters"
+                + (data.complete() ? "" : " · more to come"), AXIS_FONT));
         return chart;
     }
 
@@ -212,7 +210,8 @@ final class WhatIfCharts {
         JFreeChart chart = HeatmapChart.create(grid, HeatmapChart.Scale.LINEAR, range, false);
         chart.setTitle(new TextTitle(title, JFreeChart.DEFAULT_TITLE_FONT));
         if (chart.getPlot() instanceof XYPlot plot) {
-            plot.getDomainAxis().setLabel("run");
+            plot.getDomainAxis().setLabel(null);
+            plot.getDomainAxis().setVerticalTickLabels(labels.size() > 3);
             if (labels.size() <= MAX_LABELLED_RUNS) {
                 ColorMapPaintScale paint = HeatmapChart.paintScale(HeatmapChart.Scale.LINEAR, range);
                 for (int i = 0; i < labels.size(); i++) {

@@ -106,7 +106,7 @@ public final class WhatIfPane extends BorderPane {
     private FlowPane sessionBar() {
         ComboBox<TunedModel> model = new ComboBox<>(vm.models());
         model.setId("whatif-model");
-        model.setMinWidth(180);
+        model.setPrefWidth(170);
         model.valueProperty().bindBidirectional(vm.modelProperty());
         tip(model, "The fine-tuned model to experiment on; only models with a task head can be scored.");
 
@@ -153,7 +153,7 @@ public final class WhatIfPane extends BorderPane {
         examples.setValueFactory(examplesFactory);
         examplesFactory.valueProperty().bindBidirectional(maxExamplesObject);
         examples.setEditable(true);
-        examples.setPrefWidth(100);
+        examples.setPrefWidth(86);
         tip(examples, "Evaluate on the first N examples of the dev split only (faster, rougher); all by default.");
 
         BooleanBinding busy = vm.busyBinding();
@@ -161,14 +161,8 @@ public final class WhatIfPane extends BorderPane {
             n.disableProperty().bind(busy);
         }
 
-        Label session = new Label();
-        session.setId("whatif-session");
-        session.getStyleClass().add("text-muted");
-        session.textProperty().bind(vm.sessionProperty().map(WhatIfViewModel.SessionInfo::describe)
-                .orElse("The model and data open with the first experiment and stay open for the next ones."));
-
-        FlowPane bar = new FlowPane(8, 6, new Label("fine-tuned"), model, gap(), new Label("data"), data, chooseData,
-                gap(), new Label("task"), task, gap(), new Label("examples"), examples, gap(), session);
+        FlowPane bar = new FlowPane(8, 6, new Label("fine-tuned"), model, new Label("data"), data, chooseData,
+                new Label("task"), task, new Label("examples"), examples);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(8, 10, 4, 10));
         bar.getStyleClass().add("tool-bar-flow");
@@ -176,6 +170,13 @@ public final class WhatIfPane extends BorderPane {
     }
 
     private VBox statusLines() {
+        Label session = new Label();
+        session.setId("whatif-session");
+        session.setWrapText(true);
+        session.getStyleClass().add("text-muted");
+        session.textProperty().bind(vm.sessionProperty().map(WhatIfViewModel.SessionInfo::describe)
+                .orElse("The model and data open with the first experiment and stay open for the next ones."));
+
         Label blocker = new Label();
         blocker.setId("whatif-blocker");
         blocker.setWrapText(true);
@@ -191,7 +192,7 @@ public final class WhatIfPane extends BorderPane {
         message.visibleProperty().bind(vm.messageProperty().isNotEmpty());
         message.managedProperty().bind(message.visibleProperty());
 
-        VBox box = new VBox(2, blocker, message);
+        VBox box = new VBox(2, session, blocker, message);
         box.setPadding(new Insets(0, 10, 6, 10));
         return box;
     }
@@ -217,14 +218,18 @@ public final class WhatIfPane extends BorderPane {
         tip(pruneSelection, "The matrices to prune: " + SELECTION_SYNTAX + ".");
         form.addRow(row++, new Label("matrices"), pruneSelection);
         Button fromHeatmap = new Button("heatmap cell");
+        fromHeatmap.getStyleClass().add("small");
         fromHeatmap.setId("prune-from-heatmap");
         fromHeatmap.setOnAction(e -> vm.usePlotSelection());
         tip(fromHeatmap, "Prune the matrix selected on the heatmap.");
-        Button fromPlan = new Button("plan selection");
+        Button fromPlan = new Button("plan cells");
+        fromPlan.getStyleClass().add("small");
         fromPlan.setId("prune-from-plan");
         fromPlan.setOnAction(e -> vm.usePlanSelection());
         tip(fromPlan, "Prune the encoder matrices selected in the Plan tab.");
-        form.addRow(row++, new Label("use"), new HBox(6, fromHeatmap, fromPlan));
+        HBox use = new HBox(6, new Label("take"), fromHeatmap, fromPlan);
+        use.setAlignment(Pos.CENTER_LEFT);
+        form.add(use, 1, row++);
 
         Slider slider = new Slider(0, 100, vm.prunePercentProperty().get());
         slider.setId("prune-sparsity-slider");
@@ -246,9 +251,9 @@ public final class WhatIfPane extends BorderPane {
         ComboBox<PruneMethod> method = methodChooser("prune-method", vm.pruneMethodProperty());
         TextField seed = seedField("prune-seed", pruneSeedObject);
         seed.disableProperty().bind(vm.pruneMethodProperty().isNotEqualTo(PruneMethod.RANDOM));
-        HBox methodBox = new HBox(6, method, new Label("seed"), seed);
-        methodBox.setAlignment(Pos.CENTER_LEFT);
-        form.addRow(row++, new Label("method"), methodBox);
+        form.addRow(row++, new Label("method"), method);
+        form.addRow(row++, new Label("seed"), seed);
+        seed.setMaxWidth(100);
 
         Button evaluatePrune = new Button("Evaluate pruned");
         evaluatePrune.setId("prune-evaluate");
@@ -265,7 +270,7 @@ public final class WhatIfPane extends BorderPane {
         revertSelection.textProperty().bindBidirectional(vm.revertSelectionProperty());
         tip(revertSelection, "The matrices or layers set back to the base's values: " + SELECTION_SYNTAX + ".");
         form.addRow(row++, new Label("matrices"), revertSelection);
-        CheckBox whole = new CheckBox("whole layers (LayerNorms too)");
+        CheckBox whole = new CheckBox("whole layers");
         whole.setId("revert-whole-layers");
         whole.selectedProperty().bindBidirectional(vm.revertWholeLayersProperty());
         tip(whole, "Revert every tensor of the named layers, not only the named weight matrices and biases.");
@@ -279,7 +284,8 @@ public final class WhatIfPane extends BorderPane {
         eachLayer.setId("revert-each-layer");
         eachLayer.setOnAction(e -> vm.revertEachLayer());
         tip(eachLayer, "Revert one layer at a time and chart what each costs: which layers carry the task.");
-        form.add(new HBox(6, evaluateRevert, eachLayer), 1, row++);
+        form.add(evaluateRevert, 1, row++);
+        form.add(eachLayer, 1, row++);
 
         form.add(new Separator(), 0, row++, 2, 1);
         Button cancel = cancelButton("whatif-cancel");
@@ -292,8 +298,8 @@ public final class WhatIfPane extends BorderPane {
 
         ScrollPane formScroll = new ScrollPane(form);
         formScroll.setFitToWidth(true);
-        formScroll.setMinWidth(330);
-        formScroll.setPrefWidth(400);
+        formScroll.setMinWidth(300);
+        formScroll.setPrefWidth(340);
 
         TableView<WhatIfViewModel.ResultRow> table = resultsTable();
         Button clear = new Button("Clear results");
@@ -306,20 +312,21 @@ public final class WhatIfPane extends BorderPane {
 
         ChartPane revertChart = new ChartPane();
         revertChart.setId("revert-chart");
-        revertChart.setMinHeight(240);
-        revertChart.setPrefHeight(320);
+        revertChart.setMinHeight(300);
+        revertChart.setPrefHeight(380);
         vm.revertPictureProperty().addListener((obs, was, now) ->
                 revertChart.setChart(now == null ? null : now.chart()));
         revertChart.setChart(vm.revertPictureProperty().get() == null ? null : vm.revertPictureProperty().get().chart());
         revertChart.visibleProperty().bind(vm.revertPictureProperty().isNotNull());
         revertChart.managedProperty().bind(revertChart.visibleProperty());
 
+        table.setPrefHeight(220);
         VBox right = new VBox(6, resultsBar, table, revertChart);
         right.setPadding(new Insets(10));
         VBox.setVgrow(table, Priority.ALWAYS);
 
         SplitPane split = new SplitPane(formScroll, right);
-        split.setDividerPositions(0.36);
+        split.setDividerPositions(0.38);
         SplitPane.setResizableWithParent(formScroll, false);
         return split;
     }
@@ -328,18 +335,24 @@ public final class WhatIfPane extends BorderPane {
         TableView<WhatIfViewModel.ResultRow> table = new TableView<>(vm.results());
         table.setId("whatif-results");
         table.setPlaceholder(new Label("Evaluate an experiment: each answer joins this table."));
-        table.getColumns().add(column("#", 40, r -> Integer.toString(r.number())));
-        table.getColumns().add(column("model", 130, WhatIfViewModel.ResultRow::model));
+        table.getColumns().add(column("#", 34, r -> Integer.toString(r.number())));
+        table.getColumns().add(column("metric", 66, r -> fixed(r.value())));
+        table.getColumns().add(column("Δ", 70, r -> String.format(Locale.ROOT, "%+.4f", r.delta())));
+        table.getColumns().add(column("model", 100, WhatIfViewModel.ResultRow::model));
         table.getColumns().add(column("experiment", 260, WhatIfViewModel.ResultRow::experiment));
-        table.getColumns().add(column("metric", 110, r -> r.metric() + " " + fixed(r.value())));
-        table.getColumns().add(column("unedited", 80, r -> fixed(r.baseline())));
-        table.getColumns().add(column("Δ", 80, r -> String.format(Locale.ROOT, "%+.4f", r.delta())));
-        table.getColumns().add(column("zeroed", 130, r -> r.entries() == 0 ? "" : String.format(Locale.ROOT,
-                "%,d of %,d", r.zeroed(), r.entries())));
-        table.getColumns().add(column("from layer", 80, r -> Integer.toString(r.firstLayer())));
-        table.getColumns().add(column("time", 70, r -> Double.isNaN(r.seconds()) ? ""
-                : String.format(Locale.ROOT, "%.2f s", r.seconds())));
-        tip(table, "Every experiment's metric, the unedited model's, and the difference Δ (negative: it hurts).");
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.setRowFactory(t -> new javafx.scene.control.TableRow<>() {
+            @Override
+            protected void updateItem(WhatIfViewModel.ResultRow item, boolean empty) {
+                super.updateItem(item, empty);
+                setTooltip(empty || item == null ? null : new Tooltip(item.experiment() + "\n" + item.metric()
+                        + " " + item.value() + " against " + item.baseline() + " unedited (Δ " + item.delta() + ")"
+                        + (item.entries() == 0 ? "" : String.format(Locale.ROOT, "\n%,d of %,d entries zeroed",
+                        item.zeroed(), item.entries())) + "\nrecomputed from layer " + item.firstLayer()));
+            }
+        });
+        tip(table, "Every experiment's metric and its difference Δ from the unedited model (negative: it hurts); "
+                + "hover a row for the rest, export the table for all of it.");
         vm.results().addListener((ListChangeListener<WhatIfViewModel.ResultRow>) c -> {
             if (!vm.results().isEmpty()) {
                 table.scrollTo(vm.results().size() - 1);
@@ -370,7 +383,7 @@ public final class WhatIfPane extends BorderPane {
 
         TextField sparsities = new TextField();
         sparsities.setId("sweep-sparsities");
-        sparsities.setPrefColumnCount(14);
+        sparsities.setPrefColumnCount(11);
         sparsities.textProperty().bindBidirectional(vm.sparsitiesProperty());
         tip(sparsities, "The sparsities to try, in percent, separated by commas.");
 
@@ -393,9 +406,8 @@ public final class WhatIfPane extends BorderPane {
                 + "arrive.");
         Button cancel = cancelButton("sweep-cancel");
 
-        FlowPane bar = new FlowPane(8, 6, new Label("prune"), granularity, gap(), new Label("sparsities (%)"),
-                sparsities, gap(), new Label("method"), method, new Label("seed"), seed, gap(), resume, run,
-                cancel);
+        FlowPane bar = new FlowPane(8, 6, new Label("prune"), granularity, new Label("at %"), sparsities,
+                new Label("method"), method, new Label("seed"), seed, resume, run, cancel);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(8, 10, 8, 10));
 
@@ -458,7 +470,7 @@ public final class WhatIfPane extends BorderPane {
         note.textProperty().bind(Bindings.createStringBinding(() -> {
             WhatIfViewModel.SweepPicture p = vm.sweepPictureProperty().get();
             Path csv = vm.sweepCsvProperty().get();
-            return p == null ? "" : p.note() + (csv == null ? "" : " · points kept in " + csv);
+            return p == null ? "" : p.note() + (csv == null ? "" : " · points kept in " + csv.getFileName());
         }, vm.sweepPictureProperty(), vm.sweepCsvProperty()));
         Label hover = new Label();
         hover.setId("sweep-hover");
@@ -492,7 +504,7 @@ public final class WhatIfPane extends BorderPane {
         compare.disableProperty().bind(Bindings.size(vm.maskCandidates()).lessThan(2)
                 .or(vm.maskTaskProperty().isNotNull()));
         tip(compare, "Hamming distance and Jaccard overlap of the zeroed entries, for every pair of runs.");
-        Label runsHeading = heading("Runs with learned masks");
+        Label runsHeading = heading("Masked runs");
         VBox left = new VBox(6, runsHeading, runs, compare);
         VBox.setVgrow(runs, Priority.ALWAYS);
         left.setPadding(new Insets(10));
@@ -526,9 +538,10 @@ public final class WhatIfPane extends BorderPane {
         table.setPlaceholder(new Label("Compare masks to see each run's accuracy and overlap."));
         table.getColumns().add(column("run", 160, WhatIfViewModel.MaskRow::label));
         table.getColumns().add(column("accuracy", 90, r -> r.accuracy() == null ? "unknown" : fixed(r.accuracy())));
-        table.getColumns().add(column("mean Hamming to the others", 190, r -> fixed(r.meanHamming())));
-        table.getColumns().add(column("mean Jaccard to the others", 190, r -> fixed(r.meanJaccard())));
+        table.getColumns().add(column("mean Hamming to others", 150, r -> fixed(r.meanHamming())));
+        table.getColumns().add(column("mean Jaccard to others", 150, r -> fixed(r.meanJaccard())));
         table.setPrefHeight(180);
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         tip(table, "Each run's accuracy (from its overlay) beside how far its mask lies from the others'.");
 
         SplitPane right = new SplitPane(matrices, table);
@@ -574,7 +587,7 @@ public final class WhatIfPane extends BorderPane {
     private static TextField seedField(String id, ObjectProperty<Long> seed) {
         TextField field = new TextField();
         field.setId(id);
-        field.setPrefColumnCount(6);
+        field.setPrefColumnCount(4);
         TextFormatter<Long> formatter = new TextFormatter<>(new LongStringConverter(), seed.get(),
                 change -> change.getControlNewText().matches("-?\\d{0,18}") ? change : null);
         field.setTextFormatter(formatter);
@@ -598,12 +611,6 @@ public final class WhatIfPane extends BorderPane {
     private static Label heading(String text) {
         Label l = new Label(text);
         l.setStyle("-fx-font-weight: bold;");
-        return l;
-    }
-
-    private static Label gap() {
-        Label l = new Label();
-        l.setMinWidth(8);
         return l;
     }
 

@@ -476,7 +476,7 @@ public final class WhatIfViewModel {
             void done(SweepResult r) {
                 for (SweepPoint p : r.points()) {
                     addResult(new ResultRow(results.size() + 1, r.modelLabel(), "revert layer " + p.layer()
-                            + " (whole layer, one of the revert-each-layer sweep)", r.primaryMetric(), p.metric(),
+                            + " (each-layer sweep)", r.primaryMetric(), p.metric(),
                             r.baseline(), p.delta(), 0, 0, p.layer(), Double.NaN));
                 }
                 message.set("revert each layer: " + r.points().size() + " layers evaluated");
@@ -598,13 +598,13 @@ public final class WhatIfViewModel {
             @Override
             void done(SweepResult r) {
                 message.set(what + ": " + r.points().size() + " points" + (r.complete() ? "" : " (stopped early)")
-                        + " · kept in " + csv);
+                        + " · kept in " + csv.getFileName());
             }
 
             @Override
             void stopped() {
-                message.set(what + ": cancelled; the points so far are kept in " + csv + " and a new run with the "
-                        + "same settings resumes from them");
+                message.set(what + ": cancelled; the points so far are kept in " + csv.getFileName() + " (in the "
+                        + "workspace's whatif folder), and a new run with the same settings resumes from them");
             }
         });
     }
@@ -974,12 +974,12 @@ public final class WhatIfViewModel {
 
     private static JFreeChart hammingChart(MaskComparison c) {
         return WhatIfCharts.maskMatrix(c.labels(), c.hamming(), "Hamming distance of the learned masks",
-                "share of mask bits that differ", "cell = two runs · all masked matrices they share");
+                "share of mask bits that differ", "cell = a pair of runs, over the matrices both mask");
     }
 
     private static JFreeChart jaccardChart(MaskComparison c) {
         return WhatIfCharts.maskMatrix(c.labels(), c.jaccard(), "Jaccard overlap of the zeroed entries",
-                "|Z_a ∩ Z_b| / |Z_a ∪ Z_b|", "cell = two runs · all masked matrices they share");
+                "|Z_a ∩ Z_b| / |Z_a ∪ Z_b|", "cell = a pair of runs, over the matrices both mask");
     }
 
     private static List<MaskRow> rowsOf(MaskComparison c) {

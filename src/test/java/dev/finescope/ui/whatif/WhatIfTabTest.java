@@ -112,7 +112,7 @@ class WhatIfTabTest {
         ChartPane heatmap = robot.lookup("#sweep-heatmap").queryAs(ChartPane.class);
         XYPlot grid = (XYPlot) heatmap.getChart().getPlot();
         assertEquals(2 * 6, grid.getDataset().getItemCount(0), "two layers of six matrices");
-        assertTrue(heatmap.getChart().getTitle().getText().startsWith("accuracy with each matrix pruned to 60 %"),
+        assertTrue(heatmap.getChart().getTitle().getText().startsWith("accuracy, each matrix pruned to 60 %"),
                 heatmap.getChart().getTitle().getText());
         ChartPane curves = robot.lookup("#sweep-curves").queryAs(ChartPane.class);
         XYPlot curvePlot = (XYPlot) ((CombinedDomainXYPlot) curves.getChart().getPlot()).getSubplots().get(0);

@@ -187,7 +187,7 @@ class WhatIfViewModelTest {
             WhatIfViewModel.RevertPicture bars = vm.revertPictureProperty().get();
             assertEquals(LAYERS, bars.points().size());
             assertTrue(bars.complete());
-            assertEquals("Each layer set back to pre-trained — tiny classifier", bars.chart().getTitle().getText());
+            assertEquals("Each layer reverted alone — tiny classifier", bars.chart().getTitle().getText());
         });
     }
 
@@ -217,7 +217,7 @@ class WhatIfViewModelTest {
             assertEquals(List.of(0.1, 0.5), vm.sweepSparsities());
             assertEquals(LAYERS * 6, heatmapCells(p.heatmap()));
             assertEquals(LAYERS, curveCount(p.curves()));
-            assertTrue(p.heatmap().getTitle().getText().startsWith("accuracy with each matrix pruned to 50 %"),
+            assertTrue(p.heatmap().getTitle().getText().startsWith("accuracy, each matrix pruned to 50 %"),
                     p.heatmap().getTitle().getText());
             Path csv = vm.sweepCsvProperty().get();
             assertEquals(dir.resolve("whatif"), csv.getParent());
