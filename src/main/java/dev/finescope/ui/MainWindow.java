@@ -91,6 +91,8 @@ public final class MainWindow {
         runsTab = tab(5, runsPane);
         tabs.getTabs().setAll(heatmapTab, rankingTab, histogramsTab, planTab, whatIfTab, runsTab);
         tabs.setId("main-tabs");
+        tabs.getSelectionModel().selectedItemProperty().addListener((obs, was, now) ->
+                vm.whatIf().setShown(now == whatIfTab));
         exports.put(heatmapTab, new Exports(vm.heatmap()::figure, vm.heatmap()::table, "heatmap"));
         exports.put(rankingTab, new Exports(() -> Optional.ofNullable(vm.ranking().rankingProperty().get())
                 .map(RankingViewModel.Ranking::figure), vm.ranking()::table, "ranking"));

@@ -198,6 +198,9 @@ public final class WhatIfViewModel {
     /** Each model's token positions, from the scan; caps the tokens per example. */
     private final Map<TunedModel, Integer> positions = new java.util.HashMap<>();
     private SessionLease lease;
+    /** The task opening the session ahead of the first experiment, or null. */
+    private ExperimentTask<?> preparing;
+    private boolean shown;
     private long scanGeneration;
     private long drawGeneration;
     /** The sparsity the heatmap shows, read by the sweep's worker for its partial pictures. */
@@ -825,8 +828,49 @@ public final class WhatIfViewModel {
         Optional<SessionSpec> now = specNow();
         if (lease != null && (now.isEmpty() || !lease.spec().equals(now.get()))) {
             cancel();
+            if (preparing != null) {
+                preparing.cancel();
+            }
             retireLease();
         }
+        prepare();
+    }
+
+    /**
+     * The tab is on screen (or not): while it is, the session of the chosen model opens in the background, so the
+     * unedited metric shows and the first experiment starts at once.
+     */
+    public void setShown(boolean shown) {
+        this.shown = shown;
+        prepare();
+    }
+
+    /** Opens the session and evaluates the unedited model, unless it is open or something else runs. */
+    private void prepare() {
+        if (!shown || preparing != null || running.get() != null || specNow().isEmpty()
+                || (lease != null && lease.isOpen() && lease.spec().equals(specNow().get()))) {
+            return;
+        }
+        SessionLease l = leaseForNow();
+        String label = model.get().label();
+        ExperimentTask<Void> t = new ExperimentTask<>("Opening " + label + " for what-if experiments", l) {
+            @Override
+            Void work(WhatIfSession s, SessionInfo info) {
+                return null;
+            }
+
+            @Override
+            void done(Void nothing) {
+            }
+
+            @Override
+            void stopped() {
+            }
+        };
+        t.label = label;
+        t.quiet = true;
+        preparing = t;
+        executor.execute(t);
     }
 
     private void retireLease() {
@@ -1179,6 +1223,8 @@ public final class WhatIfViewModel {
     private abstract class ExperimentTask<T> extends ProgressTask<T> {
         private SessionLease lease;
         private String label;
+        /** A failure shows in the message line only: nobody asked for this task. */
+        private boolean quiet;
 
         ExperimentTask(String title) {
             this(title, null);
@@ -1200,7 +1246,9 @@ public final class WhatIfViewModel {
                 }
                 LOGGER.debug("{} failed", title(), problem);
                 message.set(title() + ": " + describeProblem(problem));
-                dialogs.showError("What-if experiment failed", describeProblem(problem));
+                if (!quiet) {
+                    dialogs.showError("What-if experiment failed", describeProblem(problem));
+                }
             });
             setOnCancelled(e -> {
                 finished();
@@ -1256,6 +1304,9 @@ public final class WhatIfViewModel {
         private void finished() {
             if (running.get() == this) {
                 running.set(null);
+            }
+            if (preparing == this) {
+                preparing = null;
             }
         }
     }

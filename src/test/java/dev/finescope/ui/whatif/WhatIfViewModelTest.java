@@ -172,6 +172,21 @@ class WhatIfViewModelTest {
     }
 
     @Test
+    void showingTheTabOpensTheSessionAheadOfTheFirstExperiment() {
+        OnFx.run(() -> {
+            vm.setShown(true);
+            assertEquals(1, opened.get());
+            assertEquals(12, vm.sessionProperty().get().examples());
+            assertTrue(vm.results().isEmpty(), "opening is no experiment");
+            vm.evaluatePrune();
+            assertEquals(1, opened.get());
+            vm.maxExamplesProperty().set(5);
+            assertEquals(2, opened.get(), "a tab on screen opens the session of the new settings at once; " + vm.messageProperty().get());
+            assertEquals(5, vm.sessionProperty().get().examples());
+        });
+    }
+
+    @Test
     void revertingAModelThatIsItsOwnBaseChangesNothing() {
         OnFx.run(() -> {
             vm.revertSelectionProperty().set("all");
