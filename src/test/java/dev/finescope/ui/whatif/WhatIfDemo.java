@@ -77,6 +77,9 @@ public final class WhatIfDemo {
                 if (step != null) {
                     step.run();
                 } else {
+                    if (page.equals("sweep") && vm.sweepPictureProperty().get() != null) {
+                        vm.hoverSweep(2, 4);
+                    }
                     PaneShot.snapshotLater(window.scene(), png, Duration.seconds(2));
                 }
             };
