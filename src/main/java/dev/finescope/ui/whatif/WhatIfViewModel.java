@@ -221,6 +221,7 @@ public final class WhatIfViewModel {
         data.set(workspace.dataProperty().get());
         workspace.dataProperty().addListener((obs, was, now) -> data.set(now));
         workspace.getTunedModels().addListener((ListChangeListener<TunedModel>) c -> scan());
+        workspace.baseProperty().addListener((obs, was, now) -> scan());
         workspace.selectedTunedProperty().addListener((obs, was, now) -> {
             if (now != null && models.contains(now) && running.get() == null) {
                 model.set(now);
@@ -1072,7 +1073,7 @@ public final class WhatIfViewModel {
     /** Draws the sweep again at the shown sparsity, off the FX thread; the newest request wins. */
     private void redrawSweep() {
         SweepPicture p = sweepPicture.get();
-        if (p == null || (running.get() != null && !p.result().complete())) {
+        if (p == null) {
             return;
         }
         long id = ++drawGeneration;
