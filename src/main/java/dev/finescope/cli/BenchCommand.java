@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
  * {@code finescope bench analyze}: the speed and memory yardstick of the analysis. The first run writes a seeded
  * BERT-sized pair (about 0.9 GB for BERT-base, 2.7 GB for BERT-large) into the folder; later runs reuse it.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Import.class, BenchCommand.Analyze.class, BenchCommand.Train.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Import.class, BenchCommand.Analyze.class, BenchCommand.Train.class,
+            BenchCommand.WhatIf.class},
         description = "Benchmarks that anyone can rerun; numbers go to standard output.")
 final class BenchCommand {
 
@@ -154,6 +155,87 @@ final class BenchCommand {
             out.println(String.format(java.util.Locale.ROOT, "peak resident memory %.0f MB, peak Java heap %.0f MB",
                     dev.finescope.train.TrainBenchmark.peakResidentBytes() / 1048576.0,
                     dev.finescope.train.TrainBenchmark.peakHeapBytes() / 1048576.0));
+            return 0;
+        }
+    }
+
+    @Command(name = "whatif", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Time one plain evaluation, then a full sensitivity sweep (every matrix of every layer × "
+                    + "5 sparsities) without and with the hidden-state cache, of the sample fine-tune on the UCI "
+                    + "sentiment dev set by default.",
+                "Try it small first: --max-examples 32."})
+    static final class WhatIf implements Callable<Integer> {
+
+        @Spec
+        private CommandSpec spec;
+
+        @Option(names = "--model", defaultValue = "sample-models/full/overlay.safetensors", paramLabel = "PATH",
+                description = "A model with a task head, or an overlay (default: ${DEFAULT-VALUE}).")
+        private Path model;
+
+        @Option(names = "--base", defaultValue = "builtin:all-MiniLM-L6-v2", paramLabel = "PATH",
+                description = "The overlay's base (default: ${DEFAULT-VALUE}).")
+        private Path base;
+
+        @Option(names = "--data", defaultValue = "sample-models/data/uci-sentiment", paramLabel = "PATH",
+                description = "Labelled task data (default: ${DEFAULT-VALUE}).")
+        private Path data;
+
+        @Option(names = "--task", defaultValue = "SST-2", paramLabel = "NAME",
+                description = "The GLUE task (default: ${DEFAULT-VALUE}).")
+        private String task;
+
+        @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N",
+                description = "Examples per forward pass (default: ${DEFAULT-VALUE}).")
+        private int batchSize;
+
+        @Option(names = "--max-len", defaultValue = "128", paramLabel = "N",
+                description = "Tokens per example at most (default: ${DEFAULT-VALUE}).")
+        private int maxLength;
+
+        @Option(names = "--max-examples", defaultValue = "0", paramLabel = "N",
+                description = "Only the first N dev examples (default: all).")
+        private int maxExamples;
+
+        @Option(names = "--sparsity", split = ",", paramLabel = "S",
+                description = "Sparsities of the sweep (default: 0.1,0.3,0.5,0.7,0.9).")
+        private java.util.List<Double> sparsities;
+
+        @Option(names = "--cached-only", description = "Skip the sweep without the cache (the slow one).")
+        private boolean cachedOnly;
+
+        @Option(names = "--debug", description = "Show the stack trace of a failure.")
+        private boolean debug;
+
+        @Override
+        public Integer call() {
+            TrainCommand.useAllCores();
+            dev.finescope.whatif.SessionSpec session;
+            dev.finescope.whatif.SweepSpec sweep = dev.finescope.whatif.SweepSpec.defaults();
+            try {
+                session = new dev.finescope.whatif.SessionSpec(model, base, data, task, "dev", batchSize, maxLength,
+                        maxExamples, true);
+                if (sparsities != null) {
+                    sweep = new dev.finescope.whatif.SweepSpec(sweep.granularity(), sweep.columns(),
+                            sparsities.stream().mapToDouble(Double::doubleValue).toArray(), sweep.method(),
+                            sweep.seed());
+                }
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(e.getMessage(), e);
+            }
+            var out = spec.commandLine().getOut();
+            var err = spec.commandLine().getErr();
+            out.println(Runtime.getRuntime().availableProcessors() + " cores, DJL "
+                    + ai.djl.engine.Engine.getDjlVersion() + ", " + System.getProperty("ai.djl.pytorch.num_threads",
+                    "default") + " PyTorch threads");
+            out.flush();
+            dev.finescope.whatif.SessionSpec s = session;
+            dev.finescope.whatif.SweepSpec w = sweep;
+            var r = WhatIfCommand.guarded(() -> dev.finescope.whatif.WhatIfBenchmark.run(s, w, !cachedOnly, line -> {
+                err.println(line);
+                err.flush();
+            }));
+            out.print(r.describe());
             return 0;
         }
     }

@@ -17,6 +17,7 @@ import dev.finescope.train.ModelParameter;
 import dev.finescope.train.TaskData;
 import dev.finescope.train.TaskModel;
 import dev.finescope.train.TokenBatch;
+import dev.finescope.train.data.DataException;
 import dev.finescope.train.data.GlueMetrics;
 import dev.finescope.train.data.Split;
 import dev.finescope.train.data.Task;
@@ -93,8 +94,8 @@ public final class WhatIfSession implements AutoCloseable {
     private Outcome baseline;
     private boolean closed;
 
-    private WhatIfSession(SessionSpec spec, TaskModel model, ModelFolder folder, ModelFolder ownBase, EncodedSplit split,
-            List<TaskMetric> metrics, String label) {
+    private WhatIfSession(SessionSpec spec, TaskModel model, ModelFolder folder, ModelFolder ownBase,
+            EncodedSplit split, List<TaskMetric> metrics, String label) {
         this.spec = spec;
         this.model = model;
         this.encoder = model.encoder();
@@ -124,8 +125,8 @@ public final class WhatIfSession implements AutoCloseable {
      *
      * @param progress told the share done (0..1) and what is happening; may be null
      * @throws CheckpointException naming the model file or folder that cannot be used
-     * @throws dev.finescope.train.data.DataException naming the data file that cannot be used
-     * @throws IllegalArgumentException for an unknown task or a bad setting
+     * @throws IllegalArgumentException naming the data file that cannot be used (no such file, no labels, text the
+     *                                  tokenizer cannot take), for an unknown task, or for a bad setting
      */
     public static WhatIfSession open(SessionSpec spec, BiConsumer<Double, String> progress) {
         BiConsumer<Double, String> tell = progress == null ? (d, s) -> { } : progress;
@@ -147,7 +148,12 @@ public final class WhatIfSession implements AutoCloseable {
                         + "model's " + model.encoder().config().maxPositions() + " positions");
             }
             tell.accept(0.2, "reading " + spec.data());
-            List<Split> splits = TaskData.readForEvaluation(spec.data(), task, spec.split());
+            List<Split> splits;
+            try {
+                splits = TaskData.readForEvaluation(spec.data(), task, spec.split());
+            } catch (DataException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
             Split s = splits.get(0);
             if (splits.size() > 1) {
                 LOGGER.info("{} has {} {} splits; what-if experiments use the first, {}", spec.data(), splits.size(),
@@ -158,7 +164,12 @@ public final class WhatIfSession implements AutoCloseable {
                         s.problems(), s.problemCount());
             }
             tell.accept(0.25, "tokenizing " + s.size() + " examples");
-            EncodedSplit encoded = model.encode(s, spec.maxLength());
+            EncodedSplit encoded;
+            try {
+                encoded = model.encode(s, spec.maxLength());
+            } catch (DataException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
             WhatIfSession session = new WhatIfSession(spec, model, folder, ownBase, encoded, task.metrics(), label);
             tell.accept(0.3, "evaluating the unedited model");
             session.computeBaseline((done, total) -> tell.accept(0.3 + 0.7 * done / total,
@@ -289,8 +300,9 @@ public final class WhatIfSession implements AutoCloseable {
         double primary = r.metrics().get(primaryMetric);
         baseline = new Outcome(r.metrics(), primaryMetric, primary, primary, 0, 0, 0, System.nanoTime() - t0);
         if (cache != null) {
-            LOGGER.info("{}: {} hidden-state cache of {} MB ({} batches × {} layer inputs)", label, spec.task(),
-                    String.format(Locale.ROOT, "%.1f", cacheBytes / 1e6), batches.size(), layerCount() + 1);
+            LOGGER.info("{} on {} examples: hidden states cached, {} MB ({} batches × {} layer boundaries)", label,
+                    split.size(), String.format(Locale.ROOT, "%.1f", cacheBytes / 1e6), batches.size(),
+                    layerCount() + 1);
         }
     }
 
