@@ -1,6 +1,8 @@
 package dev.finescope.ui.whatif;
 
 import dev.finescope.ui.TunedModel;
+import dev.finescope.whatif.SessionSpec;
+import dev.finescope.whatif.WhatIfSession;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,6 +40,16 @@ final class WhatIfFixtures {
     static final double MASKS_10_ACCURACY = 0.9155555555555556;
 
     private WhatIfFixtures() {
+    }
+
+    /**
+     * Loads the PyTorch engine on the calling thread (the test runner's), by opening and closing a session of the
+     * tiny classifier. The engine turns gradient recording off only in the thread that loads it, and the training
+     * tests that share this JVM count on that thread being the runner's; the view opens sessions on the FX thread
+     * and on worker threads.
+     */
+    static void loadEngineOnThisThread() {
+        WhatIfSession.open(new SessionSpec(CLASSIFIER, null, TASK, "SST-2", "dev", 8, 16, 1, false), null).close();
     }
 
     /** A workspace file in {@code folder} with the tiny classifier as base and as fine-tuned model. */

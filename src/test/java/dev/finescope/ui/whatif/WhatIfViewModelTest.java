@@ -64,6 +64,7 @@ class WhatIfViewModelTest {
 
     @BeforeAll
     static void startFx() {
+        WhatIfFixtures.loadEngineOnThisThread();
         OnFx.start();
     }
 
