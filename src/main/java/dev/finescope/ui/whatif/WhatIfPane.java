@@ -538,8 +538,8 @@ public final class WhatIfPane extends BorderPane {
         table.setPlaceholder(new Label("Compare masks to see each run's accuracy and overlap."));
         table.getColumns().add(column("run", 160, WhatIfViewModel.MaskRow::label));
         table.getColumns().add(column("accuracy", 90, r -> r.accuracy() == null ? "unknown" : fixed(r.accuracy())));
-        table.getColumns().add(column("mean Hamming to others", 150, r -> fixed(r.meanHamming())));
-        table.getColumns().add(column("mean Jaccard to others", 150, r -> fixed(r.meanJaccard())));
+        table.getColumns().add(column("Hamming, mean", 130, r -> fixed(r.meanHamming())));
+        table.getColumns().add(column("Jaccard, mean", 130, r -> fixed(r.meanJaccard())));
         table.setPrefHeight(180);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         tip(table, "Each run's accuracy (from its overlay) beside how far its mask lies from the others'.");

@@ -18,7 +18,8 @@ import javafx.util.Duration;
  * OUT.png [sweep|prune|masks] [EXAMPLES] [SPARSITIES]} opens the workspace, shows the What-if tab's page, runs
  * its experiments (a sensitivity sweep; a few prunes, a revert and the revert-each-layer sweep; or the mask
  * comparison) on the first EXAMPLES dev sentences, writes a snapshot of the window once they are done and exits.
- * Run it under {@code xvfb-run} on a machine without a display; preferences go to a node of their own.
+ * Run it under {@code xvfb-run} on a machine without a display; preferences go to a node of their own;
+ * {@code -Ddark=true} puts on the dark theme.
  */
 public final class WhatIfDemo {
 
@@ -37,6 +38,7 @@ public final class WhatIfDemo {
             Stage stage = new Stage();
             MainWindow window = new FineScopeApp().start(stage, Optional.of(workspace));
             WhatIfViewModel vm = window.viewModel().whatIf();
+            window.viewModel().darkProperty().set(Boolean.getBoolean("dark"));
             window.tabs().getSelectionModel().select(MainWindow.TAB_NAMES.indexOf("What-if"));
             WhatIfPane pane = (WhatIfPane) window.tabs().getTabs().get(MainWindow.TAB_NAMES.indexOf("What-if"))
                     .getContent();
