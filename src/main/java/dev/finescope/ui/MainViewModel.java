@@ -3,6 +3,7 @@ package dev.finescope.ui;
 import dev.finescope.analysis.Analyzer;
 import dev.finescope.analysis.Histograms;
 import dev.finescope.chart.ChartStyle;
+import dev.finescope.ui.whatif.WhatIfViewModel;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,7 @@ public final class MainViewModel {
     private final HistogramsViewModel histograms;
     private final DetailsViewModel details;
     private final BaseImportViewModel baseImport;
+    private final WhatIfViewModel whatIf;
     private final BooleanProperty dark = new SimpleBooleanProperty(this, "dark");
     private final BooleanProperty showHint = new SimpleBooleanProperty(this, "showHint");
 
@@ -64,6 +66,7 @@ public final class MainViewModel {
         this.ranking = new RankingViewModel(workspace, executor, heatmap);
         this.histograms = new HistogramsViewModel(workspace, executor, counting);
         this.details = new DetailsViewModel(workspace, executor, counting);
+        this.whatIf = new WhatIfViewModel(workspace, executor, dialogs);
         dark.set(preferences.dark());
         showHint.set(!preferences.hintDismissed());
         dark.addListener((obs, was, now) -> {
@@ -83,6 +86,7 @@ public final class MainViewModel {
         heatmap.styleProperty().set(style);
         histograms.styleProperty().set(style);
         details.styleProperty().set(style);
+        whatIf.styleProperty().set(style);
     }
 
     public Workspace workspace() {
@@ -112,6 +116,11 @@ public final class MainViewModel {
     /** The first start's import of the built-in base, which the window shows in a progress dialog. */
     public BaseImportViewModel baseImport() {
         return baseImport;
+    }
+
+    /** The What-if tab's experiments. */
+    public WhatIfViewModel whatIf() {
+        return whatIf;
     }
 
     public UiExecutor executor() {

@@ -4,6 +4,7 @@ import dev.finescope.ui.plan.PlanEditorPane;
 import dev.finescope.ui.plan.PlanEditorViewModel;
 import dev.finescope.ui.runs.RunsPane;
 import dev.finescope.ui.runs.RunsViewModel;
+import dev.finescope.ui.whatif.WhatIfPane;
 
 import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
@@ -58,13 +59,14 @@ public final class MainWindow {
     private final Menu recentMenu = new Menu("Recent workspaces");
     /** The plan editor's place; it shows a placeholder until the editor is mounted. */
     final Tab planTab;
-    /** The what-if experiments' place. */
+    /** The what-if experiments: prune, revert, sweep, compare masks. */
     final Tab whatIfTab;
     /** The runs' place; it shows a placeholder until the runs pane is mounted. */
     final Tab runsTab;
 
     private final PlanEditorPane planPane;
     private final RunsPane runsPane;
+    private final WhatIfPane whatIfPane;
 
     /** What a tab offers to the export menu items. */
     private record Exports(Supplier<Optional<Figure>> figure, Supplier<CsvTable> table, String name) {
@@ -83,14 +85,19 @@ public final class MainWindow {
         runsPane = new RunsPane(new RunsViewModel(vm.workspace(), vm.executor(), vm.dialogs()));
         runsPane.viewModel().planProperty().bind(planPane.viewModel().planProperty());
         planTab = tab(3, planPane);
-        whatIfTab = tab(4, placeholder("What-if experiments: prune or revert layers and evaluate."));
+        whatIfPane = new WhatIfPane(vm.whatIf());
+        vm.whatIf().setPlanSelection(planPane.viewModel()::selection);
+        whatIfTab = tab(4, whatIfPane);
         runsTab = tab(5, runsPane);
         tabs.getTabs().setAll(heatmapTab, rankingTab, histogramsTab, planTab, whatIfTab, runsTab);
         tabs.setId("main-tabs");
+        tabs.getSelectionModel().selectedItemProperty().addListener((obs, was, now) ->
+                vm.whatIf().setShown(now == whatIfTab));
         exports.put(heatmapTab, new Exports(vm.heatmap()::figure, vm.heatmap()::table, "heatmap"));
         exports.put(rankingTab, new Exports(() -> Optional.ofNullable(vm.ranking().rankingProperty().get())
                 .map(RankingViewModel.Ranking::figure), vm.ranking()::table, "ranking"));
         exports.put(histogramsTab, new Exports(vm.histograms()::figure, vm.histograms()::table, "histogram"));
+        exports.put(whatIfTab, new Exports(vm.whatIf()::figure, vm.whatIf()::table, "whatif"));
 
         WorkspaceTreeView tree = new WorkspaceTreeView(vm.workspace());
         tree.followRuns(runsPane.viewModel().runs(), run -> {
@@ -196,6 +203,7 @@ public final class MainWindow {
     private void closing() {
         vm.preferences().saveWindow(stage.getWidth(), stage.getHeight(), stage.isMaximized());
         tracker.cancelAll();
+        vm.whatIf().close();
         vm.workspaceViewModel().closeWorkspace();
     }
 
@@ -209,15 +217,6 @@ public final class MainWindow {
         tab.setId("tab-" + TAB_NAMES.get(index).toLowerCase(java.util.Locale.ROOT));
         tab.setClosable(false);
         return tab;
-    }
-
-    private static Node placeholder(String text) {
-        Label label = new Label(text);
-        label.getStyleClass().add("text-muted");
-        label.setWrapText(true);
-        BorderPane pane = new BorderPane(label);
-        pane.setPadding(new Insets(24));
-        return pane;
     }
 
     private MenuBar menus() {
@@ -266,11 +265,16 @@ public final class MainWindow {
             tabs.getSelectionModel().select(runsTab);
             runsPane.showLaunchDialog();
         });
+        MenuItem evaluate = item("Evaluate what-if (prune)", "Shortcut+Shift+R", () -> {
+            tabs.getSelectionModel().select(whatIfTab);
+            whatIfPane.showPage(dev.finescope.ui.whatif.WhatIfViewModel.Page.PRUNE);
+            vm.whatIf().evaluatePrune();
+        });
         MenuItem savePlan = item("Save plan…", null, planPane.viewModel()::save);
         MenuItem loadPlan = item("Load plan…", null, planPane.viewModel()::load);
         MenuItem about = item("About FineScope", null, this::about);
         MenuBar bar = new MenuBar(file, view, new Menu("Plan", null, savePlan, loadPlan),
-                new Menu("Run", null, launch), new Menu("Help", null, about));
+                new Menu("Run", null, launch, evaluate), new Menu("Help", null, about));
         bar.setId("menu-bar");
         return bar;
     }

@@ -219,7 +219,8 @@ public record MaskComparison(List<String> labels, List<Double> accuracies, doubl
      * runs' labels and accuracies, atomically.
      */
     public void writeCsv(Path file) {
-        StringBuilder sb = new StringBuilder("a,label_a,accuracy_a,b,label_b,accuracy_b,layer,column,hamming,jaccard\n");
+        StringBuilder sb = new StringBuilder(
+                "a,label_a,accuracy_a,b,label_b,accuracy_b,layer,column,hamming,jaccard\n");
         int k = labels.size();
         for (int a = 0; a < k; a++) {
             for (int b = a + 1; b < k; b++) {

@@ -98,8 +98,8 @@ public final class Selection {
             throw new IllegalArgumentException("'" + text + "' in '" + part + "' is not a layer number; " + FORMS, e);
         }
         if (l < 0 || l >= layerCount) {
-            throw new IllegalArgumentException("layer " + l + " in '" + part + "' does not exist: the model has layers 0 … "
-                    + (layerCount - 1));
+            throw new IllegalArgumentException("layer " + l + " in '" + part + "' does not exist: the model has "
+                    + "layers 0 … " + (layerCount - 1));
         }
         return l;
     }

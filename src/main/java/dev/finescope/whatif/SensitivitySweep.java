@@ -55,8 +55,8 @@ public final class SensitivitySweep {
     public static SweepResult run(WhatIfSession session, SweepSpec spec, Path resumeCsv, SweepListener listener,
             Cancel cancel) {
         if (spec.isRevert()) {
-            throw new IllegalArgumentException("a sensitivity sweep needs sparsities in 0 … 1; use revertEachLayer to "
-                    + "revert layers");
+            throw new IllegalArgumentException("a sensitivity sweep needs sparsities in 0 … 1; use revertEachLayer "
+                    + "to revert layers");
         }
         List<Task> tasks = tasks(session.layerCount(), spec);
         Outcome baseline = session.baseline();

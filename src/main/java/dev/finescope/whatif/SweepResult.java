@@ -30,12 +30,24 @@ public record SweepResult(String modelLabel, String primaryMetric, double baseli
      * signed change.
      */
     public GridData grid(double sparsity) {
+        return grid(sparsity, false);
+    }
+
+    /**
+     * As {@link #grid}, with the signed change against the unedited model ({@link SweepPoint#delta}) in the cells:
+     * for a diverging colour map centred on zero ({@code chart.DivergingColorMap}).
+     */
+    public GridData deltaGrid(double sparsity) {
+        return grid(sparsity, true);
+    }
+
+    private GridData grid(double sparsity, boolean delta) {
         List<String> columns = columnKeys();
         List<GridData.Row> rows = new ArrayList<>();
         for (int layer = 0; layer < layerCount(); layer++) {
             List<GridData.Cell> cells = new ArrayList<>();
             for (String column : columns) {
-                cells.add(find(layer, column, sparsity).map(p -> GridData.Cell.of(null, p.metric()))
+                cells.add(find(layer, column, sparsity).map(p -> GridData.Cell.of(null, delta ? p.delta() : p.metric()))
                         .orElseGet(() -> GridData.Cell.empty(null)));
             }
             rows.add(new GridData.Row("layer " + layer, cells));
@@ -49,6 +61,9 @@ public record SweepResult(String modelLabel, String primaryMetric, double baseli
             what = primaryMetric + " at " + percent(sparsity) + " sparsity, " + method();
             note = spec.granularity() == SweepSpec.Granularity.CELL ? "cell = that matrix alone pruned"
                     : "row = its matrices pruned together";
+        }
+        if (delta) {
+            what = "change of " + what;
         }
         return new GridData(what, "unedited " + String.format(Locale.ROOT, "%.4f", baseline), modelLabel,
                 note + " · " + points.size() + " of " + total() + " points", columns, rows);
@@ -102,9 +117,10 @@ public record SweepResult(String modelLabel, String primaryMetric, double baseli
     }
 
     /**
-     * The metric against sparsity in percent (the curve chart's axis counts in whole units), one curve per layer: for a CELL sweep the mean over the layer's matrices, each
-     * pruned alone; every curve starts at sparsity 0 with the baseline (pruning nothing changes nothing). For the
-     * revert sweep one curve: the metric against the layer reverted.
+     * The metric against sparsity in percent (the curve chart's axis counts in whole units), one curve per layer:
+     * for a CELL sweep the mean over the layer's matrices, each pruned alone; every curve starts at sparsity 0 with
+     * the baseline (pruning nothing changes nothing). For the revert sweep one curve: the metric against the layer
+     * reverted.
      */
     public List<CurveChart.Curve> curvesPerLayer() {
         if (spec.isRevert()) {

@@ -44,9 +44,9 @@ public final class WhatIfBenchmark {
             sb.append(String.format(Locale.ROOT, "sweep of %d points with the cache      %8.2f s wall %8.2f s CPU "
                     + "(cache %.1f MB, filling it included)%n", points, cachedSeconds, cachedCpu, cacheBytes / 1e6));
             if (!Double.isNaN(uncachedSeconds)) {
-                sb.append(String.format(Locale.ROOT, "cache speed-up %.2f× wall, %.2f× CPU; largest metric difference "
-                        + "between the sweeps %.2g%n", uncachedSeconds / cachedSeconds, uncachedCpu / cachedCpu,
-                        maxMetricDiff));
+                sb.append(String.format(Locale.ROOT, "cache speed-up %.2f× wall, %.2f× CPU; largest metric "
+                        + "difference between the sweeps %.2g%n", uncachedSeconds / cachedSeconds,
+                        uncachedCpu / cachedCpu, maxMetricDiff));
             }
             return sb.toString();
         }

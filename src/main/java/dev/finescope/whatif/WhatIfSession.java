@@ -94,8 +94,8 @@ public final class WhatIfSession implements AutoCloseable {
     private Outcome baseline;
     private boolean closed;
 
-    private WhatIfSession(SessionSpec spec, TaskModel model, ModelFolder folder, ModelFolder ownBase, EncodedSplit split,
-            List<TaskMetric> metrics, String label) {
+    private WhatIfSession(SessionSpec spec, TaskModel model, ModelFolder folder, ModelFolder ownBase,
+            EncodedSplit split, List<TaskMetric> metrics, String label) {
         this.spec = spec;
         this.model = model;
         this.encoder = model.encoder();

@@ -91,8 +91,8 @@ class WhatIfCommandTest {
         CliRun other = whatif("sweep", "--columns", "K", "--sparsity", "0.5", "--csv", csv.toString(), "--resume");
         assertEquals(2, other.code());
         assertEquals(List.of("finescope: " + csv + ": holds points of another sweep (sweep: CELL V; sparsities 0.5; "
-                + "magnitude; seed 42; this one: CELL K; sparsities 0.5; magnitude; seed 42); give another CSV to start "
-                + "afresh"), other.errLines().stream().filter(l -> l.startsWith("finescope:")).toList());
+                + "magnitude; seed 42; this one: CELL K; sparsities 0.5; magnitude; seed 42); give another CSV to "
+                + "start afresh"), other.errLines().stream().filter(l -> l.startsWith("finescope:")).toList());
     }
 
     @Test
@@ -100,8 +100,8 @@ class WhatIfCommandTest {
         Path csv = dir.resolve("layers.csv");
         CliRun run = whatif("revert-layers", "--csv", csv.toString());
         assertEquals(0, run.code(), run.err());
-        assertTrue(run.out().matches("(?s).*layer reverted\\s+accuracy\\s+delta\\R0\\s+0\\.\\d{4}\\s+[+-]0\\.\\d{4}\\R1\\s.*"),
-                run.out());
+        assertTrue(run.out().matches(
+                "(?s).*layer reverted\\s+accuracy\\s+delta\\R0\\s+0\\.\\d{4}\\s+[+-]0\\.\\d{4}\\R1\\s.*"), run.out());
         assertTrue(Files.readString(csv).contains("# sweep: revert each layer"));
     }
 
@@ -109,7 +109,8 @@ class WhatIfCommandTest {
     void revertPrintsTheMetricAgainstTheUneditedModel() {
         CliRun run = whatif("revert", "--select", "layer:1", "--whole-layers");
         assertEquals(0, run.code(), run.err());
-        assertTrue(run.out().matches("(?s).*layers \\[1\\]\\s+0\\.\\d{4}\\s+0\\.\\d{4}\\s+[+-]0\\.\\d{4}.*"), run.out());
+        assertTrue(run.out().matches("(?s).*layers \\[1\\]\\s+0\\.\\d{4}\\s+0\\.\\d{4}\\s+[+-]0\\.\\d{4}.*"),
+                run.out());
     }
 
     @Test
@@ -163,8 +164,8 @@ class WhatIfCommandTest {
         CliRun noMasks = CliRun.of("whatif", "masks", "sample-models/masks-10/overlay.safetensors",
                 "sample-models/head-only/overlay.safetensors");
         assertEquals(2, noMasks.code());
-        assertEquals(List.of("finescope: sample-models/head-only/overlay.safetensors: has no learned masks; compare runs "
-                + "trained with a sparsify plan"), finescopeLines(noMasks));
+        assertEquals(List.of("finescope: sample-models/head-only/overlay.safetensors: has no learned masks; compare "
+                + "runs trained with a sparsify plan"), finescopeLines(noMasks));
     }
 
     @Test

@@ -52,7 +52,8 @@ class SelectionTest {
                 error("3:AttnLN", 6));
         assertEquals("'x' in 'x:Q' is not a layer number; write all, layer:3, layers:2-4, column:FFN-in or 3:V, "
                 + "separated by commas", error("x:Q", 6));
-        assertEquals("'layers:4-2' is an empty range; write the lower layer first (layers:2-4)", error("layers:4-2", 6));
+        assertEquals("'layers:4-2' is an empty range; write the lower layer first (layers:2-4)",
+                error("layers:4-2", 6));
         assertEquals("the selection is empty; write all, layer:3, layers:2-4, column:FFN-in or 3:V, separated by "
                 + "commas", error(" ", 6));
         assertEquals("the selection '1:Q,,2:K' has an empty item; write all, layer:3, layers:2-4, column:FFN-in or "

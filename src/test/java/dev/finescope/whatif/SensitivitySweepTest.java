@@ -135,6 +135,9 @@ class SensitivitySweepTest {
         assertEquals(point(r, 0, "Q", 0.6).metric(), g.cell(0, 0).orElseThrow().value());
         assertEquals("accuracy at 60 % sparsity, smallest |w| first", g.metricLabel());
         assertFalse(r.grid(0.5).cell(0, 0).orElseThrow().present(), "no point at 50 %");
+        GridData d = r.deltaGrid(0.6);
+        assertEquals(point(r, 1, "FFN-in", 0.6).delta(), d.cell(1, 1).orElseThrow().value());
+        assertEquals("change of accuracy at 60 % sparsity, smallest |w| first", d.metricLabel());
 
         List<CurveChart.Curve> curves = r.curvesPerLayer();
         assertEquals(List.of("layer 0", "layer 1"), curves.stream().map(CurveChart.Curve::name).toList());

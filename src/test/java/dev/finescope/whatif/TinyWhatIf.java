@@ -92,7 +92,8 @@ public final class TinyWhatIf {
     /** An overlay on the tiny base that replaces every encoder-layer tensor by its moved value. */
     static Path tunedOverlay(Path dir) {
         Path file = dir.resolve("tiny-tuned").resolve("overlay.safetensors");
-        try (ModelFolder base = ModelFolder.open(BASE); Checkpoint c = Checkpoints.open(BASE.resolve("model.safetensors"))) {
+        try (ModelFolder base = ModelFolder.open(BASE);
+             Checkpoint c = Checkpoints.open(BASE.resolve("model.safetensors"))) {
             Files.createDirectories(file.getParent());
             OverlayWriter w = OverlayWriter.forBase(base, OverlayWriter.relativeHint(file, BASE));
             int t = 0;

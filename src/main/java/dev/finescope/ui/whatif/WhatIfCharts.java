@@ -1,0 +1,240 @@
+package dev.finescope.ui.whatif;
+
+import dev.finescope.chart.ColorMapPaintScale;
+import dev.finescope.chart.CurveChart;
+import dev.finescope.chart.DivergingColorMap;
+import dev.finescope.chart.GridData;
+import dev.finescope.chart.HeatmapChart;
+import dev.finescope.whatif.SweepPoint;
+import dev.finescope.whatif.SweepResult;
+import dev.finescope.whatif.SweepSpec;
+import java.awt.Color;
+import java.awt.Dimension;
+import java.awt.Font;
+import java.awt.Paint;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.annotations.XYTextAnnotation;
+import org.jfree.chart.axis.CategoryAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.data.Range;
+import org.jfree.data.category.DefaultCategoryDataset;
+
+/**
+ * The what-if pictures, built from the {@code chart} package's heatmap and curves so that they look like every
+ * other chart of the product: the sweep's grid at one sparsity, its curves per layer, the revert-each-layer bars
+ * (a signed change, so a diverging map centred on zero) and the mask-overlap matrices. Pure functions of their
+ * data: the view model calls them off the FX thread, and exports call them again for fresh light-style charts.
+ */
+final class WhatIfCharts {
+
+    /** Matrices up to this many runs get their value written in each cell. */
+    static final int MAX_LABELLED_RUNS = 10;
+
+    private static final Font AXIS_FONT = new Font("SansSerif", Font.PLAIN, 12);
+    private static final Font CELL_FONT = new Font("SansSerif", Font.PLAIN, 11);
+
+    private WhatIfCharts() {
+    }
+
+    /** "30 %" for 0.3. */
+    static String percent(double share) {
+        double p = 100 * share;
+        return (Math.abs(p - Math.rint(p)) < 1e-9 ? String.format(Locale.ROOT, "%.0f", p)
+                : String.format(Locale.ROOT, "%.1f", p)) + " %";
+    }
+
+    /** What one sweep point prunes: "each matrix" or "each layer". */
+    static String unit(SweepSpec spec) {
+        return spec.granularity() == SweepSpec.Granularity.CELL ? "each matrix" : "each layer";
+    }
+
+    /**
+     * The colour range of a sweep: every metric value so far and the unpruned baseline, so that switching between
+     * sparsities keeps colours comparable and the unpruned model's colour is on the legend.
+     */
+    static Range sweepRange(SweepResult result) {
+        double lo = result.baseline();
+        double hi = result.baseline();
+        for (SweepPoint p : result.points()) {
+            if (Double.isFinite(p.metric())) {
+                lo = Math.min(lo, p.metric());
+                hi = Math.max(hi, p.metric());
+            }
+        }
+        if (!Double.isFinite(lo) || !Double.isFinite(hi)) {
+            return new Range(0, 1);
+        }
+        if (hi - lo < 1e-6) {
+            return new Range(lo - 0.05, hi + 0.05);
+        }
+        return new Range(lo, hi);
+    }
+
+    /** The metric with each matrix (or layer) pruned to {@code sparsity}, on the layer × matrix grid. */
+    static JFreeChart sweepHeatmap(SweepResult result, double sparsity, Range range) {
+        GridData grid = result.grid(sparsity);
+        JFreeChart chart = HeatmapChart.create(grid, HeatmapChart.Scale.LINEAR, range, false);
+        chart.setTitle(new TextTitle(result.primaryMetric() + ", " + unit(result.spec()) + " pruned to "
+                + percent(sparsity) + " — " + result.modelLabel(), JFreeChart.DEFAULT_TITLE_FONT));
+        if (chart.getPlot() instanceof XYPlot plot) {
+            plot.getDomainAxis().setLabel(result.spec().granularity() == SweepSpec.Granularity.CELL
+                    ? "matrix pruned" : "layer pruned (its matrices together)");
+        }
+        chart.addSubtitle(1, new TextTitle("unpruned " + String.format(Locale.ROOT, "%.4f", result.baseline())
+                + " · one colour scale for all sparsities" + (result.complete() ? "" : " · empty: not yet"),
+                AXIS_FONT));
+        return chart;
+    }
+
+    /** The size the heatmap reads well at. */
+    static Dimension heatmapSize(SweepResult result, double sparsity) {
+        return HeatmapChart.preferredSize(result.grid(sparsity));
+    }
+
+    /** The metric against sparsity, one curve per layer, with the unpruned model as a dashed line. */
+    static JFreeChart sweepCurves(SweepResult result) {
+        List<CurveChart.Curve> curves = result.curvesPerLayer();
+        JFreeChart chart = CurveChart.create(result.primaryMetric() + " per layer — " + result.modelLabel(), "sparsity (% of entries zeroed)", List.of(new CurveChart.Panel(
+                result.primaryMetric(), curves, "no points yet")));
+        chart.addSubtitle(new TextTitle((result.spec().granularity() == SweepSpec.Granularity.CELL
+                ? "mean over the layer's matrices, each pruned alone" : "the layer's matrices pruned together")
+                + " · dashed: unpruned", AXIS_FONT));
+        if (chart.getPlot() instanceof org.jfree.chart.plot.CombinedDomainXYPlot combined
+                && !combined.getSubplots().isEmpty()) {
+            XYPlot plot = (XYPlot) combined.getSubplots().get(0);
+            ValueMarker baseline = new ValueMarker(result.baseline(), Color.DARK_GRAY,
+                    new java.awt.BasicStroke(1.2f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER,
+                            10f, new float[] {6f, 4f}, 0f));
+            plot.addRangeMarker(baseline);
+            NumberAxis values = (NumberAxis) plot.getRangeAxis();
+            values.setAutoRangeIncludesZero(false);
+            Range r = sweepRange(result);
+            values.setRange(new Range(r.getLowerBound() - 0.02, r.getUpperBound() + 0.02));
+            NumberAxis sparsity = (NumberAxis) combined.getDomainAxis();
+            sparsity.setRange(0, 100);
+            sparsity.setStandardTickUnits(NumberAxis.createStandardTickUnits());
+        }
+        return chart;
+    }
+
+    /**
+     * The revert-each-layer sweep: one bar per layer, the change of the metric when that layer alone is set back
+     * to its pre-trained values; blue when reverting hurts, red when it helps, white at no change.
+     */
+    static JFreeChart revertBars(RevertData data) {
+        List<SweepPoint> points = new ArrayList<>(data.points());
+        points.sort(Comparator.comparingInt(SweepPoint::layer));
+        DefaultCategoryDataset dataset = new DefaultCategoryDataset();
+        double maxAbs = 0;
+        for (SweepPoint p : points) {
+            dataset.addValue(p.delta(), "Δ " + data.metric(), "layer " + p.layer());
+            if (Double.isFinite(p.delta())) {
+                maxAbs = Math.max(maxAbs, Math.abs(p.delta()));
+            }
+        }
+        ColorMapPaintScale colours = DivergingColorMap.BLUE_WHITE_RED.centredOnZero(maxAbs);
+        CategoryAxis layers = new CategoryAxis("layer set back to its pre-trained values");
+        layers.setTickLabelFont(AXIS_FONT);
+        layers.setLabelFont(AXIS_FONT);
+        NumberAxis delta = new NumberAxis("Δ " + data.metric());
+        delta.setTickLabelFont(AXIS_FONT);
+        delta.setLabelFont(AXIS_FONT);
+        double pad = maxAbs > 0 ? maxAbs * 1.15 : 0.01;
+        delta.setRange(-pad, pad);
+        BarRenderer renderer = new BarRenderer() {
+            @Override
+            public Paint getItemPaint(int row, int column) {
+                Number v = dataset.getValue(row, column);
+                return v == null || Double.isNaN(v.doubleValue()) ? ColorMapPaintScale.NAN_PAINT
+                        : colours.colorOf(v.doubleValue());
+            }
+        };
+        renderer.setBarPainter(new StandardBarPainter());
+        renderer.setShadowVisible(false);
+        renderer.setDrawBarOutline(true);
+        renderer.setDefaultOutlinePaint(Color.GRAY);
+        renderer.setMaximumBarWidth(0.12);
+        CategoryPlot plot = new CategoryPlot(dataset, layers, delta, renderer);
+        plot.setOrientation(PlotOrientation.VERTICAL);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(new Color(0xd0d7de));
+        plot.addRangeMarker(new ValueMarker(0, Color.GRAY, new java.awt.BasicStroke(1f)));
+        plot.setNoDataMessage("no layer reverted yet");
+        JFreeChart chart = new JFreeChart("Each layer reverted alone — " + data.modelLabel(),
+                JFreeChart.DEFAULT_TITLE_FONT, plot, false);
+        chart.setBackgroundPaint(Color.WHITE);
+        chart.addSubtitle(new TextTitle("Δ against the fine-tuned " + String.format(Locale.ROOT, "%.4f",
+                data.baseline()) + " · a big drop: that layer's fine-tuning matters"
+                + (data.complete() ? "" : " · more to come"), AXIS_FONT));
+        return chart;
+    }
+
+    /**
+     * The points of the revert-each-layer sweep, with what they mean.
+     *
+     * @param complete false while layers are still to come, or after a cancel
+     */
+    record RevertData(String modelLabel, String metric, double baseline, List<SweepPoint> points, boolean complete) {
+        RevertData {
+            points = List.copyOf(points);
+        }
+    }
+
+    /**
+     * A runs × runs matrix of a share in 0..1 (Hamming distance or Jaccard overlap of the masks), on viridis over
+     * the whole 0..1 range so that two matrices read on one scale; small matrices have their values written in.
+     */
+    static JFreeChart maskMatrix(List<String> labels, double[][] values, String title, String valueLabel,
+            String cellNote) {
+        List<GridData.Row> rows = new ArrayList<>();
+        for (int i = 0; i < labels.size(); i++) {
+            List<GridData.Cell> cells = new ArrayList<>();
+            for (int j = 0; j < labels.size(); j++) {
+                cells.add(GridData.Cell.of(null, values[i][j]));
+            }
+            rows.add(new GridData.Row(labels.get(i), cells));
+        }
+        GridData grid = new GridData(valueLabel, "", "", cellNote, labels, rows);
+        Range range = new Range(0, 1);
+        JFreeChart chart = HeatmapChart.create(grid, HeatmapChart.Scale.LINEAR, range, false);
+        chart.setTitle(new TextTitle(title, JFreeChart.DEFAULT_TITLE_FONT));
+        if (chart.getPlot() instanceof XYPlot plot) {
+            plot.getDomainAxis().setLabel(null);
+            plot.getDomainAxis().setVerticalTickLabels(labels.size() > 3);
+            if (labels.size() <= MAX_LABELLED_RUNS) {
+                ColorMapPaintScale paint = HeatmapChart.paintScale(HeatmapChart.Scale.LINEAR, range);
+                for (int i = 0; i < labels.size(); i++) {
+                    for (int j = 0; j < labels.size(); j++) {
+                        double v = values[i][j];
+                        XYTextAnnotation a = new XYTextAnnotation(Double.isNaN(v) ? "NaN"
+                                : String.format(Locale.ROOT, "%.3f", v), j, i);
+                        a.setFont(CELL_FONT);
+                        a.setPaint(dark(paint.colorOf(v)) ? Color.WHITE : Color.BLACK);
+                        plot.addAnnotation(a);
+                    }
+                }
+            }
+        }
+        return chart;
+    }
+
+    /** The size a runs × runs matrix reads well at. */
+    static Dimension maskSize(int runs) {
+        return new Dimension(Math.max(520, 160 + 90 * runs), 220 + 40 * Math.max(1, runs));
+    }
+
+    private static boolean dark(Color c) {
+        return 0.299 * c.getRed() + 0.587 * c.getGreen() + 0.114 * c.getBlue() < 140;
+    }
+}

@@ -1,0 +1,407 @@
+package dev.finescope.ui.whatif;
+
+import static dev.finescope.ui.whatif.WhatIfFixtures.CLASSIFIER;
+import static dev.finescope.ui.whatif.WhatIfFixtures.CLASSIFIER_MODEL;
+import static dev.finescope.ui.whatif.WhatIfFixtures.LAYERS;
+import static dev.finescope.ui.whatif.WhatIfFixtures.LAYER_ENTRIES;
+import static dev.finescope.ui.whatif.WhatIfFixtures.MASKS_05_MODEL;
+import static dev.finescope.ui.whatif.WhatIfFixtures.MASKS_10_MODEL;
+import static dev.finescope.ui.whatif.WhatIfFixtures.NO_HEAD_MODEL;
+import static dev.finescope.ui.whatif.WhatIfFixtures.TASK;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.finescope.checkpoint.GridColumn;
+import dev.finescope.checkpoint.GridRow;
+import dev.finescope.checkpoint.ModelFolder;
+import dev.finescope.ui.UiExecutor;
+import dev.finescope.ui.Workspace;
+import dev.finescope.ui.testing.OnFx;
+import dev.finescope.ui.testing.RecordingDialogs;
+import dev.finescope.whatif.MatrixRef;
+import dev.finescope.whatif.PruneMethod;
+import dev.finescope.whatif.Selection;
+import dev.finescope.whatif.SweepPoint;
+import dev.finescope.whatif.SweepSpec;
+import dev.finescope.whatif.WhatIfSession;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.XYPlot;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The What-if view model with a same-thread executor, driving the real {@code whatif} engine on the tiny
+ * classifier of the training tests (2 layers; each layer's six matrices hold 4 · 1024 + 2 · 2048 = 8192 entries)
+ * and its 12 dev sentences. The tiny classifier is also the workspace's base, so that reverting anything changes
+ * nothing, exactly.
+ */
+class WhatIfViewModelTest {
+
+    @TempDir
+    Path dir;
+
+    private Workspace workspace;
+    private RecordingDialogs dialogs;
+    private WhatIfViewModel vm;
+    private ModelFolder base;
+    private final AtomicInteger opened = new AtomicInteger();
+
+    @BeforeAll
+    static void startFx() {
+        WhatIfFixtures.loadEngineOnThisThread();
+        OnFx.start();
+    }
+
+    @BeforeEach
+    void openTheTinyClassifier() {
+        base = ModelFolder.open(CLASSIFIER);
+        OnFx.run(() -> {
+            workspace = new Workspace();
+            dialogs = new RecordingDialogs();
+            workspace.folderProperty().set(dir);
+            workspace.baseProperty().set(base);
+            workspace.dataProperty().set(TASK);
+            vm = new WhatIfViewModel(workspace, UiExecutor.sameThread(), dialogs, (spec, progress) -> {
+                opened.incrementAndGet();
+                return WhatIfSession.open(spec, progress);
+            });
+            workspace.getTunedModels().setAll(NO_HEAD_MODEL, CLASSIFIER_MODEL);
+        });
+    }
+
+    @AfterEach
+    void close() {
+        OnFx.run(() -> vm.close());
+        base.close();
+    }
+
+    @Test
+    void onlyModelsWithATaskHeadAreOfferedAndTheWorkspacesDataIsUsed() {
+        OnFx.run(() -> {
+            assertEquals(List.of(CLASSIFIER_MODEL), vm.models());
+            assertEquals(CLASSIFIER_MODEL, vm.modelProperty().get());
+            assertEquals(TASK, vm.dataProperty().get());
+            assertEquals("", vm.blockerProperty().get());
+            assertNull(vm.sessionProperty().get());
+            assertEquals(0, opened.get(), "nothing opens before the first experiment");
+        });
+    }
+
+    @Test
+    void withoutDataTheBlockerAsksForItAndNothingOpens() {
+        OnFx.run(() -> {
+            workspace.dataProperty().set(null);
+            assertTrue(vm.blockerProperty().get().contains("task data"), vm.blockerProperty().get());
+            vm.evaluatePrune();
+            assertTrue(vm.results().isEmpty());
+            assertEquals(0, opened.get());
+        });
+    }
+
+    @Test
+    void pruningNothingGivesTheUneditedMetricExactly() {
+        OnFx.run(() -> {
+            vm.prunePercentProperty().set(0);
+            vm.evaluatePrune();
+            assertEquals(List.of(), dialogs.errors);
+            assertEquals(1, vm.results().size());
+            WhatIfViewModel.ResultRow row = vm.results().get(0);
+            assertEquals(row.baseline(), row.value());
+            assertEquals(0.0, row.delta());
+            assertEquals(0, row.zeroed());
+            assertEquals(LAYERS * LAYER_ENTRIES, row.entries());
+            assertEquals("tiny classifier", row.model());
+            WhatIfViewModel.SessionInfo info = vm.sessionProperty().get();
+            assertEquals("accuracy", info.metric());
+            assertEquals(12, info.examples());
+            assertEquals(LAYERS, info.layers());
+            assertEquals(row.baseline(), info.baseline());
+            assertTrue(info.canRevert());
+            assertFalse(vm.busyBinding().get());
+        });
+    }
+
+    @Test
+    void pruningHalfOfEveryMatrixZeroesExactlyHalfOfItsEntries() {
+        OnFx.run(() -> {
+            vm.prunePercentProperty().set(50);
+            vm.evaluatePrune();
+            vm.pruneSelectionProperty().set("layer:1");
+            vm.pruneMethodProperty().set(PruneMethod.RANDOM);
+            vm.evaluatePrune();
+            assertEquals(List.of(), dialogs.errors);
+            WhatIfViewModel.ResultRow all = vm.results().get(0);
+            assertEquals(LAYER_ENTRIES, all.zeroed());
+            assertEquals(2 * LAYER_ENTRIES, all.entries());
+            WhatIfViewModel.ResultRow top = vm.results().get(1);
+            assertEquals(LAYER_ENTRIES / 2, top.zeroed());
+            assertEquals(LAYER_ENTRIES, top.entries());
+            assertEquals(1, top.firstLayer(), "pruning layer 1 only recomputes from layer 1");
+            assertTrue(top.experiment().contains("random (seed 42)"), top.experiment());
+        });
+    }
+
+    @Test
+    void theSessionOpensOnceForManyExperimentsAndAgainWhenItsSettingsChange() {
+        OnFx.run(() -> {
+            vm.evaluatePrune();
+            vm.evaluatePrune();
+            assertEquals(1, opened.get());
+            vm.maxExamplesProperty().set(4);
+            assertNull(vm.sessionProperty().get(), "the old session no longer describes what is evaluated");
+            vm.evaluatePrune();
+            assertEquals(2, opened.get());
+            assertEquals(4, vm.sessionProperty().get().examples());
+            assertEquals(3, vm.results().size());
+        });
+    }
+
+    @Test
+    void showingTheTabOpensTheSessionAheadOfTheFirstExperiment() {
+        OnFx.run(() -> {
+            vm.setShown(true);
+            assertEquals(1, opened.get());
+            assertEquals(12, vm.sessionProperty().get().examples());
+            assertTrue(vm.results().isEmpty(), "opening is no experiment");
+            vm.evaluatePrune();
+            assertEquals(1, opened.get());
+            vm.maxExamplesProperty().set(5);
+            assertEquals(2, opened.get(), "a tab on screen opens the session of the new settings at once; " + vm.messageProperty().get());
+            assertEquals(5, vm.sessionProperty().get().examples());
+        });
+    }
+
+    @Test
+    void revertingAModelThatIsItsOwnBaseChangesNothing() {
+        OnFx.run(() -> {
+            vm.revertSelectionProperty().set("all");
+            vm.evaluateRevert();
+            vm.revertWholeLayersProperty().set(false);
+            vm.evaluateRevert();
+            vm.revertEachLayer();
+            assertEquals(List.of(), dialogs.errors);
+            assertEquals(2 + LAYERS, vm.results().size());
+            for (WhatIfViewModel.ResultRow r : vm.results()) {
+                assertEquals(0.0, r.delta(), r.experiment());
+            }
+            WhatIfViewModel.RevertPicture bars = vm.revertPictureProperty().get();
+            assertEquals(LAYERS, bars.points().size());
+            assertTrue(bars.complete());
+            assertEquals("Each layer reverted alone — tiny classifier", bars.chart().getTitle().getText());
+        });
+    }
+
+    @Test
+    void aSelectionTheModelLacksIsReportedInOneLine() {
+        OnFx.run(() -> {
+            vm.pruneSelectionProperty().set("layer:7");
+            vm.evaluatePrune();
+            assertTrue(vm.results().isEmpty());
+            assertEquals(1, dialogs.errors.size());
+            String text = dialogs.errors.get(0).text();
+            assertTrue(text.contains("7") && !text.contains("\n"), text);
+            assertFalse(vm.busyBinding().get());
+        });
+    }
+
+    @Test
+    void aSweepDrawsOneHeatmapCellPerMatrixAndKeepsItsPointsInTheWorkspace() {
+        OnFx.run(() -> {
+            vm.sparsitiesProperty().set("10, 50");
+            vm.runSweep();
+            assertEquals(List.of(), dialogs.errors);
+            WhatIfViewModel.SweepPicture p = vm.sweepPictureProperty().get();
+            assertTrue(p.result().complete());
+            assertEquals(LAYERS * 6 * 2, p.result().points().size());
+            assertEquals(0.5, p.sparsity());
+            assertEquals(List.of(0.1, 0.5), vm.sweepSparsities());
+            assertEquals(LAYERS * 6, heatmapCells(p.heatmap()));
+            assertEquals(LAYERS, curveCount(p.curves()));
+            assertTrue(p.heatmap().getTitle().getText().startsWith("accuracy, each matrix pruned to 50 %"),
+                    p.heatmap().getTitle().getText());
+            Path csv = vm.sweepCsvProperty().get();
+            assertEquals(dir.resolve("whatif"), csv.getParent());
+            assertTrue(Files.isRegularFile(csv));
+            assertEquals(LAYERS * 6 * 2, vm.sweepTable().rows().size());
+
+            vm.shownSparsityProperty().set(0.1);
+            WhatIfViewModel.SweepPicture at10 = vm.sweepPictureProperty().get();
+            assertEquals(0.1, at10.sparsity());
+            assertTrue(at10.heatmap().getTitle().getText().contains("pruned to 10 %"));
+        });
+    }
+
+    @Test
+    void hoverOverTheSweepsHeatmapGivesTheExactValue() {
+        OnFx.run(() -> {
+            vm.sparsitiesProperty().set("50");
+            vm.runSweep();
+            SweepPoint q = point(vm.sweepPictureProperty().get().result().points(), 1, "V", 0.5);
+            vm.hoverSweep(1, 2);
+            String text = vm.sweepHoverProperty().get();
+            assertTrue(text.startsWith("layer 1 · V pruned to 50 %: accuracy "
+                    + String.format(Locale.ROOT, "%.4f", q.metric())), text);
+        });
+    }
+
+    @Test
+    void aCancelledSweepKeepsItsPointsAndResumesToTheAnswerOfAWholeSweep() {
+        OnFx.run(() -> {
+            vm.sparsitiesProperty().set("30, 70");
+            java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+            vm.sweepPictureProperty().addListener((obs, was, now) -> {
+                if (now != null && now.done() >= 5 && vm.busyBinding().get() && !cancelled.getAndSet(true)) {
+                    vm.cancel();
+                }
+            });
+            vm.runSweep();
+            WhatIfViewModel.SweepPicture stopped = vm.sweepPictureProperty().get();
+            assertFalse(stopped.result().complete());
+            assertTrue(stopped.result().points().size() >= 5 && stopped.result().points().size() < 24,
+                    "points after the cancel: " + stopped.result().points().size());
+            assertTrue(vm.messageProperty().get().contains("cancelled"), vm.messageProperty().get());
+            assertFalse(vm.busyBinding().get());
+            assertTrue(Files.isRegularFile(vm.sweepCsvProperty().get()));
+
+            vm.runSweep();
+            WhatIfViewModel.SweepPicture resumed = vm.sweepPictureProperty().get();
+            assertTrue(resumed.result().complete());
+            assertEquals(24, resumed.result().points().size());
+
+            vm.resumeProperty().set(false);
+            vm.runSweep();
+            WhatIfViewModel.SweepPicture whole = vm.sweepPictureProperty().get();
+            assertEquals(metrics(whole.result().points()), metrics(resumed.result().points()));
+        });
+    }
+
+    @Test
+    void masksOfTwoRunsCompareAsMatricesBesideTheirAccuracies() {
+        OnFx.run(() -> {
+            workspace.getTunedModels().setAll(MASKS_05_MODEL, MASKS_10_MODEL, CLASSIFIER_MODEL);
+            assertEquals(List.of(MASKS_05_MODEL, MASKS_10_MODEL), vm.maskCandidates());
+            vm.pageProperty().set(WhatIfViewModel.Page.MASKS);
+            assertTrue(vm.figure().isEmpty());
+            vm.compareMasks();
+            assertEquals(List.of(), dialogs.errors);
+            WhatIfViewModel.MaskPicture p = vm.maskPictureProperty().get();
+            double[][] h = p.comparison().hamming();
+            double[][] j = p.comparison().jaccard();
+            assertEquals(0.0, h[0][0]);
+            assertEquals(1.0, j[1][1]);
+            assertEquals(h[0][1], h[1][0]);
+            assertTrue(h[0][1] > 0 && h[0][1] < 1, "masks at 5 % and 10 % differ somewhere: " + h[0][1]);
+            assertEquals(4, heatmapCells(p.hamming()));
+            assertEquals(List.of("masks 5 %", "masks 10 %"), vm.maskRows().stream()
+                    .map(WhatIfViewModel.MaskRow::label).toList());
+            assertEquals(WhatIfFixtures.MASKS_05_ACCURACY, vm.maskRows().get(0).accuracy());
+            assertEquals(WhatIfFixtures.MASKS_10_ACCURACY, vm.maskRows().get(1).accuracy());
+            assertEquals(h[0][1], vm.maskRows().get(0).meanHamming());
+            assertEquals(List.of("run", "accuracy", "hamming: masks 5 %", "hamming: masks 10 %",
+                    "jaccard: masks 5 %", "jaccard: masks 10 %"), vm.table().header());
+            assertEquals(2, vm.table().rows().size());
+            assertEquals(2, vm.figure().orElseThrow().charts().size());
+        });
+    }
+
+    @Test
+    void exportsTakeThePageTheUserLooksAt() {
+        OnFx.run(() -> {
+            vm.evaluatePrune();
+            vm.pageProperty().set(WhatIfViewModel.Page.PRUNE);
+            assertTrue(vm.figure().isEmpty(), "no chart before revert-each-layer ran");
+            assertEquals("experiment", vm.table().header().get(2));
+            assertEquals(1, vm.table().rows().size());
+            vm.revertEachLayer();
+            assertEquals(1, vm.figure().orElseThrow().charts().size());
+
+            vm.pageProperty().set(WhatIfViewModel.Page.SWEEP);
+            assertTrue(vm.figure().isEmpty());
+            vm.sparsitiesProperty().set("50");
+            vm.runSweep();
+            assertEquals(2, vm.figure().orElseThrow().charts().size());
+            assertEquals(List.of("model", "layer", "column", "sparsity", "metric", "value", "delta"),
+                    vm.table().header());
+        });
+    }
+
+    @Test
+    void theHeatmapsSelectedMatrixBecomesThePruneSelection() {
+        OnFx.run(() -> {
+            workspace.selectCell(GridRow.layer(1), GridColumn.V);
+            vm.usePlotSelection();
+            assertEquals(List.of(new MatrixRef(1, GridColumn.V)),
+                    Selection.parse(vm.pruneSelectionProperty().get(), LAYERS));
+            workspace.selectCell(GridRow.EMBEDDINGS, GridColumn.WORD);
+            vm.usePlotSelection();
+            assertEquals(1, dialogs.infos.size(), "the embeddings are not an encoder matrix");
+            vm.setPlanSelection(() -> List.of(dev.finescope.plan.MatrixCell.layer(0, GridColumn.FFN_IN),
+                    dev.finescope.plan.MatrixCell.layer(1, GridColumn.Q)));
+            vm.usePlanSelection();
+            assertEquals(List.of(new MatrixRef(0, GridColumn.FFN_IN), new MatrixRef(1, GridColumn.Q)),
+                    Selection.parse(vm.pruneSelectionProperty().get(), LAYERS));
+        });
+    }
+
+    @Test
+    void sparsitiesAreReadAsPercentagesInIncreasingOrder() {
+        assertArrayEquals(new double[] {0.1, 0.3, 0.5}, WhatIfViewModel.parseSparsities("50%, 10 30"));
+        assertThrows(IllegalArgumentException.class, () -> WhatIfViewModel.parseSparsities("120"));
+        assertThrows(IllegalArgumentException.class, () -> WhatIfViewModel.parseSparsities("ten"));
+        assertThrows(IllegalArgumentException.class, () -> WhatIfViewModel.parseSparsities(" , "));
+    }
+
+    @Test
+    void eachSweepOfOtherSettingsKeepsItsPointsInAFileOfItsOwn() {
+        OnFx.run(() -> {
+            var session = vm.specNow().orElseThrow();
+            SweepSpec defaults = SweepSpec.defaults();
+            SweepSpec other = new SweepSpec(SweepSpec.Granularity.CELL, MatrixRef.matrixColumns(),
+                    new double[] {0.5}, PruneMethod.MAGNITUDE, 42);
+            Path a = vm.sweepCsvFor(session, defaults, "tiny classifier");
+            assertEquals(dir.resolve("whatif"), a.getParent());
+            assertTrue(a.getFileName().toString().startsWith("tiny-classifier-sweep-"), a.toString());
+            assertEquals(a, vm.sweepCsvFor(session, SweepSpec.defaults(), "tiny classifier"));
+            assertNotEquals(a, vm.sweepCsvFor(session, other, "tiny classifier"));
+            assertNotEquals(a, vm.sweepCsvFor(session.withMaxExamples(4), defaults, "tiny classifier"));
+        });
+    }
+
+    private static int heatmapCells(JFreeChart chart) {
+        return ((XYPlot) chart.getPlot()).getDataset().getItemCount(0);
+    }
+
+    private static int curveCount(JFreeChart chart) {
+        XYPlot plot = (XYPlot) ((CombinedDomainXYPlot) chart.getPlot()).getSubplots().get(0);
+        return plot.getDataset().getSeriesCount();
+    }
+
+    private static SweepPoint point(List<SweepPoint> points, int layer, String column, double sparsity) {
+        return points.stream().filter(p -> p.layer() == layer && p.column().equals(column)
+                && p.sparsity() == sparsity).findFirst().orElseThrow();
+    }
+
+    private static Map<String, Double> metrics(List<SweepPoint> points) {
+        Map<String, Double> out = new HashMap<>();
+        for (SweepPoint p : points) {
+            out.put(p.layer() + ":" + p.column() + "@" + p.sparsity(), p.metric());
+        }
+        return out;
+    }
+}
