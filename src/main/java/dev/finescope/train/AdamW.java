@@ -109,6 +109,7 @@ public final class AdamW implements AutoCloseable {
      * warmup and decay), then clears the gradients.
      */
     public void step(double rateScale) {
+        GradientRecording.offOnThisThread();
         steps++;
         double b1 = settings.beta1();
         double b2 = settings.beta2();

@@ -46,6 +46,7 @@ public final class Evaluator {
         if (batchSize < 1) {
             throw new IllegalArgumentException("the batch size must be at least 1, not " + batchSize);
         }
+        GradientRecording.offOnThisThread();
         int n = split.size();
         int labels = model.config().numLabels();
         float[][] logits = new float[n][];

@@ -252,6 +252,7 @@ public final class TrainingRun implements AutoCloseable {
      * thrown on).
      */
     public Result execute(RunFolder folder, EventLog events, RunLog log, BooleanSupplier cancel) {
+        GradientRecording.offOnThisThread();
         try {
             HyperParameters hp = spec.hyperParameters();
             log.info("FineScope " + finescopeVersion() + ", DJL " + Engine.getDjlVersion() + " on "

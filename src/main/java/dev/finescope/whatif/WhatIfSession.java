@@ -12,6 +12,7 @@ import dev.finescope.checkpoint.overlay.Overlay;
 import dev.finescope.train.BertEncoder;
 import dev.finescope.train.BertOutput;
 import dev.finescope.train.EncodedSplit;
+import dev.finescope.train.GradientRecording;
 import dev.finescope.train.Evaluator;
 import dev.finescope.train.ModelParameter;
 import dev.finescope.train.TaskData;
@@ -129,6 +130,7 @@ public final class WhatIfSession implements AutoCloseable {
      *                                  tokenizer cannot take), for an unknown task, or for a bad setting
      */
     public static WhatIfSession open(SessionSpec spec, BiConsumer<Double, String> progress) {
+        GradientRecording.offOnThisThread();
         BiConsumer<Double, String> tell = progress == null ? (d, s) -> { } : progress;
         Task task = Task.fromName(spec.task()).orElseThrow(() -> new IllegalArgumentException("unknown GLUE task '"
                 + spec.task() + "' (one of CoLA, SST-2, MRPC, STS-B, QQP, MNLI, QNLI, RTE, WNLI)"));
@@ -314,6 +316,7 @@ public final class WhatIfSession implements AutoCloseable {
      * @throws IllegalArgumentException for a matrix or layer the model does not have, or a revert without a base
      */
     public synchronized Outcome evaluate(List<Edit> edits, Cancel cancel) {
+        GradientRecording.offOnThisThread();
         requireOpen();
         long t0 = System.nanoTime();
         Applied applied = null;

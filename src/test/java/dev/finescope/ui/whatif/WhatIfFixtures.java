@@ -42,16 +42,6 @@ final class WhatIfFixtures {
     private WhatIfFixtures() {
     }
 
-    /**
-     * Loads the PyTorch engine on the calling thread (the test runner's), by opening and closing a session of the
-     * tiny classifier. The engine turns gradient recording off only in the thread that loads it, and the training
-     * tests that share this JVM count on that thread being the runner's; the view opens sessions on the FX thread
-     * and on worker threads.
-     */
-    static void loadEngineOnThisThread() {
-        WhatIfSession.open(new SessionSpec(CLASSIFIER, null, TASK, "SST-2", "dev", 8, 16, 1, false), null).close();
-    }
-
     /** A workspace file in {@code folder} with the tiny classifier as base and as fine-tuned model. */
     static Path tinyWorkspace(Path folder) throws IOException {
         String json = "{\n"

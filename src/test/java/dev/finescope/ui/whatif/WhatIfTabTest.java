@@ -53,7 +53,6 @@ class WhatIfTabTest {
 
     @BeforeAll
     static void scratchPreferences() {
-        WhatIfFixtures.loadEngineOnThisThread();
         System.setProperty(AppPreferences.NODE_PROPERTY, NODE);
         AppPreferences.fromSystemProperty().saveWindow(1200, 760, false);
     }

@@ -64,7 +64,6 @@ class WhatIfViewModelTest {
 
     @BeforeAll
     static void startFx() {
-        WhatIfFixtures.loadEngineOnThisThread();
         OnFx.start();
     }
 
