@@ -110,10 +110,16 @@ public final class RunsViewModel {
         rediscover();
     }
 
-    /** The app's own setting for DJL's downloads travels to the runs it starts. */
+    /**
+     * The app's own settings for DJL travel to the runs it starts: its downloads, and where the packaged app keeps
+     * the native libraries it ships (the launcher sets them, see {@code jlink-config/README.md}).
+     */
+    private static final List<String> CHILD_PROPERTIES = List.of("ai.djl.offline", "ENGINE_CACHE_DIR",
+            "PYTORCH_LIBRARY_PATH", "PYTORCH_VERSION", "PYTORCH_FLAVOR", "RUST_LIBRARY_PATH", "jna.boot.library.path");
+
     private static List<String> childJvmOptions() {
-        String offline = System.getProperty("ai.djl.offline");
-        return offline == null ? List.of() : List.of("-Dai.djl.offline=" + offline);
+        return CHILD_PROPERTIES.stream().filter(p -> System.getProperty(p) != null)
+                .map(p -> "-D" + p + "=" + System.getProperty(p)).toList();
     }
 
     // ---- state ------------------------------------------------------------------------------------------
