@@ -115,7 +115,8 @@ public final class RunsViewModel {
      * the native libraries it ships (the launcher sets them, see {@code jlink-config/README.md}).
      */
     private static final List<String> CHILD_PROPERTIES = List.of("ai.djl.offline", "ENGINE_CACHE_DIR",
-            "PYTORCH_LIBRARY_PATH", "PYTORCH_VERSION", "PYTORCH_FLAVOR", "RUST_LIBRARY_PATH", "jna.boot.library.path");
+            "PYTORCH_LIBRARY_PATH", "PYTORCH_VERSION", "PYTORCH_FLAVOR", "RUST_LIBRARY_PATH", "jna.boot.library.path",
+            "jna.tmpdir");
 
     private static List<String> childJvmOptions() {
         return CHILD_PROPERTIES.stream().filter(p -> System.getProperty(p) != null)
