@@ -4,7 +4,7 @@
 #
 # Usage: jlink-config/package.sh [--no-deb] [--no-strip]
 #   --no-deb     build the app image only
-#   --no-strip   keep the symbol tables of the PyTorch libraries (89 MB more, nothing gained at run time)
+#   --no-strip   keep the symbol tables of the PyTorch libraries (85 MiB more, nothing gained at run time)
 #
 # Needs target/finescope.jar and target/lib/ (`mvn -B package`, or `mvn -Ppackage package`, which runs this
 # script), and a JDK 17 or newer with jlink, jpackage and its jmods (Debian: openjdk-17-jmods).
@@ -67,8 +67,8 @@ step "jlink: $modules"
     --strip-debug --no-header-files --no-man-pages --compress=2 \
     --exclude-resources='glob:/javafx.graphics/*.so' \
     --output "$work/runtime"
-# JavaFX looks for its native libraries next to the runtime's own (lib/) before it would unpack them into
-# ~/.openjfx/cache, so they go there.
+# JavaFX's native libraries: left out of the modules above, from which JavaFX would unpack them into
+# ~/.openjfx/cache, and put next to the runtime's own, where it finds them.
 (cd "$work/runtime/lib" && unzip -q -j -o "$OLDPWD/${fx_jars[1]}" '*.so')
 
 # --- 2. the class path --------------------------------------------------------------------------------------
@@ -87,7 +87,7 @@ torch_dir="$native/pytorch/$torch_version-cpu-linux-x86_64"
 mkdir -p "$torch_dir"
 unzip -q -j -o "$native_jar" 'pytorch/cpu/linux-x86_64/*' -d "$torch_dir"
 # DJL looks for its JNI library as <engine cache>/pytorch/<version>-<flavor>-<classifier>/<djl>-libdjl_torch.so.
-# The CUDA flavors come too (4 MB each), for users who bring a CUDA libtorch (README: Using a GPU).
+# The CUDA flavors come too (4 MiB each), for users who bring a CUDA libtorch (README: Using a GPU).
 for flavor in $(unzip -Z1 "$jni_jar" 'jnilib/linux-x86_64/*/libdjl_torch.so' | cut -d/ -f3); do
     dir="$native/pytorch/$torch_version-$flavor-linux-x86_64"
     mkdir -p "$dir"
@@ -99,7 +99,7 @@ unzip -q -j -o "$tokenizers_jar" 'native/lib/linux-x86_64/cpu/libtokenizers.so' 
 # that folder anyway unless jna.tmpdir names one that exists.
 mkdir -p "$native/jna"
 unzip -q -j -o "$(only "target/lib/jna-*.jar")" 'com/sun/jna/linux-x86-64/libjnidispatch.so' -d "$native/jna"
-# The tokenizers jar without its four platforms' libraries (18 MB → 0.4 MB); its properties file stays.
+# The tokenizers jar without its four platforms' libraries (18 MiB → 0.2 MiB); its properties file stays.
 (cd "$input/lib" && zip -q -d "$(basename "$tokenizers_jar")" 'native/lib/*/*' >/dev/null) \
     || echo "package.sh: zip is missing, the tokenizers jar keeps its libraries" >&2
 if [ "$strip_libs" = yes ] && command -v strip >/dev/null 2>&1; then
@@ -142,7 +142,7 @@ mkdir -p "$image/lib/sample-models"
 
 # --- 5. the .deb --------------------------------------------------------------------------------------------
 # Built with dpkg-deb rather than jpackage --type deb: jpackage runs ldd and dpkg -S over every library of the
-# image (3 minutes here) and, where the build machine has Debian's own libtorch, makes the package depend on
+# image (over 3 minutes here) and, where the build machine has Debian's own libtorch, makes the package depend on
 # its 250 packages (OpenCV, Qt, GDAL …). Here Depends lists the packages of the libraries that the image's
 # libraries need and do not bring, as found on the build machine (the CUDA libraries come from the user's
 # libtorch and are left out).
@@ -162,7 +162,6 @@ deb_depends() {
 
 if [ "$deb" = yes ]; then
     if command -v dpkg-deb >/dev/null 2>&1 && command -v dpkg >/dev/null 2>&1; then
-        step "deb"
         stage="$work/deb"
         mkdir -p "$stage/DEBIAN" "$stage/opt" "$stage/usr/bin" "$stage/usr/share/applications" \
             "$stage/usr/share/icons/hicolor/256x256/apps"
@@ -184,9 +183,9 @@ Description: See and steer how fine-tuning changes a BERT-family model
  as a layer x sublayer heatmap, and plans and runs fine-tuning with learned sparse masks (PyTorch CPU
  build included). Desktop app and command line (finescope).
 CONTROL
-        # dpkg-deb's default, xz -6, takes over 15 minutes for these 500 MB on two cores; zstd takes seconds for
-        # 6 % more (268 MB against 252 MB for xz -1). Debian 11 and older cannot unpack zstd: build with
-        # DPKG_DEB_COMPRESSOR_TYPE=xz (or gzip: 282 MB, 45 s) for them.
+        # dpkg-deb's default, xz -6, takes over 15 minutes for these 500 MiB on two cores; zstd takes seconds for
+        # 6 % more (268 MiB against 252 MiB for xz -1, 4 minutes). Debian 11 and older cannot unpack zstd: build
+        # with DPKG_DEB_COMPRESSOR_TYPE=xz (or gzip: 282 MiB, 45 s) for them.
         if [ -z "${DPKG_DEB_COMPRESSOR_TYPE:-}" ]; then
             if dpkg-deb --help | grep -q zstd; then
                 export DPKG_DEB_COMPRESSOR_TYPE=zstd
@@ -194,6 +193,7 @@ CONTROL
                 export DPKG_DEB_COMPRESSOR_TYPE=gzip
             fi
         fi
+        step "dpkg-deb ($DPKG_DEB_COMPRESSOR_TYPE)"
         deb_file="$out/finescope_${app_version}_$(dpkg --print-architecture).deb"
         dpkg-deb --root-owner-group -b "$stage" "$deb_file" >/dev/null
     else
