@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,8 +75,16 @@ public final class RunLauncher {
 
     /** The running JVM's java executable, or {@code java.home}'s when the OS does not tell. */
     static String javaExecutable() {
-        return ProcessHandle.current().info().command()
-                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        return javaExecutable(ProcessHandle.current().info().command(), System.getProperty("java.home"));
+    }
+
+    /**
+     * {@code command} when it is a java executable, otherwise {@code javaHome}'s java: the packaged app runs its JVM
+     * inside a native launcher ({@code bin/FineScope}), which would take the JVM options as the app's arguments.
+     */
+    static String javaExecutable(Optional<String> command, String javaHome) {
+        return command.filter(c -> Path.of(c).getFileName().toString().matches("java(\\.exe)?"))
+                .orElseGet(() -> Path.of(javaHome, "bin", "java").toString());
     }
 
     /** Makes every entry absolute, since the run's process works in its run folder. */

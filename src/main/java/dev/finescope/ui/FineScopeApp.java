@@ -24,6 +24,12 @@ public final class FineScopeApp extends Application {
     public static final String TITLE = "FineScope";
     /** The system property naming a workspace to open at start. */
     public static final String WORKSPACE_PROPERTY = "finescope.workspace";
+    /**
+     * The system property that makes the app close itself, with exit code 0, once the first heatmap is on screen:
+     * the smoke test of a packaged build ({@code jlink-config/smoke-test.sh}) proves with it that the window came up
+     * and drew.
+     */
+    public static final String SMOKE_TEST_PROPERTY = "finescope.smokeTest";
 
     private static final Logger LOGGER = LoggerFactory.getLogger(FineScopeApp.class);
 
@@ -115,7 +121,13 @@ public final class FineScopeApp extends Application {
                     HeatmapViewModel.Picture was, HeatmapViewModel.Picture now) {
                 if (now != null) {
                     obs.removeListener(this);
-                    Platform.runLater(() -> LOGGER.info("first heatmap on screen {} ms after launch", sinceLaunch()));
+                    Platform.runLater(() -> {
+                        LOGGER.info("first heatmap on screen {} ms after launch", sinceLaunch());
+                        if (Boolean.getBoolean(SMOKE_TEST_PROPERTY)) {
+                            LOGGER.info("{}: closing after the first heatmap", SMOKE_TEST_PROPERTY);
+                            Platform.exit();
+                        }
+                    });
                 }
             }
         });

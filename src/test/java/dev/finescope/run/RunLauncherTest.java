@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -95,6 +96,15 @@ class RunLauncherTest {
                 cmd.subList(4, cmd.size()));
         assertEquals("/work/x.jar" + File.pathSeparator + new File("lib/y.jar").getAbsolutePath(),
                 RunLauncher.absoluteClassPath("/work/x.jar" + File.pathSeparator + "lib/y.jar"));
+    }
+
+    @Test
+    void aNativeLauncherIsReplacedByTheJavaOfItsRuntime() {
+        assertEquals("/opt/finescope/lib/runtime/bin/java", RunLauncher.javaExecutable(
+                Optional.of("/opt/finescope/bin/FineScope"), "/opt/finescope/lib/runtime"));
+        assertEquals("/usr/lib/jvm/17/bin/java", RunLauncher.javaExecutable(
+                Optional.of("/usr/lib/jvm/17/bin/java"), "/elsewhere"));
+        assertEquals("/jdk/bin/java", RunLauncher.javaExecutable(Optional.empty(), "/jdk"));
     }
 
     @Test

@@ -61,7 +61,8 @@ public final class RunsViewModel {
     private static final int LOG_TAIL = RunItem.LOG_LINES;
     /** System properties of the app that its runs inherit. */
     static final List<String> INHERITED_PROPERTIES = List.of("ai.djl.offline", "ai.djl.pytorch.num_threads",
-            UserDirectories.CACHE_PROPERTY);
+            UserDirectories.CACHE_PROPERTY, "ENGINE_CACHE_DIR", "PYTORCH_LIBRARY_PATH", "PYTORCH_VERSION",
+            "PYTORCH_FLAVOR", "RUST_LIBRARY_PATH", "jna.boot.library.path", "jna.tmpdir");
 
     private final Workspace workspace;
     private final UiExecutor executor;
@@ -117,7 +118,8 @@ public final class RunsViewModel {
 
     /**
      * The app's own settings that a run must share travel to the runs it starts: DJL's downloads and threads,
-     * and the cache folder (where the built-in base and base fingerprints are kept).
+     * the cache folder (where the built-in base and base fingerprints are kept), and where the packaged app keeps
+     * the native libraries it ships (its launcher sets them, see {@code jlink-config/README.md}).
      */
     static List<String> childJvmOptions() {
         List<String> out = new ArrayList<>();
