@@ -1,8 +1,10 @@
 package dev.finescope.checkpoint;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Where FineScope keeps what it can always rebuild (base fingerprints, the imported built-in model): one folder
@@ -49,5 +51,66 @@ public final class UserDirectories {
             return Path.of(xdg).resolve("finescope");
         }
         return home.resolve(".cache").resolve("finescope");
+    }
+
+    /**
+     * The per-user folder for results that must last (unlike the cache): {@code $XDG_DATA_HOME/finescope} or
+     * {@code ~/.local/share/finescope} on Linux, {@code ~/Library/Application Support/FineScope} on macOS,
+     * {@code %LOCALAPPDATA%\FineScope\data} on Windows; under the cache folder when {@value #CACHE_PROPERTY} moves
+     * that (tests, read-only homes).
+     */
+    public static Path data() {
+        return data(System.getProperty(CACHE_PROPERTY), System.getProperty("os.name", ""), System.getenv(),
+                System.getProperty("user.home", ""));
+    }
+
+    static Path data(String cacheOverride, String osName, Map<String, String> env, String userHome) {
+        if (cacheOverride != null && !cacheOverride.isBlank()) {
+            return Path.of(cacheOverride).toAbsolutePath().normalize().resolve("data");
+        }
+        String os = osName.toLowerCase(Locale.ROOT);
+        Path home = Path.of(userHome);
+        if (os.startsWith("windows")) {
+            String local = env.get("LOCALAPPDATA");
+            Path base = local != null && !local.isBlank() ? Path.of(local) : home.resolve("AppData").resolve("Local");
+            return base.resolve("FineScope").resolve("data");
+        }
+        if (os.startsWith("mac") || os.startsWith("darwin")) {
+            return home.resolve("Library").resolve("Application Support").resolve("FineScope");
+        }
+        String xdg = env.get("XDG_DATA_HOME");
+        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
+            return Path.of(xdg).resolve("finescope");
+        }
+        return home.resolve(".local").resolve("share").resolve("finescope");
+    }
+
+    /**
+     * Where a workspace's own outputs ({@code wanted}: its runs or what-if folder) go: there when it can be
+     * written, else a folder of the same name under {@link #data()}, one per workspace. A workspace installed
+     * read-only (the packaged app's sample workspace under {@code /opt}) still gets runs and sweeps.
+     */
+    public static Path writableOrPerUser(Path wanted, Path workspaceFolder) {
+        return writableOrPerUser(wanted, workspaceFolder, UserDirectories::canCreate, data());
+    }
+
+    static Path writableOrPerUser(Path wanted, Path workspaceFolder, Predicate<Path> canCreate, Path dataRoot) {
+        if (canCreate.test(wanted)) {
+            return wanted;
+        }
+        Path folder = workspaceFolder.toAbsolutePath().normalize();
+        String name = folder.getFileName() == null ? "workspace"
+                : folder.getFileName().toString().replaceAll("[^A-Za-z0-9._-]+", "-");
+        String key = String.format("%08x", folder.toString().hashCode());
+        return dataRoot.resolve("workspaces").resolve(name + "-" + key).resolve(wanted.getFileName().toString());
+    }
+
+    /** True when {@code p} is a writable folder, or could be made in the nearest existing folder above it. */
+    static boolean canCreate(Path p) {
+        Path q = p.toAbsolutePath().normalize();
+        while (q != null && !Files.exists(q)) {
+            q = q.getParent();
+        }
+        return q != null && Files.isDirectory(q) && Files.isWritable(q);
     }
 }

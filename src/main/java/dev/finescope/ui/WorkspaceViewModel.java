@@ -5,6 +5,7 @@ import dev.finescope.analysis.ModelComparison;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.NameMap;
 import dev.finescope.checkpoint.Progress;
+import dev.finescope.checkpoint.UserDirectories;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -228,7 +229,9 @@ public final class WorkspaceViewModel {
         workspace.getTunedModels().clear();
         WorkspaceFile.Contents c = loaded.contents();
         workspace.folderProperty().set(c == null ? null : c.folder());
-        workspace.runsFolderProperty().set(c == null ? null : c.runs());
+        // a workspace installed read-only (the packaged sample) keeps its runs in a folder per user instead
+        workspace.runsFolderProperty().set(c == null || c.runs() == null ? null
+                : UserDirectories.writableOrPerUser(c.runs(), c.folder()));
         workspace.dataProperty().set(c == null ? null : c.data());
         workspace.baseProperty().set(loaded.base());
         if (old != null) {

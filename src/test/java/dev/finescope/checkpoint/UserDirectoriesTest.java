@@ -1,5 +1,8 @@
 package dev.finescope.checkpoint;
 
+import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
@@ -41,5 +44,36 @@ class UserDirectoriesTest {
         assertEquals(Path.of("/tmp/fs-cache"),
                 UserDirectories.cache("/tmp/fs-cache", "Linux", Map.of("XDG_CACHE_HOME", "/var/cache"), "/home/ann"));
         assertEquals(Path.of("/tmp/fs-cache"), UserDirectories.cache("/tmp/fs-cache", "Windows 11", Map.of(), "C:"));
+    }
+
+    @Test
+    void resultsLastingLongerThanACacheGoToThePlatformsDataFolder() {
+        assertEquals(Path.of("/home/ann/.local/share/finescope"), UserDirectories.data(null, "Linux", Map.of(), "/home/ann"));
+        assertEquals(Path.of("/data/ann/finescope"),
+                UserDirectories.data(null, "Linux", Map.of("XDG_DATA_HOME", "/data/ann"), "/home/ann"));
+        assertEquals(Path.of("/Users/ann/Library/Application Support/FineScope"),
+                UserDirectories.data(null, "Mac OS X", Map.of(), "/Users/ann"));
+        assertEquals(Path.of("/tmp/c/data"), UserDirectories.data("/tmp/c", "Linux", Map.of(), "/home/ann"));
+    }
+
+    @Test
+    void aWritableWorkspaceKeepsItsOutputsAndAReadOnlyOneGetsAFolderPerUser() {
+        Path ws = Path.of("/opt/finescope/lib/sample-models");
+        Path runs = ws.resolve("runs");
+        Path data = Path.of("/home/ann/.local/share/finescope");
+        assertEquals(runs, UserDirectories.writableOrPerUser(runs, ws, p -> true, data));
+        Path moved = UserDirectories.writableOrPerUser(runs, ws, p -> false, data);
+        assertEquals(data.resolve("workspaces"), moved.getParent().getParent());
+        assertTrue(moved.getParent().getFileName().toString().startsWith("sample-models-"), moved.toString());
+        assertEquals("runs", moved.getFileName().toString());
+        assertEquals(moved.getParent(),
+                UserDirectories.writableOrPerUser(ws.resolve("whatif"), ws, p -> false, data).getParent());
+        assertNotEquals(moved, UserDirectories.writableOrPerUser(Path.of("/srv/other/sample-models/runs"),
+                Path.of("/srv/other/sample-models"), p -> false, data));
+    }
+
+    @Test
+    void aFolderThatDoesNotExistYetCanBeCreatedWhereItsParentIsWritable(@TempDir Path tmp) {
+        assertTrue(UserDirectories.canCreate(tmp.resolve("runs").resolve("deeper")));
     }
 }

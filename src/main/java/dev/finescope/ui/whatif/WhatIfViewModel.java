@@ -987,7 +987,8 @@ public final class WhatIfViewModel {
      * resumes from it.
      */
     Path sweepCsvFor(SessionSpec session, SweepSpec spec, String modelLabel) {
-        Path folder = workspace.folderProperty().get() != null ? workspace.folderProperty().get().resolve("whatif")
+        Path ws = workspace.folderProperty().get();
+        Path folder = ws != null ? UserDirectories.writableOrPerUser(ws.resolve("whatif"), ws)
                 : UserDirectories.cache().resolve("whatif");
         String key = session.model().toAbsolutePath().normalize() + "|" + session.base() + "|"
                 + session.data().toAbsolutePath().normalize() + "|" + session.task() + "|" + session.split() + "|"
