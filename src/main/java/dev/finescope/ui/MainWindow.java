@@ -107,9 +107,10 @@ public final class MainWindow {
         DetailsView details = new DetailsView(vm.details());
         SplitPane split = new SplitPane(tree, tabs, details);
         split.setDividerPositions(0.16, 0.76);
-        // the plan has its cost panel and a run its own details: there the selected cell's details give way
+        // the plan has its cost panel, a run and a what-if experiment their own readouts: there the selected
+        // cell's details give way
         tabs.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> {
-            boolean wanted = now != planTab && now != runsTab;
+            boolean wanted = now != planTab && now != runsTab && now != whatIfTab;
             if (wanted && !split.getItems().contains(details)) {
                 double tree0 = split.getDividerPositions()[0];
                 split.getItems().add(details);
