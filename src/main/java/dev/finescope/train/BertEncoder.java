@@ -222,7 +222,8 @@ public final class BertEncoder implements AutoCloseable {
      * input of {@code firstLayer} ({@code forward(…).hiddenStates().get(firstLayer)} of the same batch); with
      * {@code firstLayer} = L only the pooler and the head. What-if experiments that change only layers ≥ L start
      * here from cached states and get what {@link #forward} gives. The returned hidden states start with
-     * {@code input}. {@code beforeLayer} is told each layer index before it runs (it may throw to stop).
+     * (a copy of) {@code input}; every array created belongs to {@code scope}, wherever {@code input} lives.
+     * {@code beforeLayer} is told each layer index before it runs (it may throw to stop).
      */
     public BertOutput forwardFrom(NDManager scope, TokenBatch batch, int firstLayer, NDArray input,
             java.util.function.IntConsumer beforeLayer) {
@@ -235,7 +236,10 @@ public final class BertEncoder implements AutoCloseable {
             throw new IllegalArgumentException("hidden states " + input.getShape() + " do not fit the batch "
                     + expected);
         }
-        return layersFrom(scope, batch, firstLayer, input, false, beforeLayer);
+        // DJL attaches an operation's result to its first operand's manager: start from an array of the scope, so
+        // that what the layers create is freed with the scope even when the input is held elsewhere (a cache)
+        NDArray local = scope.zeros(expected).add(input);
+        return layersFrom(scope, batch, firstLayer, local, false, beforeLayer);
     }
 
     private BertOutput layersFrom(NDManager scope, TokenBatch batch, int firstLayer, NDArray input,

@@ -51,4 +51,27 @@ class BertEncoderFromLayerTest {
             assertThrows(IllegalArgumentException.class, () -> model.forwardFrom(scope, batch, 0, wrong, l -> { }));
         }
     }
+
+    @Test
+    void statesHeldByAnotherManagerGainNoArraysFromAPass() {
+        JsonNode ref = TinyModel.json("reference.json");
+        TokenBatch batch = TinyModel.batch(ref);
+        try (BertEncoder model = BertEncoder.builder().setCheckpoint(TinyModel.checkpoint())
+                .setConfig(TinyModel.config()).build(); NDManager cache = model.newScope()) {
+            NDArray held;
+            try (NDManager scope = model.newScope()) {
+                held = model.embeddings(scope, batch);
+                held.attach(cache);
+            }
+            int before = cache.getManagedArrays().size();
+            int modelBefore = model.liveArrays();
+            for (int i = 0; i < 3; i++) {
+                try (NDManager scope = model.newScope()) {
+                    model.forwardFrom(scope, batch, 0, held, l -> { }).logits().toFloatArray();
+                }
+            }
+            assertEquals(before, cache.getManagedArrays().size(), "the cache's manager holds only its own states");
+            assertEquals(modelBefore, model.liveArrays());
+        }
+    }
 }
