@@ -83,6 +83,11 @@ public final class BaseImportViewModel {
      * the workspace has no built-in base or it was imported before, else after importing it in the background. A
      * failed import is shown in a dialog and nothing opens; a cancelled one opens nothing either.
      */
+    /** Whether opening the workspace in {@code workspace} must first import its built-in base. */
+    public boolean needed(Path workspace) {
+        return WorkspaceFile.builtinBase(workspace).filter(importer::needed).isPresent();
+    }
+
     public void importThen(Path workspace, Runnable open) {
         String name = WorkspaceFile.builtinBase(workspace).filter(importer::needed).orElse(null);
         if (name == null) {

@@ -68,11 +68,19 @@ public final class FineScopeApp extends Application {
         MainViewModel vm = new MainViewModel(model, tracker, dialogs,
                 AppPreferences.fromSystemProperty(), ModelOpener.STANDARD, threads);
         reportFirstHeatmap(vm);
+        Path here = Path.of("").toAbsolutePath();
+        // a first start's import shows its dialog over the window, so the window comes first; otherwise the
+        // workspace opens and analyses while the window is being built
+        boolean importFirst = vm.startNeedsImport(workspace, here, jarFolder());
+        if (!importFirst) {
+            vm.openAtStart(workspace, here, jarFolder());
+        }
         window = new MainWindow(stage, vm, tracker);
         window.show();
         LOGGER.info("window shown {} ms after launch", sinceLaunch());
-        // after the window is on screen, so that a first start's import shows its dialog over it from the start
-        vm.openAtStart(workspace, Path.of("").toAbsolutePath(), jarFolder());
+        if (importFirst) {
+            vm.openAtStart(workspace, here, jarFolder());
+        }
         if (StallMonitor.requested()) {
             stallMonitor = new StallMonitor(tracker);
             stallMonitor.start();

@@ -156,10 +156,7 @@ public final class MainViewModel {
      * opens once the base is imported (on a first start, in the background with a progress dialog).
      */
     public void openAtStart(Optional<Path> requested, Path workingFolder, Path jarFolder) {
-        Optional<Path> choice = requested
-                .or(() -> preferences.lastWorkspace().filter(WorkspaceFile::isWorkspace))
-                .or(() -> WorkspaceViewModel.sampleWorkspace(workingFolder, jarFolder));
-        choice.ifPresent(p -> {
+        startChoice(requested, workingFolder, jarFolder).ifPresent(p -> {
             LOGGER.info("opening {} at start", p);
             if (Files.isDirectory(p) && !WorkspaceFile.isWorkspace(p)) {
                 workspaceViewModel.open(List.of(p));
@@ -167,6 +164,23 @@ public final class MainViewModel {
                 baseImport.importThen(p, () -> workspaceViewModel.openWorkspace(p));
             }
         });
+    }
+
+    /**
+     * Whether the start's workspace (as {@link #openAtStart} picks it) needs its built-in base imported first: then
+     * the window is shown before, so that the import's dialog has a window to stand on; otherwise the workspace
+     * can start opening while the window is being built.
+     */
+    public boolean startNeedsImport(Optional<Path> requested, Path workingFolder, Path jarFolder) {
+        return startChoice(requested, workingFolder, jarFolder)
+                .filter(p -> !Files.isDirectory(p) || WorkspaceFile.isWorkspace(p))
+                .filter(baseImport::needed).isPresent();
+    }
+
+    private Optional<Path> startChoice(Optional<Path> requested, Path workingFolder, Path jarFolder) {
+        return requested
+                .or(() -> preferences.lastWorkspace().filter(WorkspaceFile::isWorkspace))
+                .or(() -> WorkspaceViewModel.sampleWorkspace(workingFolder, jarFolder));
     }
 
     /** Asks where to save the figure and writes it as PNG or SVG, by the chosen file's extension. */
