@@ -13,6 +13,12 @@ public final class ColorMapPaintScale implements PaintScale {
     /** The paint of a NaN value: a neutral grey outside viridis and the diverging map. */
     public static final Color NAN_PAINT = new Color(0x8c8c8c);
 
+    /**
+     * Values a log scale cannot place (0, which is plotted at minus infinity): white, not the lowest colour of
+     * the map, which would pass a frozen matrix off as one that moved a little.
+     */
+    public static final Color OFF_SCALE_PAINT = Color.WHITE;
+
     private final ColorMap map;
     private final double lower;
     private final double upper;
@@ -46,6 +52,9 @@ public final class ColorMapPaintScale implements PaintScale {
     public Color colorOf(double value) {
         if (Double.isNaN(value)) {
             return NAN_PAINT;
+        }
+        if (value == Double.NEGATIVE_INFINITY) {
+            return OFF_SCALE_PAINT;
         }
         return map.at((value - lower) / (upper - lower));
     }

@@ -96,6 +96,9 @@ public final class HeatmapChart {
                 + (shared ? ", shared across the compared models" : "");
         boolean anyEmpty = data.rows().stream().flatMap(r -> r.cells().stream()).anyMatch(c -> !c.present());
         String emptyNote = anyEmpty ? " · hatched: no tensor" : "";
+        boolean anyOffScale = scale == Scale.LOG && data.rows().stream().flatMap(r -> r.cells().stream())
+                .anyMatch(c -> c.present() && !(c.value() > 0) && !Double.isNaN(c.value()));
+        emptyNote += anyOffScale ? " · white: 0, below any log scale" : "";
         chart.addSubtitle(new TextTitle(data.cellNote() + " · " + scaleNote + emptyNote, AXIS_FONT));
         chart.addSubtitle(legend(data, scale, paintScale));
         return chart;

@@ -36,6 +36,12 @@ class ColorMapsTest {
     }
 
     @Test
+    void paintScaleGivesWhiteToWhatALogScaleCannotPlace() {
+        assertEquals(ColorMapPaintScale.OFF_SCALE_PAINT,
+                new ColorMapPaintScale(Viridis.MAP, -3, -1).colorOf(Double.NEGATIVE_INFINITY));
+    }
+
+    @Test
     void paintScaleGivesNanItsOwnGrey() {
         assertEquals(ColorMapPaintScale.NAN_PAINT, new ColorMapPaintScale(Viridis.MAP, 0, 1).colorOf(Double.NaN));
     }

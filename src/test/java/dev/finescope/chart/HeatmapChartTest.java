@@ -99,6 +99,14 @@ class HeatmapChartTest {
     }
 
     @Test
+    void zeroOnALogScaleIsWhiteNotTheLowestColour() throws Exception {
+        Rendered r = renderPng(HeatmapChart.create(sample(), HeatmapChart.Scale.LOG));
+        int zero = r.rgbAt(3 - 0.45, 0 - 0.3);
+        assertNotEquals(VIRIDIS_FIRST, zero, "EmbLN is 0: it did not move at all");
+        assertEquals(ColorMapPaintScale.OFF_SCALE_PAINT.getRGB() & 0xffffff, zero);
+    }
+
+    @Test
     void nanCellIsPaintedInTheNanGrey() throws Exception {
         Rendered r = renderPng(HeatmapChart.create(sample(), HeatmapChart.Scale.LOG));
         // left of the centred "TokenType NaN" text, inside the cell
