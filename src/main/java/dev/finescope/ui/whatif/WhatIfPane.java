@@ -241,6 +241,7 @@ public final class WhatIfPane extends BorderPane {
         percent.setId("prune-sparsity");
         percent.setEditable(true);
         percent.setPrefWidth(90);
+        percent.setMinWidth(90);
         percent.getValueFactory().valueProperty().bindBidirectional(prunePercentObject);
         tip(percent, "The share of each chosen matrix's entries set to zero, in percent.");
         HBox.setHgrow(slider, Priority.ALWAYS);
