@@ -143,4 +143,21 @@ public final class Checkpoints {
         return new CheckpointException(folder, "holds no model weights: looked for "
                 + String.join(", ", WEIGHT_FILE_NAMES) + found);
     }
+
+    /**
+     * How many token positions a model has: the rows of its position embeddings, found by name under any of
+     * the known layouts; 0 when it has none. The longest input it can read.
+     */
+    public static int tokenPositions(Checkpoint weights) {
+        NameMap names = NameMap.standard();
+        for (String name : weights.tensorNames()) {
+            Optional<GridPosition> at = names.locate(name);
+            if (at.isPresent() && at.get().column() == GridColumn.POSITION
+                    && at.get().part() == GridPosition.Part.WEIGHT) {
+                long[] shape = weights.tensor(name).shape();
+                return shape.length == 2 && shape[0] <= Integer.MAX_VALUE ? (int) shape[0] : 0;
+            }
+        }
+        return 0;
+    }
 }

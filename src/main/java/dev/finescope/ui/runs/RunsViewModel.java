@@ -1,5 +1,6 @@
 package dev.finescope.ui.runs;
 
+import dev.finescope.checkpoint.Checkpoints;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.NameMap;
 import dev.finescope.checkpoint.UserDirectories;
@@ -184,7 +185,7 @@ public final class RunsViewModel {
             form.copyFrom(lastForm);
         }
         ModelFolder base = workspace.baseProperty().get();
-        int positions = base == null ? 0 : positions(base);
+        int positions = base == null ? 0 : Checkpoints.tokenPositions(base.weights());
         HyperParameters hp = form.hyperParametersProperty().get();
         if (positions > 0 && hp.maxLength() > positions) {
             form.hyperParametersProperty().set(hp.toBuilder().maxLength(positions).build());
@@ -242,7 +243,7 @@ public final class RunsViewModel {
         for (String s : p.problems(ModelLayout.of(base.weights(), names::locate))) {
             problems.add("the plan does not fit " + base.label() + ": " + s);
         }
-        int positions = positions(base);
+        int positions = Checkpoints.tokenPositions(base.weights());
         if (positions > 0 && spec.hyperParameters().maxLength() > positions) {
             problems.add("the maximum length " + spec.hyperParameters().maxLength() + " is longer than "
                     + base.label() + "'s " + positions + " positions");
@@ -250,17 +251,6 @@ public final class RunsViewModel {
         if (!problems.isEmpty()) {
             throw new RunException(null, "the run cannot start: " + String.join("; ", problems));
         }
-    }
-
-    /** How many token positions the base model has (its position embeddings' rows), or 0 when it has none. */
-    static int positions(ModelFolder base) {
-        for (String name : base.weights().tensorNames()) {
-            if (name.endsWith("position_embeddings.weight")) {
-                long[] shape = base.weights().tensor(name).shape();
-                return shape.length == 2 ? (int) Math.min(shape[0], Integer.MAX_VALUE) : 0;
-            }
-        }
-        return 0;
     }
 
     /** Hands what a run says, heard on the launcher's threads, to the FX thread. */

@@ -3,11 +3,10 @@ package dev.finescope.ui.whatif;
 import dev.finescope.chart.ChartStyle;
 import dev.finescope.chart.GridData;
 import dev.finescope.checkpoint.Checkpoint;
+import dev.finescope.checkpoint.Checkpoints;
 import dev.finescope.checkpoint.GridColumn;
-import dev.finescope.checkpoint.GridPosition;
 import dev.finescope.checkpoint.GridRow;
 import dev.finescope.checkpoint.ModelFolder;
-import dev.finescope.checkpoint.NameMap;
 import dev.finescope.checkpoint.UserDirectories;
 import dev.finescope.checkpoint.overlay.Overlay;
 import dev.finescope.plan.MatrixCell;
@@ -1139,7 +1138,7 @@ public final class WhatIfViewModel {
             @Override
             protected Map<TunedModel, Traits> call() {
                 Map<TunedModel, Traits> out = new LinkedHashMap<>();
-                int basePositions = base == null ? 0 : positions(base.weights());
+                int basePositions = base == null ? 0 : Checkpoints.tokenPositions(base.weights());
                 for (TunedModel m : all) {
                     checkCancelled();
                     Traits t = traits(m);
@@ -1166,26 +1165,12 @@ public final class WhatIfViewModel {
                 }
             }
             try (ModelFolder f = ModelFolder.open(m.path())) {
-                return new Traits(f.weights().contains(Overlay.CLASSIFIER_WEIGHT), false, positions(f.weights()));
+                return new Traits(f.weights().contains(Overlay.CLASSIFIER_WEIGHT), false, Checkpoints.tokenPositions(f.weights()));
             }
         } catch (RuntimeException e) {
             LOGGER.debug("cannot read {} for what-if experiments: {}", m.path(), e.toString());
             return new Traits(false, false, 0);
         }
-    }
-
-    /** The rows of the position embeddings (the longest input the model reads), or 0 when it has none. */
-    static int positions(Checkpoint weights) {
-        NameMap names = NameMap.standard();
-        for (String name : weights.tensorNames()) {
-            Optional<GridPosition> at = names.locate(name);
-            if (at.isPresent() && at.get().column() == GridColumn.POSITION
-                    && at.get().part() == GridPosition.Part.WEIGHT) {
-                long[] shape = weights.tensor(name).shape();
-                return shape.length == 2 && shape[0] <= Integer.MAX_VALUE ? (int) shape[0] : 0;
-            }
-        }
-        return 0;
     }
 
     private void applyTraits(Map<TunedModel, Traits> traits) {
