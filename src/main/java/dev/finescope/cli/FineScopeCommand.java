@@ -51,6 +51,10 @@ public final class FineScopeCommand implements Runnable {
 
     @Override
     public void run() {
+        open(workspace, openApp);
+    }
+
+    private static void open(Path workspace, Runnable openApp) {
         missingDisplay(System.getenv(), System.getProperty("os.name", ""), System.getProperty("glass.platform"))
                 .ifPresent(problem -> {
                     throw new BadInputException(problem);
@@ -59,6 +63,23 @@ public final class FineScopeCommand implements Runnable {
             System.setProperty("finescope.workspace", workspace.toAbsolutePath().toString());
         }
         openApp.run();
+    }
+
+    /**
+     * The workspace of a command line that only opens the app ({@code []}, {@code [--workspace, PATH]} or
+     * {@code [--workspace=PATH]}), or null for any other; an empty optional is the app without a workspace.
+     */
+    public static Optional<Path> appOnly(String[] args) {
+        if (args.length == 0) {
+            return Optional.empty();
+        }
+        if (args.length == 2 && args[0].equals("--workspace") && !args[1].startsWith("-")) {
+            return Optional.of(Path.of(args[1]));
+        }
+        if (args.length == 1 && args[0].startsWith("--workspace=") && args[0].length() > "--workspace=".length()) {
+            return Optional.of(Path.of(args[0].substring("--workspace=".length())));
+        }
+        return null;
     }
 
     /**
@@ -83,15 +104,42 @@ public final class FineScopeCommand implements Runnable {
      * WARN stay quiet unless {@code --debug} is given, so that standard error carries the one-line problem.
      */
     public static int execute(String[] args, Runnable openApp) {
+        quietLogUnlessDebug(args);
+        return execute(args, openApp, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    }
+
+    /**
+     * Sets the log level, unless the system property already does: WARN, or DEBUG with {@code --debug}. Called before
+     * anything logs, as the logger reads it once.
+     */
+    public static void quietLogUnlessDebug(String[] args) {
         if (System.getProperty(LOG_LEVEL) == null) {
             System.setProperty(LOG_LEVEL, Arrays.asList(args).contains("--debug") ? "debug" : "warn");
         }
-        return execute(args, openApp, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
     }
 
     /** Runs a command line, writing results to {@code out} and problems to {@code err}; returns the exit code. */
     public static int execute(String[] args, Runnable openApp, PrintWriter out, PrintWriter err) {
         BuiltinBase.register();
+        Optional<Path> app = appOnly(args);
+        if (app != null) {
+            // the app opens without building the command tree (every command's options, by reflection), which
+            // would add most of a second to its start
+            try {
+                open(app.orElse(null), openApp);
+                return 0;
+            } catch (BadInputException e) {
+                err.println("finescope: " + oneLine(e.getMessage()));
+                return BAD_INPUT;
+            } catch (RuntimeException e) {
+                err.println("finescope: internal error: " + oneLine(e.toString())
+                        + " (run with --debug for the stack trace)");
+                return INTERNAL_ERROR;
+            } finally {
+                out.flush();
+                err.flush();
+            }
+        }
         CommandLine cl = new CommandLine(new FineScopeCommand(openApp));
         cl.setOut(out);
         cl.setErr(err);

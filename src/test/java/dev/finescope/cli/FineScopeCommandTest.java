@@ -21,6 +21,56 @@ class FineScopeCommandTest {
     }
 
     @Test
+    void onlyAnEmptyCommandLineOrAWorkspaceOpensTheAppDirectly() {
+        assertEquals(Optional.empty(), FineScopeCommand.appOnly(new String[0]));
+        assertEquals(Optional.of(java.nio.file.Path.of("ws")), FineScopeCommand.appOnly(new String[] {"--workspace", "ws"}));
+        assertEquals(Optional.of(java.nio.file.Path.of("a b")), FineScopeCommand.appOnly(new String[] {"--workspace=a b"}));
+        assertEquals(null, FineScopeCommand.appOnly(new String[] {"--workspace"}));
+        assertEquals(null, FineScopeCommand.appOnly(new String[] {"--workspace="}));
+        assertEquals(null, FineScopeCommand.appOnly(new String[] {"--workspace", "--debug"}));
+        assertEquals(null, FineScopeCommand.appOnly(new String[] {"--help"}));
+        assertEquals(null, FineScopeCommand.appOnly(new String[] {"analyze", "--workspace", "ws"}));
+    }
+
+    @Test
+    void aWorkspaceArgumentOpensTheAppOnIt() {
+        String before = System.clearProperty("finescope.workspace");
+        try {
+            AtomicInteger opened = new AtomicInteger();
+            CliRun run = CliRun.of(opened::incrementAndGet, "--workspace", "some/folder");
+            assertEquals(0, run.code());
+            assertEquals(1, opened.get());
+            assertEquals(java.nio.file.Path.of("some/folder").toAbsolutePath().toString(),
+                    System.getProperty("finescope.workspace"));
+        } finally {
+            if (before == null) {
+                System.clearProperty("finescope.workspace");
+            } else {
+                System.setProperty("finescope.workspace", before);
+            }
+        }
+    }
+
+    @Test
+    void aWorkspaceOptionWithoutItsPathIsAUsageError() {
+        AtomicInteger opened = new AtomicInteger();
+        CliRun run = CliRun.of(opened::incrementAndGet, "--workspace");
+        assertEquals(2, run.code());
+        assertEquals(0, opened.get());
+        assertTrue(run.err().startsWith("finescope: Missing required parameter for option '--workspace'"), run.err());
+    }
+
+    @Test
+    void anAppThatFailsToOpenGivesOneLineAndExitCodeOne() {
+        CliRun run = CliRun.of(() -> {
+            throw new IllegalStateException("toolkit refused");
+        });
+        assertEquals(1, run.code());
+        assertEquals("finescope: internal error: java.lang.IllegalStateException: toolkit refused (run with --debug "
+                + "for the stack trace)\n", run.err().replace("\r", ""));
+    }
+
+    @Test
     void aLinuxSessionWithoutDisplayIsToldToUseXvfb() {
         String problem = FineScopeCommand.missingDisplay(Map.of(), "Linux", null).orElseThrow();
         assertTrue(problem.startsWith("no display to open the window on"), problem);
