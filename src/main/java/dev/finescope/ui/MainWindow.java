@@ -57,16 +57,42 @@ public final class MainWindow {
     private final BorderPane root = new BorderPane();
     private final TabPane tabs = new TabPane();
     private final Menu recentMenu = new Menu("Recent workspaces");
-    /** The plan editor's place; it shows a placeholder until the editor is mounted. */
+    /** The plan editor. */
     final Tab planTab;
     /** The what-if experiments: prune, revert, sweep, compare masks. */
     final Tab whatIfTab;
-    /** The runs' place; it shows a placeholder until the runs pane is mounted. */
+    /** The runs launched and found. */
     final Tab runsTab;
 
-    private final PlanEditorPane planPane;
-    private final RunsPane runsPane;
-    private final WhatIfPane whatIfPane;
+    private final PlanEditorViewModel plan;
+    private final RunsViewModel runs;
+    private final LazyTab<RunsPane> runsPane;
+    private final LazyTab<WhatIfPane> whatIfPane;
+
+    /** A tab's pane, built the first time the tab is selected or the pane is asked for. */
+    private static final class LazyTab<T extends Node> {
+        private final Tab tab;
+        private final Supplier<T> build;
+        private T content;
+
+        LazyTab(Tab tab, Supplier<T> build) {
+            this.tab = tab;
+            this.build = build;
+            tab.selectedProperty().addListener((obs, was, now) -> {
+                if (now) {
+                    content();
+                }
+            });
+        }
+
+        T content() {
+            if (content == null) {
+                content = build.get();
+                tab.setContent(content);
+            }
+            return content;
+        }
+    }
 
     /** What a tab offers to the export menu items. */
     private record Exports(Supplier<Optional<Figure>> figure, Supplier<CsvTable> table, String name) {
@@ -78,17 +104,24 @@ public final class MainWindow {
         this.stage = stage;
         this.vm = vm;
         this.tracker = tracker;
-        Tab heatmapTab = tab(0, new HeatmapView(vm.heatmap(), vm.workspace(), vm.showHintProperty()));
-        Tab rankingTab = tab(1, new RankingView(vm.ranking()));
-        Tab histogramsTab = tab(2, new HistogramsView(vm.histograms()));
-        planPane = new PlanEditorPane(new PlanEditorViewModel(vm.workspace(), vm.executor(), vm.dialogs()));
-        runsPane = new RunsPane(new RunsViewModel(vm.workspace(), vm.executor(), vm.dialogs()));
-        runsPane.viewModel().planProperty().bind(planPane.viewModel().planProperty());
-        planTab = tab(3, planPane);
-        whatIfPane = new WhatIfPane(vm.whatIf());
-        vm.whatIf().setPlanSelection(planPane.viewModel()::selection);
-        whatIfTab = tab(4, whatIfPane);
-        runsTab = tab(5, runsPane);
+        // the view models live from the start (the menus, the status bar and the tree use them); the panes of the
+        // tabs behind the heatmap are built the first time they are shown, so the window opens sooner
+        plan = new PlanEditorViewModel(vm.workspace(), vm.executor(), vm.dialogs());
+        runs = new RunsViewModel(vm.workspace(), vm.executor(), vm.dialogs());
+        runs.planProperty().bind(plan.planProperty());
+        vm.whatIf().setPlanSelection(plan::selection);
+        Tab heatmapTab = tab(0);
+        heatmapTab.setContent(new HeatmapView(vm.heatmap(), vm.workspace(), vm.showHintProperty()));
+        Tab rankingTab = tab(1);
+        new LazyTab<>(rankingTab, () -> new RankingView(vm.ranking()));
+        Tab histogramsTab = tab(2);
+        new LazyTab<>(histogramsTab, () -> new HistogramsView(vm.histograms()));
+        planTab = tab(3);
+        new LazyTab<>(planTab, () -> new PlanEditorPane(plan));
+        whatIfTab = tab(4);
+        whatIfPane = new LazyTab<>(whatIfTab, () -> new WhatIfPane(vm.whatIf()));
+        runsTab = tab(5);
+        runsPane = new LazyTab<>(runsTab, () -> new RunsPane(runs));
         tabs.getTabs().setAll(heatmapTab, rankingTab, histogramsTab, planTab, whatIfTab, runsTab);
         tabs.setId("main-tabs");
         tabs.getSelectionModel().selectedItemProperty().addListener((obs, was, now) ->
@@ -100,9 +133,9 @@ public final class MainWindow {
         exports.put(whatIfTab, new Exports(vm.whatIf()::figure, vm.whatIf()::table, "whatif"));
 
         WorkspaceTreeView tree = new WorkspaceTreeView(vm.workspace());
-        tree.followRuns(runsPane.viewModel().runs(), run -> {
+        tree.followRuns(runs.runs(), run -> {
             tabs.getSelectionModel().select(runsTab);
-            runsPane.viewModel().selectedProperty().set(run);
+            runs.selectedProperty().set(run);
         });
         DetailsView details = new DetailsView(vm.details());
         SplitPane split = new SplitPane(tree, tabs, details);
@@ -127,7 +160,7 @@ public final class MainWindow {
         root.setTop(menus());
         root.setCenter(split);
         StatusBar status = new StatusBar(tracker, vm.engine());
-        status.followRuns(runsPane.viewModel(), () -> tabs.getSelectionModel().select(runsTab));
+        status.followRuns(runs, () -> tabs.getSelectionModel().select(runsTab));
         root.setBottom(status);
         root.setOnDragOver(this::dragOver);
         root.setOnDragDropped(this::dropped);
@@ -169,7 +202,7 @@ public final class MainWindow {
 
     /** The runs tab's view model: the runs this window launched and found. */
     public RunsViewModel runsViewModel() {
-        return runsPane.viewModel();
+        return runs;
     }
 
     /** Saves the window's size, stops background work and closes every model, as closing the window does. */
@@ -180,7 +213,7 @@ public final class MainWindow {
 
     /** Running runs go on after the app closes unless the user asks to stop them; false cancels the close. */
     private boolean confirmStopRuns() {
-        if (!runsPane.viewModel().hasRunningRuns()) {
+        if (!runs.hasRunningRuns()) {
             return true;
         }
         javafx.scene.control.Alert ask = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.CONFIRMATION,
@@ -196,7 +229,7 @@ public final class MainWindow {
             return false;
         }
         if (answer.get().getButtonData() == javafx.scene.control.ButtonBar.ButtonData.YES) {
-            runsPane.viewModel().cancelAll();
+            runs.cancelAll();
         }
         return true;
     }
@@ -213,8 +246,8 @@ public final class MainWindow {
                 : new PrimerLight().getUserAgentStylesheet());
     }
 
-    private Tab tab(int index, Node content) {
-        Tab tab = new Tab(TAB_NAMES.get(index), content);
+    private static Tab tab(int index) {
+        Tab tab = new Tab(TAB_NAMES.get(index));
         tab.setId("tab-" + TAB_NAMES.get(index).toLowerCase(java.util.Locale.ROOT));
         tab.setClosable(false);
         return tab;
@@ -264,15 +297,15 @@ public final class MainWindow {
         }
         MenuItem launch = item("Run the plan…", "Shortcut+R", () -> {
             tabs.getSelectionModel().select(runsTab);
-            runsPane.showLaunchDialog();
+            runsPane.content().showLaunchDialog();
         });
         MenuItem evaluate = item("Evaluate what-if (prune)", "Shortcut+Shift+R", () -> {
             tabs.getSelectionModel().select(whatIfTab);
-            whatIfPane.showPage(dev.finescope.ui.whatif.WhatIfViewModel.Page.PRUNE);
+            whatIfPane.content().showPage(dev.finescope.ui.whatif.WhatIfViewModel.Page.PRUNE);
             vm.whatIf().evaluatePrune();
         });
-        MenuItem savePlan = item("Save plan…", null, planPane.viewModel()::save);
-        MenuItem loadPlan = item("Load plan…", null, planPane.viewModel()::load);
+        MenuItem savePlan = item("Save plan…", null, plan::save);
+        MenuItem loadPlan = item("Load plan…", null, plan::load);
         MenuItem about = item("About FineScope", null, this::about);
         MenuBar bar = new MenuBar(file, view, new Menu("Plan", null, savePlan, loadPlan),
                 new Menu("Run", null, launch, evaluate), new Menu("Help", null, about));
