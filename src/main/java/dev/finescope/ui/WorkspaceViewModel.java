@@ -24,9 +24,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opening things: workspaces, base models, fine-tuned models, dropped files. Every open reads and analyses in
- * the background through the {@link UiExecutor}; the result is swapped into the {@link Workspace} on the FX
- * thread in one step, so the tabs never see half a workspace. A fine-tuned model that cannot be read is left
- * out with a message naming its file; the rest of the workspace opens.
+ * the background through the {@link UiExecutor}; results are swapped into the {@link Workspace} on the FX
+ * thread, so the tabs never see a model that is not analysed. The base and the first fine-tuned model come in
+ * one step, as soon as that model is analysed, so its heatmap is on screen while the others are analysed; the
+ * others join in a second step. A fine-tuned model that cannot be read is left out with a message naming its
+ * file; the rest of the workspace opens.
  */
 public final class WorkspaceViewModel {
 
@@ -46,7 +48,7 @@ public final class WorkspaceViewModel {
 
     /** What a background open produced, swapped in on the FX thread. */
     private record Loaded(WorkspaceFile.Contents contents, ModelFolder base, Map<TunedModel, ModelFolder> folders,
-            Map<TunedModel, ModelComparison> comparisons, List<String> problems) {
+            Map<TunedModel, ModelComparison> comparisons, List<String> problems, List<TunedModel> rest) {
 
         void close() {
             if (base != null) {
@@ -114,9 +116,11 @@ public final class WorkspaceViewModel {
         }
         ModelFolder base = workspace.getBase();
         Path newBase = base == null ? models.remove(0) : null;
-        List<TunedModel> tuned = models.stream()
-                .map(p -> new TunedModel(uniqueLabel(WorkspaceFile.labelOf(p)), p, TunedModel.Kind.FOLDER))
-                .toList();
+        List<TunedModel> tuned = new ArrayList<>();
+        for (Path p : models) {
+            String label = uniqueLabel(WorkspaceFile.labelOf(p), tuned);
+            tuned.add(new TunedModel(label, p, TunedModel.Kind.FOLDER));
+        }
         if (newBase == null && tuned.isEmpty()) {
             return;
         }
@@ -181,7 +185,7 @@ public final class WorkspaceViewModel {
 
     /** Closes every model and empties the workspace. */
     public void closeWorkspace() {
-        replace(new Loaded(null, null, Map.of(), Map.of(), List.of()));
+        replace(new Loaded(null, null, Map.of(), Map.of(), List.of(), List.of()));
     }
 
     private void remember(Path folder) {
@@ -189,16 +193,18 @@ public final class WorkspaceViewModel {
         recent.setAll(preferences.recentWorkspaces());
     }
 
-    private String uniqueLabel(String label) {
+    /** {@code label}, or with " (2)", " (3)"… when the workspace or {@code alsoTaken} has it already. */
+    private String uniqueLabel(String label, List<TunedModel> alsoTaken) {
         String candidate = label;
-        for (int n = 2; labelTaken(candidate); n++) {
+        for (int n = 2; labelTaken(candidate, alsoTaken); n++) {
             candidate = label + " (" + n + ")";
         }
         return candidate;
     }
 
-    private boolean labelTaken(String label) {
-        return workspace.getTunedModels().stream().anyMatch(t -> t.label().equals(label));
+    private boolean labelTaken(String label, List<TunedModel> alsoTaken) {
+        return workspace.getTunedModels().stream().anyMatch(t -> t.label().equals(label))
+                || alsoTaken.stream().anyMatch(t -> t.label().equals(label));
     }
 
     private String describe() {
@@ -237,16 +243,20 @@ public final class WorkspaceViewModel {
         if (old != null) {
             old.close();
         }
-        add(loaded);
+        add(loaded, false);
     }
 
-    /** Adds the tuned models of a load to the workspace. FX thread. */
-    private void add(Loaded loaded) {
+    /**
+     * Adds the tuned models of a load to the workspace and selects the first of them, as a user who opens a model
+     * wants to see it; the rest of a workspace, analysed after its first model, is selected only when nothing
+     * is. FX thread.
+     */
+    private void add(Loaded loaded, boolean rest) {
         workspace.getComparisons().putAll(loaded.comparisons());
         workspace.getTunedFolders().putAll(loaded.folders());
         List<TunedModel> added = loaded.comparisons().keySet().stream().toList();
         workspace.getTunedModels().addAll(added);
-        if (!added.isEmpty() && (workspace.getSelectedTuned() == null || loaded.base() == null)) {
+        if (!added.isEmpty() && (workspace.getSelectedTuned() == null || loaded.base() == null && !rest)) {
             workspace.selectedTunedProperty().set(added.get(0));
         }
     }
@@ -260,10 +270,18 @@ public final class WorkspaceViewModel {
         private final Path workspaceFile;
         private final Path basePath;
         private final List<TunedModel> tuned;
+        /** Whether the first analysed model is handed over at once, the rest following in a second task. */
+        private final boolean firstAtOnce;
         private Loaded produced;
 
         LoadTask(String title, ModelFolder currentBase, Path workspaceFile, Path basePath, List<TunedModel> tuned) {
+            this(title, currentBase, workspaceFile, basePath, tuned, true);
+        }
+
+        LoadTask(String title, ModelFolder currentBase, Path workspaceFile, Path basePath, List<TunedModel> tuned,
+                boolean firstAtOnce) {
             super(title);
+            this.firstAtOnce = firstAtOnce;
             this.currentBase = currentBase;
             this.workspaceFile = workspaceFile;
             this.basePath = basePath;
@@ -287,7 +305,8 @@ public final class WorkspaceViewModel {
             Map<TunedModel, ModelComparison> comparisons = new LinkedHashMap<>();
             List<String> problems = new ArrayList<>();
             try {
-                int stages = toOpen.size() + (baseToOpen == null ? 0 : 1);
+                // the base, then one fine-tuned model: a model that fails to open gives its stage to the next
+                int stages = (firstAtOnce ? Math.min(1, toOpen.size()) : toOpen.size()) + (baseToOpen == null ? 0 : 1);
                 int stage = 0;
                 if (baseToOpen != null) {
                     say("Opening " + baseToOpen.getFileName());
@@ -295,9 +314,16 @@ public final class WorkspaceViewModel {
                     stage(stage++, stages, null).update(1, 1, "opened " + base.label());
                 }
                 ModelFolder against = base != null ? base : currentBase;
-                for (TunedModel t : toOpen) {
+                List<TunedModel> rest = List.of();
+                for (int i = 0; i < toOpen.size(); i++) {
+                    TunedModel t = toOpen.get(i);
+                    if (firstAtOnce && comparisons.size() == 1) {
+                        // the first model is shown now; the rest follow in their own task
+                        rest = List.copyOf(toOpen.subList(i, toOpen.size()));
+                        break;
+                    }
                     checkCancelled();
-                    Progress p = stage(stage++, stages, t.label());
+                    Progress p = stage(firstAtOnce ? stage : stage++, stages, t.label());
                     p.update(0, 1, "opening");
                     ModelFolder folder = null;
                     try {
@@ -320,14 +346,14 @@ public final class WorkspaceViewModel {
                 updateProgress(1, 1);
                 LOGGER.info("{}: {} fine-tuned model(s) opened and analysed in {} ms", title(), comparisons.size(),
                         (System.nanoTime() - started) / 1_000_000);
-                Loaded loaded = new Loaded(contents, base, folders, comparisons, problems);
+                Loaded loaded = new Loaded(contents, base, folders, comparisons, problems, rest);
                 synchronized (this) {
                     checkCancelled();
                     produced = loaded;
                 }
                 return loaded;
             } catch (RuntimeException e) {
-                new Loaded(null, base, folders, comparisons, problems).close();
+                new Loaded(null, base, folders, comparisons, problems, List.of()).close();
                 throw e;
             }
         }
@@ -348,13 +374,19 @@ public final class WorkspaceViewModel {
                     remember(loaded.contents().folder());
                 }
             } else if (currentBase != null && currentBase == workspace.getBase()) {
-                add(loaded);
+                add(loaded, !firstAtOnce);
             } else {
                 loaded.close();
                 return;
             }
             if (!loaded.problems().isEmpty()) {
                 dialogs.showError("Some models could not be opened", String.join("\n", loaded.problems()));
+            }
+            if (!loaded.rest().isEmpty()) {
+                int n = loaded.rest().size();
+                executor.execute(new LoadTask(n == 1 ? "Analysing " + loaded.rest().get(0).label()
+                        : "Analysing " + n + " more fine-tuned models", workspace.getBase(), null, null, loaded.rest(),
+                        false));
             }
         }
     }

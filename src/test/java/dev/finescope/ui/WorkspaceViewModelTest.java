@@ -53,6 +53,21 @@ class WorkspaceViewModelTest {
     }
 
     @Test
+    void theFirstFineTunedModelJoinsAloneAndTheRestFollowInOneStepWithoutTakingTheSelection() {
+        List<List<String>> seen = new java.util.ArrayList<>();
+        workspace.getTunedModels().addListener((javafx.collections.ListChangeListener<TunedModel>) c -> seen.add(
+                c.getList().stream().map(TunedModel::label).toList()));
+        List<String> selected = new java.util.ArrayList<>();
+        workspace.selectedTunedProperty().addListener((obs, was, now) -> selected.add(now == null ? null : now.label()));
+
+        vm.openWorkspace(UiFixtures.tinyWorkspace());
+
+        assertEquals(List.of(List.of("fine-tuned"),
+                List.of("fine-tuned", "fine-tuned, BF16 export", "fine-tuned, F16 export")), seen);
+        assertEquals(List.of("fine-tuned"), selected);
+    }
+
+    @Test
     void anOpenedWorkspaceBecomesTheLastAndMostRecent() {
         vm.openWorkspace(UiFixtures.tinyWorkspace());
         Path folder = UiFixtures.tinyWorkspace().toAbsolutePath().normalize();
@@ -82,6 +97,18 @@ class WorkspaceViewModelTest {
         String message = dialogs.errors().get(0).message();
         assertTrue(message.contains(bad.toString()), message);
         assertEquals(List.of("tuned"), workspace.getTunedModels().stream().map(TunedModel::label).toList());
+    }
+
+    @Test
+    void aModelThatFailsAfterTheFirstIsReportedOnceAndTheOthersStay() throws Exception {
+        Path bad = UiFixtures.truncatedSafetensors(dir);
+        vm.open(List.of(UiFixtures.tinyBase(), UiFixtures.tinyTuned(), bad, UiFixtures.tinyTuned()));
+
+        assertEquals(1, dialogs.errors().size(), dialogs.shown.toString());
+        assertTrue(dialogs.errors().get(0).message().startsWith("truncated.safetensors: " + bad + ": tensor "),
+                dialogs.errors().get(0).message());
+        assertEquals(List.of("tuned", "tuned (2)"), workspace.getTunedModels().stream().map(TunedModel::label).toList());
+        assertEquals("tuned", workspace.getSelectedTuned().label());
     }
 
     @Test
