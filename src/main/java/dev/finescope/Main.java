@@ -13,6 +13,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // the window's classes are loaded on another core while the toolkit starts
+        FineScopeCommand.quietLogUnlessDebug(args);
+        if (FineScopeCommand.appOnly(args) != null) {
+            StartupClasses.startIfWorthIt(Runtime.getRuntime().availableProcessors());
+        }
         // a lambda, not a method reference: FineScopeApp (and with it JavaFX) is loaded only when the app opens,
         // so the commands also run on a headless server whose class path has no JavaFX
         System.exit(FineScopeCommand.execute(args, () -> FineScopeApp.open()));

@@ -67,7 +67,7 @@ public final class FineScopeApp extends Application {
         int threads = workerThreads(Runtime.getRuntime().availableProcessors());
         MainViewModel vm = new MainViewModel(model, tracker, dialogs,
                 AppPreferences.fromSystemProperty(), ModelOpener.STANDARD, threads);
-        reportFirstHeatmap(vm);
+        reportFirstHeatmap(vm, stage);
         Path here = Path.of("").toAbsolutePath();
         // a first start's import shows its dialog over the window, so the window comes first; otherwise the
         // workspace opens and analyses while the window is being built
@@ -121,24 +121,41 @@ public final class FineScopeApp extends Application {
         return Optional.ofNullable(System.getProperty(WORKSPACE_PROPERTY)).filter(s -> !s.isBlank()).map(Path::of);
     }
 
-    /** Logs, once, how long after the JVM started the first heatmap was on screen. */
-    private static void reportFirstHeatmap(MainViewModel vm) {
+    /**
+     * Logs, once, how long after the JVM started the first heatmap was drawn: at the end of the layout pass after
+     * its picture arrived, when the chart's canvas has been drawn and only the hand-over to the renderer is left.
+     */
+    private static void reportFirstHeatmap(MainViewModel vm, Stage stage) {
         vm.heatmap().pictureProperty().addListener(new javafx.beans.value.ChangeListener<>() {
             @Override
             public void changed(javafx.beans.value.ObservableValue<? extends HeatmapViewModel.Picture> obs,
                     HeatmapViewModel.Picture was, HeatmapViewModel.Picture now) {
-                if (now != null) {
-                    obs.removeListener(this);
-                    Platform.runLater(() -> {
-                        LOGGER.info("first heatmap on screen {} ms after launch", sinceLaunch());
-                        if (Boolean.getBoolean(SMOKE_TEST_PROPERTY)) {
-                            LOGGER.info("{}: closing after the first heatmap", SMOKE_TEST_PROPERTY);
-                            Platform.exit();
-                        }
-                    });
+                if (now == null) {
+                    return;
                 }
+                obs.removeListener(this);
+                javafx.scene.Scene scene = stage.getScene();
+                if (scene == null) {
+                    Platform.runLater(FineScopeApp::firstHeatmapDrawn);
+                    return;
+                }
+                scene.addPostLayoutPulseListener(new Runnable() {
+                    @Override
+                    public void run() {
+                        scene.removePostLayoutPulseListener(this);
+                        firstHeatmapDrawn();
+                    }
+                });
             }
         });
+    }
+
+    private static void firstHeatmapDrawn() {
+        LOGGER.info("first heatmap on screen {} ms after launch", sinceLaunch());
+        if (Boolean.getBoolean(SMOKE_TEST_PROPERTY)) {
+            LOGGER.info("{}: closing after the first heatmap", SMOKE_TEST_PROPERTY);
+            Platform.runLater(Platform::exit);
+        }
     }
 
     private static long sinceLaunch() {

@@ -1,0 +1,78 @@
+package dev.finescope;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads, on a background thread, the classes the app needs up to its first heatmap, in the order it first needs
+ * them, so that the FX thread finds most of them loaded instead of reading, parsing and verifying each one from
+ * its jar itself (about 4,000 classes on the sample workspace; the other core does it while the FX thread starts
+ * the toolkit and builds the window). The list is a resource written by {@code src/main/scripts/startup-classes.sh};
+ * a name that no longer exists is skipped. Classes are loaded, not initialised: no static initialiser runs on
+ * this thread.
+ */
+final class StartupClasses {
+
+    /** The list of class names, one per line, in load order. */
+    static final String RESOURCE = "/dev/finescope/startup-classes.txt";
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(StartupClasses.class);
+
+    private StartupClasses() {
+    }
+
+    /** The system property that, set to false, turns the loading off (the script that writes the list does). */
+    static final String PROPERTY = "finescope.startupClasses";
+
+    /**
+     * Starts the loading thread when there is a core to spare for it and it is not turned off; returns it, or null
+     * when not started.
+     */
+    static Thread startIfWorthIt(int cores) {
+        if (cores < 2 || "false".equals(System.getProperty(PROPERTY))) {
+            return null;
+        }
+        Thread t = new Thread(() -> {
+            long started = System.nanoTime();
+            int loaded = load(names(), StartupClasses.class.getClassLoader());
+            LOGGER.debug("loaded {} start-up classes in {} ms", loaded, (System.nanoTime() - started) / 1_000_000);
+        }, "finescope-startup-classes");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** The names in {@link #RESOURCE}; none when the resource is missing. */
+    static List<String> names() {
+        try (InputStream in = StartupClasses.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                return List.of();
+            }
+            return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines()
+                    .map(String::strip).filter(s -> !s.isEmpty() && !s.startsWith("#")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Loads each named class without initialising it; returns how many were found. */
+    static int load(List<String> names, ClassLoader loader) {
+        int found = 0;
+        for (String name : names) {
+            try {
+                Class.forName(name, false, loader);
+                found++;
+            } catch (ClassNotFoundException | LinkageError e) {
+                // renamed or removed since the list was made, or not on this class path (JavaFX for a command)
+            }
+        }
+        return found;
+    }
+}
