@@ -52,6 +52,41 @@ public final class RunLauncher {
         return new RunLauncher(spec -> forThisJvmCommand(options, spec), DEFAULT_CANCEL_GRACE);
     }
 
+    /**
+     * As {@link #forThisJvm}, at a lower CPU priority ({@code nice -n 10}) where the system has {@code nice}: a run
+     * started from the window trains on every core while the window is idle, and gives way when the window needs a
+     * core to draw its next frame.
+     */
+    public static RunLauncher forThisJvmYielding(List<String> jvmOptions) {
+        List<String> options = List.copyOf(jvmOptions);
+        Optional<Path> nice = nice();
+        return new RunLauncher(spec -> yielding(forThisJvmCommand(options, spec), nice), DEFAULT_CANCEL_GRACE);
+    }
+
+    /** How much lower than the app a yielding run is scheduled (nice values: 0 normal, 19 lowest). */
+    static final int NICENESS = 10;
+
+    /** {@code command} under {@code nice -n 10} when there is a {@code nice}, else {@code command} as it is. */
+    static List<String> yielding(List<String> command, Optional<Path> nice) {
+        if (nice.isEmpty()) {
+            return command;
+        }
+        List<String> out = new ArrayList<>(List.of(nice.get().toString(), "-n", Integer.toString(NICENESS)));
+        out.addAll(command);
+        return out;
+    }
+
+    /** The system's {@code nice} (it replaces itself with the command, so the process id is the run's own). */
+    static Optional<Path> nice() {
+        for (String p : List.of("/usr/bin/nice", "/bin/nice")) {
+            Path path = Path.of(p);
+            if (Files.isExecutable(path)) {
+                return Optional.of(path);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The command {@link #forThisJvm} runs for a spec file. */
     static List<String> forThisJvmCommand(List<String> jvmOptions, Path specFile) {
         return javaCommand(jvmOptions, MAIN_CLASS,

@@ -195,4 +195,38 @@ class RunLauncherTest {
         assertEquals("the training process exited with code 3 before reporting an end: Caused by: x",
                 RunHandle.diedReason(3, List.of("java.lang.Error: a", "\tat b", "Caused by: x", "\tat c", "")));
     }
+    @Test
+    void aYieldingRunStartsUnderNiceWhereThereIsOne() {
+        List<String> cmd = List.of("/opt/java/bin/java", "-cp", "x.jar", "dev.finescope.Main", "train");
+        assertEquals(List.of("/usr/bin/nice", "-n", "10", "/opt/java/bin/java", "-cp", "x.jar", "dev.finescope.Main",
+                "train"), RunLauncher.yielding(cmd, Optional.of(Path.of("/usr/bin/nice"))));
+        assertEquals(cmd, RunLauncher.yielding(cmd, Optional.empty()));
+    }
+
+    @Test
+    void aYieldingProcessRunsAtNicenessTenUnderItsOwnProcessId() throws Exception {
+        Optional<Path> nice = RunLauncher.nice();
+        org.junit.jupiter.api.Assumptions.assumeTrue(nice.isPresent() && Files.isDirectory(Path.of("/proc/self")),
+                "a system with nice and /proc");
+        Process p = new ProcessBuilder(RunLauncher.yielding(List.of("sleep", "30"), nice)).start();
+        try {
+            Path stat = Path.of("/proc", Long.toString(p.pid()), "stat");
+            String comm = "";
+            for (int i = 0; i < 100 && !comm.equals("sleep"); i++) {
+                Thread.sleep(20);
+                String s = Files.readString(stat);
+                comm = s.substring(s.indexOf('(') + 1, s.lastIndexOf(')'));
+            }
+            assertEquals("sleep", comm, "nice hands its process over to the command");
+            String s = Files.readString(stat);
+            // fields after the command name: state is field 3, nice is field 19
+            String[] after = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            int own = Integer.parseInt(Files.readString(Path.of("/proc/self/stat")).substring(
+                    Files.readString(Path.of("/proc/self/stat")).lastIndexOf(')') + 2).split(" ")[16]);
+            assertEquals(Math.min(19, own + 10), Integer.parseInt(after[16]));
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
 }

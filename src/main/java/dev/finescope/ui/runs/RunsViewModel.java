@@ -7,6 +7,7 @@ import dev.finescope.checkpoint.UserDirectories;
 import dev.finescope.plan.ModelLayout;
 import dev.finescope.plan.Plan;
 import dev.finescope.plan.Presets;
+import dev.finescope.run.DataSpec;
 import dev.finescope.run.EventReader;
 import dev.finescope.run.HyperParameters;
 import dev.finescope.run.PlanSource;
@@ -91,7 +92,7 @@ public final class RunsViewModel {
      * thread: it starts the refresh of curves and logs there.
      */
     public RunsViewModel(Workspace workspace, UiExecutor executor, DialogService dialogs) {
-        this(workspace, executor, dialogs, RunLauncher.forThisJvm(childJvmOptions()));
+        this(workspace, executor, dialogs, RunLauncher.forThisJvmYielding(childJvmOptions()));
     }
 
     RunsViewModel(Workspace workspace, UiExecutor executor, DialogService dialogs, RunLauncher launcher) {
@@ -183,6 +184,16 @@ public final class RunsViewModel {
         LaunchViewModel form = new LaunchViewModel(dialogs, p == null ? "" : p.name());
         if (lastForm != null) {
             form.copyFrom(lastForm);
+        } else {
+            // the workspace's own task data, as it names it: a GLUE-layout folder or a table file
+            Path data = workspace.dataProperty().get();
+            if (data != null && java.nio.file.Files.isDirectory(data)) {
+                form.dataKindProperty().set(DataSpec.Kind.GLUE);
+                form.glueFolderProperty().set(data);
+            } else if (data != null && java.nio.file.Files.isRegularFile(data)) {
+                form.dataKindProperty().set(DataSpec.Kind.FILE);
+                form.dataFileProperty().set(data);
+            }
         }
         ModelFolder base = workspace.baseProperty().get();
         int positions = base == null ? 0 : Checkpoints.tokenPositions(base.weights());

@@ -1,6 +1,7 @@
 package dev.finescope.ui.runs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -269,6 +270,25 @@ class RunsViewModelTest {
         LaunchViewModel form = glueForm();
         OnFx.run(() -> vm.launch(form));
         assertEquals("Open a base model to train from.", dialogs.errors.get(0).text());
+    }
+
+    @Test
+    void theFirstFormStartsFromTheWorkspacesTaskData() throws Exception {
+        Path table = Files.writeString(dir.resolve("task.csv"), "sentence,label\ngood,1\n");
+        OnFx.run(() -> {
+            LaunchViewModel none = vm.newLaunchForm();
+            assertEquals(DataSpec.Kind.GLUE, none.dataKindProperty().get());
+            assertNull(none.glueFolderProperty().get());
+            workspace.dataProperty().set(TinyBert.GLUE);
+            LaunchViewModel glue = vm.newLaunchForm();
+            assertEquals(DataSpec.Kind.GLUE, glue.dataKindProperty().get());
+            assertEquals(TinyBert.GLUE, glue.glueFolderProperty().get());
+            workspace.dataProperty().set(table);
+            LaunchViewModel file = vm.newLaunchForm();
+            assertEquals(DataSpec.Kind.FILE, file.dataKindProperty().get());
+            assertEquals(table, file.dataFileProperty().get());
+            assertNull(file.glueFolderProperty().get());
+        });
     }
 
     @Test
