@@ -18,6 +18,11 @@ import org.jfree.chart.plot.XYPlot;
 public final class ChartPane extends StackPane {
 
     private final ChartViewer viewer = new ChartViewer(null, false);
+    private final javafx.beans.property.BooleanProperty drawing =
+            new javafx.beans.property.SimpleBooleanProperty(this, "drawing", true);
+    /** A chart set while not drawing, drawn when drawing resumes. */
+    private JFreeChart pending;
+    private boolean waiting;
 
     public ChartPane() {
         viewer.getCanvas().setDomainZoomable(false);
@@ -32,16 +37,44 @@ public final class ChartPane extends StackPane {
         getStyleClass().add("chart-pane");
     }
 
+    /**
+     * Draws only while {@code shown} holds: a chart set while it does not is kept and drawn when it does, so a
+     * tab that is not on screen does not draw on the FX thread each time its chart changes.
+     */
+    public void drawOnlyWhile(javafx.beans.value.ObservableBooleanValue shown) {
+        drawing.bind(shown);
+        drawing.addListener((obs, was, now) -> {
+            if (now && waiting) {
+                waiting = false;
+                JFreeChart chart = pending;
+                pending = null;
+                show(chart);
+            }
+        });
+    }
+
     /** Shows {@code chart}; null hides the chart. */
     public void setChart(JFreeChart chart) {
+        if (!drawing.get()) {
+            pending = chart;
+            waiting = true;
+            return;
+        }
+        show(chart);
+    }
+
+    private void show(JFreeChart chart) {
         if (chart != null) {
             viewer.setChart(chart);
         }
         viewer.setVisible(chart != null);
     }
 
-    /** The chart shown, or null. */
+    /** The chart shown, or to be shown once drawing resumes; null when none. */
     public JFreeChart getChart() {
+        if (waiting) {
+            return pending;
+        }
         return viewer.isVisible() ? viewer.getChart() : null;
     }
 

@@ -47,10 +47,16 @@ public final class HeatmapView extends BorderPane {
     private final GridPane charts = new GridPane();
     private final List<ChartPane> panes = new ArrayList<>();
     private final List<XYShapeAnnotation> marks = new ArrayList<>();
+    private final javafx.beans.value.ObservableBooleanValue shown;
 
-    /** {@code showHint} says whether the one-line explanation lies over the heatmap; its button clears it. */
-    public HeatmapView(HeatmapViewModel vm, Workspace workspace, BooleanProperty showHint) {
+    /**
+     * {@code showHint} says whether the one-line explanation lies over the heatmap; its button clears it. The
+     * charts are drawn while {@code shown} holds (the heatmap's tab is selected).
+     */
+    public HeatmapView(HeatmapViewModel vm, Workspace workspace, BooleanProperty showHint,
+            javafx.beans.value.ObservableBooleanValue shown) {
         this.vm = vm;
+        this.shown = shown;
         this.workspace = workspace;
         setTop(toolbar());
         setCenter(centre(showHint));
@@ -218,6 +224,7 @@ public final class HeatmapView extends BorderPane {
             int index = i;
             ChartPane pane = new ChartPane();
             pane.setId("heatmap-chart-" + i);
+            pane.drawOnlyWhile(shown);
             pane.setMinSize(200, 160);
             pane.canvas().addEventHandler(MouseEvent.MOUSE_MOVED, e -> panel(index).ifPresent(panel ->
                     cellAt(pane, e).ifPresentOrElse(p -> vm.hover(panel, p[0], p[1]), vm::clearHover)));

@@ -12,7 +12,8 @@ import javafx.scene.layout.StackPane;
 /** The histograms tab: what to count and over which tensors on top, the chart below. */
 public final class HistogramsView extends BorderPane {
 
-    public HistogramsView(HistogramsViewModel vm) {
+    /** The histograms of {@code vm}, drawn while {@code shown} holds (its tab is selected). */
+    public HistogramsView(HistogramsViewModel vm, javafx.beans.value.ObservableBooleanValue shown) {
         ComboBox<HistogramsViewModel.View> view = new ComboBox<>();
         view.setId("histograms-view");
         view.setItems(vm.views());
@@ -40,6 +41,7 @@ public final class HistogramsView extends BorderPane {
 
         ChartPane chart = new ChartPane();
         chart.setId("histograms-chart");
+        chart.drawOnlyWhile(shown);
         Label message = new Label();
         message.getStyleClass().add("text-muted");
         message.setId("histograms-message");

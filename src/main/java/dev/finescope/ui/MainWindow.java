@@ -69,31 +69,6 @@ public final class MainWindow {
     private final LazyTab<RunsPane> runsPane;
     private final LazyTab<WhatIfPane> whatIfPane;
 
-    /** A tab's pane, built the first time the tab is selected or the pane is asked for. */
-    private static final class LazyTab<T extends Node> {
-        private final Tab tab;
-        private final Supplier<T> build;
-        private T content;
-
-        LazyTab(Tab tab, Supplier<T> build) {
-            this.tab = tab;
-            this.build = build;
-            tab.selectedProperty().addListener((obs, was, now) -> {
-                if (now) {
-                    content();
-                }
-            });
-        }
-
-        T content() {
-            if (content == null) {
-                content = build.get();
-                tab.setContent(content);
-            }
-            return content;
-        }
-    }
-
     /** What a tab offers to the export menu items. */
     private record Exports(Supplier<Optional<Figure>> figure, Supplier<CsvTable> table, String name) {
     }
@@ -111,13 +86,14 @@ public final class MainWindow {
         runs.planProperty().bind(plan.planProperty());
         vm.whatIf().setPlanSelection(plan::selection);
         Tab heatmapTab = tab(0);
-        heatmapTab.setContent(new HeatmapView(vm.heatmap(), vm.workspace(), vm.showHintProperty()));
+        heatmapTab.setContent(new HeatmapView(vm.heatmap(), vm.workspace(), vm.showHintProperty(),
+                heatmapTab.selectedProperty()));
         Tab rankingTab = tab(1);
-        new LazyTab<>(rankingTab, () -> new RankingView(vm.ranking()));
+        new LazyTab<>(rankingTab, () -> new RankingView(vm.ranking(), rankingTab.selectedProperty()));
         Tab histogramsTab = tab(2);
-        new LazyTab<>(histogramsTab, () -> new HistogramsView(vm.histograms()));
+        new LazyTab<>(histogramsTab, () -> new HistogramsView(vm.histograms(), histogramsTab.selectedProperty()));
         planTab = tab(3);
-        new LazyTab<>(planTab, () -> new PlanEditorPane(plan));
+        new LazyTab<>(planTab, () -> new PlanEditorPane(plan, planTab.selectedProperty()));
         whatIfTab = tab(4);
         whatIfPane = new LazyTab<>(whatIfTab, () -> new WhatIfPane(vm.whatIf()));
         runsTab = tab(5);

@@ -8,9 +8,11 @@ import javafx.scene.layout.BorderPane;
 /** The ranking tab: one bar per matrix, furthest moved first, as tall as it needs to be and scrolled. */
 public final class RankingView extends BorderPane {
 
-    public RankingView(RankingViewModel vm) {
+    /** The ranking of {@code vm}, drawn while {@code shown} holds (its tab is selected). */
+    public RankingView(RankingViewModel vm, javafx.beans.value.ObservableBooleanValue shown) {
         ChartPane chart = new ChartPane();
         chart.setId("ranking-chart");
+        chart.drawOnlyWhile(shown);
         ScrollPane scroll = new ScrollPane(chart);
         scroll.setFitToWidth(true);
         Label empty = new Label("The ranking appears once a fine-tuned model is open.");

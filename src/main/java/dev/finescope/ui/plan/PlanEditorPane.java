@@ -45,6 +45,11 @@ public final class PlanEditorPane extends BorderPane {
     private final PlanEditorViewModel vm;
 
     public PlanEditorPane(PlanEditorViewModel viewModel) {
+        this(viewModel, new javafx.beans.property.SimpleBooleanProperty(true));
+    }
+
+    /** The editor of {@code viewModel}'s plan, whose grid follows changes while {@code shown} holds. */
+    public PlanEditorPane(PlanEditorViewModel viewModel, javafx.beans.value.ObservableBooleanValue shown) {
         this.vm = Objects.requireNonNull(viewModel, "viewModel");
         getStylesheets().add(Objects.requireNonNull(
                 PlanEditorPane.class.getResource("plan-editor.css"), "plan-editor.css").toExternalForm());
@@ -52,7 +57,7 @@ public final class PlanEditorPane extends BorderPane {
         Label hint = new Label("Click or drag over matrices to apply the tool; click a layer or a column name for the "
                 + "whole row or column.");
         hint.getStyleClass().add("plan-hint");
-        ScrollPane scroll = new ScrollPane(new VBox(hint, new PlanGrid(vm)));
+        ScrollPane scroll = new ScrollPane(new VBox(hint, new PlanGrid(vm, shown)));
         scroll.setFitToWidth(false);
         scroll.setPannable(false);
         setCenter(scroll);

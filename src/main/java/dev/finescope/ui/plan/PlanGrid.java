@@ -25,17 +25,48 @@ final class PlanGrid extends GridPane {
 
     private final PlanEditorViewModel vm;
     private final Map<MatrixCell, CellView> cells = new LinkedHashMap<>();
+    private final javafx.beans.value.ObservableBooleanValue shown;
+    /** What changed while the grid was not shown, to be redone when it is. */
+    private boolean rebuildWhenShown;
+    private boolean refreshWhenShown;
 
-    PlanGrid(PlanEditorViewModel vm) {
+    /**
+     * The grid of {@code vm}'s plan, kept up to date while {@code shown} holds; changes made while it does not
+     * (a new base, another plan) are applied when it does, so a hidden tab costs the FX thread nothing.
+     */
+    PlanGrid(PlanEditorViewModel vm, javafx.beans.value.ObservableBooleanValue shown) {
         this.vm = vm;
+        this.shown = shown;
         getStyleClass().add("plan-grid");
-        vm.layoutProperty().addListener((obs, old, layout) -> rebuild());
-        vm.planProperty().addListener((obs, old, plan) -> refresh());
-        vm.selection().addListener((SetChangeListener<MatrixCell>) c -> refresh());
+        vm.layoutProperty().addListener((obs, old, layout) -> {
+            if (shown.get()) {
+                rebuild();
+            } else {
+                rebuildWhenShown = true;
+            }
+        });
+        vm.planProperty().addListener((obs, old, plan) -> refreshIfShown());
+        vm.selection().addListener((SetChangeListener<MatrixCell>) c -> refreshIfShown());
+        shown.addListener((obs, was, now) -> {
+            if (now && rebuildWhenShown) {
+                rebuild();
+            } else if (now && refreshWhenShown) {
+                refresh();
+            }
+        });
         rebuild();
     }
 
+    private void refreshIfShown() {
+        if (shown.get()) {
+            refresh();
+        } else {
+            refreshWhenShown = true;
+        }
+    }
+
     private void rebuild() {
+        rebuildWhenShown = false;
         getChildren().clear();
         cells.clear();
         List<GridRow> rows = vm.rows();
@@ -81,6 +112,7 @@ final class PlanGrid extends GridPane {
     }
 
     private void refresh() {
+        refreshWhenShown = false;
         for (CellView v : cells.values()) {
             v.update();
         }
@@ -100,7 +132,9 @@ final class PlanGrid extends GridPane {
         private final MatrixCell cell;
         private final boolean ownLabel;
         private final Label text = new Label();
-        private final Tooltip tooltip = tip("");
+        /** Made when the pointer first comes over the cell: a grid of BERT-large has 200 cells. */
+        private Tooltip tooltip;
+        private String tooltipText = "";
 
         CellView(MatrixCell cell, boolean ownLabel) {
             this.cell = cell;
@@ -108,7 +142,12 @@ final class PlanGrid extends GridPane {
             setId("cell-" + cell.row().csvName() + "-" + cell.column().csvName());
             getStyleClass().add("plan-cell");
             getChildren().add(text);
-            Tooltip.install(this, tooltip);
+            addEventHandler(javafx.scene.input.MouseEvent.MOUSE_ENTERED, e -> {
+                if (tooltip == null) {
+                    tooltip = tip(tooltipText);
+                    Tooltip.install(this, tooltip);
+                }
+            });
             if (vm.hasCell(cell)) {
                 setOnMousePressed(e -> vm.startStroke(cell));
                 setOnDragDetected(e -> startFullDrag());
@@ -122,7 +161,7 @@ final class PlanGrid extends GridPane {
             if (!vm.hasCell(cell)) {
                 getStyleClass().add("empty");
                 text.setText(name + "none");
-                tooltip.setText("The model has no " + cell.column().label() + " matrix here.");
+                setTooltipText("The model has no " + cell.column().label() + " matrix here.");
                 return;
             }
             Action a = vm.actionOf(cell);
@@ -131,8 +170,20 @@ final class PlanGrid extends GridPane {
                 getStyleClass().add("selected");
             }
             text.setText(name + CellLook.glyph(a) + " " + CellLook.word(a));
-            tooltip.setText(cell.row().label() + " · " + cell.column().label() + " (" + vm.shapeOf(cell) + ", "
+            setTooltipText(cell.row().label() + " · " + cell.column().label() + " (" + vm.shapeOf(cell) + ", "
                     + cell.column().technicalName() + ")\n" + CellLook.meaning(a));
+        }
+
+        private void setTooltipText(String s) {
+            tooltipText = s;
+            if (tooltip != null) {
+                tooltip.setText(s);
+            }
+        }
+
+        /** What the cell's tooltip says (made or not yet). */
+        String tooltipText() {
+            return tooltipText;
         }
 
         private static String styleOf(Action a) {

@@ -2,6 +2,7 @@ package dev.finescope.ui.whatif;
 
 import dev.finescope.run.DataSpec;
 import dev.finescope.ui.ChartPane;
+import dev.finescope.ui.LazyTab;
 import dev.finescope.ui.TunedModel;
 import dev.finescope.whatif.PruneMethod;
 import dev.finescope.whatif.SweepSpec;
@@ -74,10 +75,14 @@ public final class WhatIfPane extends BorderPane {
         pruneSeedObject = vm.pruneSeedProperty().asObject();
         sweepSeedObject = vm.sweepSeedProperty().asObject();
         setTop(new VBox(sessionBar(), statusLines()));
-        Tab prune = page("Prune & revert", prunePage(), WhatIfViewModel.Page.PRUNE);
-        Tab sweep = page("Sensitivity sweep", sweepPage(), WhatIfViewModel.Page.SWEEP);
-        Tab masks = page("Masks", masksPage(), WhatIfViewModel.Page.MASKS);
+        // each page is built when it is first shown
+        Tab prune = page("Prune & revert", WhatIfViewModel.Page.PRUNE);
+        Tab sweep = page("Sensitivity sweep", WhatIfViewModel.Page.SWEEP);
+        Tab masks = page("Masks", WhatIfViewModel.Page.MASKS);
         pages.getTabs().setAll(prune, sweep, masks);
+        new LazyTab<>(prune, this::prunePage);
+        new LazyTab<>(sweep, this::sweepPage);
+        new LazyTab<>(masks, this::masksPage);
         pages.setId("whatif-pages");
         pages.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         pages.getSelectionModel().selectedIndexProperty().addListener((obs, was, now) ->
@@ -95,8 +100,8 @@ public final class WhatIfPane extends BorderPane {
         pages.getSelectionModel().select(page.ordinal());
     }
 
-    private static Tab page(String name, Node content, WhatIfViewModel.Page page) {
-        Tab tab = new Tab(name, content);
+    private static Tab page(String name, WhatIfViewModel.Page page) {
+        Tab tab = new Tab(name);
         tab.setId("whatif-page-" + page.name().toLowerCase(Locale.ROOT));
         return tab;
     }
