@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * a name that no longer exists is skipped. Classes are loaded, not initialised: no static initialiser runs on
  * this thread.
  */
-final class StartupClasses {
+public final class StartupClasses {
 
     /** The list of class names, one per line, in load order. */
     static final String RESOURCE = "/dev/finescope/startup-classes.txt";
@@ -35,7 +35,7 @@ final class StartupClasses {
      * Starts the loading thread when there is a core to spare for it and it is not turned off; returns it, or null
      * when not started.
      */
-    static Thread startIfWorthIt(int cores) {
+    public static Thread startIfWorthIt(int cores) {
         if (cores < 2 || "false".equals(System.getProperty(PROPERTY))) {
             return null;
         }
