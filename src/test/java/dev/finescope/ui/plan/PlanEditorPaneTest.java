@@ -74,4 +74,18 @@ class PlanEditorPaneTest {
         // round(0.3 · 2048) = 614 zeros.
         assertEquals("614 of 2,048 masked entries", text(robot, "#zeroed"));
     }
+    @Test
+    void aCellMakesItsTooltipWhenThePointerFirstComesOverIt(FxRobot robot) {
+        PlanGrid.CellView cell = robot.lookup("#cell-0-V").queryAs(PlanGrid.CellView.class);
+        assertEquals(null, cell.getProperties().get("javafx.scene.control.Tooltip"));
+        String expected = "layer 0 · attention · value (32 × 32, attention.self.value)\nFine-tuned: every entry trains.";
+        assertEquals(expected, cell.tooltipText());
+        robot.moveTo("#cell-0-V");
+        javafx.scene.control.Tooltip tip = (javafx.scene.control.Tooltip) cell.getProperties()
+                .get("javafx.scene.control.Tooltip");
+        assertEquals(expected, tip.getText());
+        robot.clickOn("#tool-freeze").clickOn("#cell-0-V");
+        assertEquals("layer 0 · attention · value (32 × 32, attention.self.value)\nFrozen: keeps its pre-trained "
+                + "values.", tip.getText());
+    }
 }
