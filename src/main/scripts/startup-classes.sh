@@ -10,18 +10,29 @@ set -eu
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$root"
 mvn -q -B -o package -DskipTests || mvn -q -B package -DskipTests
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+first=$(mktemp)
+all=$(mktemp)
+trap 'rm -f "$first" "$all"' EXIT
 run="java"
 [ -n "${DISPLAY:-}" ] || run="xvfb-run -a java"
-$run -Xlog:class+load:file="$log" -Dfinescope.startupClasses=false -Dfinescope.preferences=dev/finescope/startup-list \
-    -cp target/finescope.jar dev.finescope.ui.StallBench --steps 5 >/dev/null
-out=src/main/resources/dev/finescope/startup-classes.txt
-{
-    echo "# Classes loaded from launch on; written by src/main/scripts/startup-classes.sh"
+props="-Dfinescope.startupClasses=false -Dfinescope.preferences=dev/finescope/startup-list"
+# the classes up to the first heatmap, then those of the bench's whole scenario
+$run -Xlog:class+load:file="$first" $props -Dfinescope.smokeTest=true -jar target/finescope.jar >/dev/null
+$run -Xlog:class+load:file="$all" $props -cp target/finescope.jar dev.finescope.ui.StallBench --steps 5 >/dev/null
+names() {
     awk '/source: shared objects file/ || /__JVM_LookupDefineClass__/ {next}
          $2 ~ /\/0x|\$\$Lambda|^jdk\.internal\.reflect\.Generated|^dev\.finescope\.(Main|StartupClasses)$|StallBench/ {next}
-         !seen[$2]++ {print $2}' "$log"
+         !seen[$2]++ {print $2}' "$1"
+}
+names "$first" > "$first.names"
+trap 'rm -f "$first" "$all" "$first.names"' EXIT
+out=src/main/resources/dev/finescope/startup-classes.txt
+{
+    echo "# Classes loaded from launch to the first heatmap, then (after '# then') those of the other tabs, a run"
+    echo "# and a second analysis; written by src/main/scripts/startup-classes.sh"
+    cat "$first.names"
+    echo "# then"
+    names "$all" | grep -vxF -f "$first.names" || true
 } > "$out.tmp"
 mv "$out.tmp" "$out"
 echo "$(grep -vc '^#' "$out") classes in $out"

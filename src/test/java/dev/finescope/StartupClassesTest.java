@@ -44,6 +44,16 @@ class StartupClassesTest {
     }
 
     @Test
+    void theListSplitsAtItsThenLine() {
+        assertEquals(List.of(List.of("a.A", "b.B"), List.of("c.C")),
+                StartupClasses.parts(List.of("a.A", "# a comment", "b.B", "# then", "c.C")));
+        assertEquals(List.of(List.of("a.A"), List.of()), StartupClasses.parts(List.of("a.A")));
+        List<List<String>> shipped = StartupClasses.parts(StartupClasses.names());
+        assertTrue(shipped.get(0).contains("dev.finescope.ui.HeatmapView"), "the heatmap comes first");
+        assertTrue(shipped.get(1).contains("dev.finescope.ui.plan.PlanGrid"), "the plan grid later");
+    }
+
+    @Test
     void aSingleCoreIsLeftToTheWindow() {
         assertNull(StartupClasses.startIfWorthIt(1));
     }

@@ -152,6 +152,7 @@ public final class FineScopeApp extends Application {
 
     private static void firstHeatmapDrawn() {
         LOGGER.info("first heatmap on screen {} ms after launch", sinceLaunch());
+        dev.finescope.StartupClasses.firstHeatmapDrawn();
         if (Boolean.getBoolean(SMOKE_TEST_PROPERTY)) {
             LOGGER.info("{}: closing after the first heatmap", SMOKE_TEST_PROPERTY);
             Platform.runLater(Platform::exit);
