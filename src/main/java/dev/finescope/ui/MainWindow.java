@@ -98,6 +98,7 @@ public final class MainWindow {
         whatIfPane = new LazyTab<>(whatIfTab, () -> new WhatIfPane(vm.whatIf()));
         runsTab = tab(5);
         runsPane = new LazyTab<>(runsTab, () -> new RunsPane(runs));
+        runs.curvesShownProperty().bind(runsTab.selectedProperty());
         tabs.getTabs().setAll(heatmapTab, rankingTab, histogramsTab, planTab, whatIfTab, runsTab);
         tabs.setId("main-tabs");
         tabs.getSelectionModel().selectedItemProperty().addListener((obs, was, now) ->

@@ -77,6 +77,9 @@ public final class RunsViewModel {
     private final ObjectProperty<Plan> plan = new SimpleObjectProperty<>(this, "plan", Presets.fullFineTuning());
     private final StringBinding launchBlocker;
     private final CurvesImage curves;
+    /** Whether the curves are on screen; while they are not, they are not drawn (a chart per refresh). */
+    private final javafx.beans.property.BooleanProperty curvesShown =
+            new javafx.beans.property.SimpleBooleanProperty(this, "curvesShown", true);
     private final Timeline refresher;
     private LaunchViewModel lastForm;
     private int curvesWidth;
@@ -101,6 +104,11 @@ public final class RunsViewModel {
         this.dialogs = Objects.requireNonNull(dialogs, "dialogs");
         this.launcher = Objects.requireNonNull(launcher, "launcher");
         this.curves = new CurvesImage(executor);
+        curvesShown.addListener((obs, was, now) -> {
+            if (now) {
+                redraw(true);
+            }
+        });
         launchBlocker = Bindings.createStringBinding(() -> {
             if (workspace.baseProperty().get() == null) {
                 return "Open a base model to train from.";
@@ -160,6 +168,15 @@ public final class RunsViewModel {
     /** The selected run's loss and metric curves; null when no run is selected. */
     public ReadOnlyObjectProperty<Image> curvesImageProperty() {
         return curves.imageProperty();
+    }
+
+    /**
+     * Whether the curves are on screen (the shell binds it to the Runs tab being selected): while they are not,
+     * a training run's new points do not make the worker draw a chart four times a second; they are drawn when
+     * the curves are shown again.
+     */
+    public javafx.beans.property.BooleanProperty curvesShownProperty() {
+        return curvesShown;
     }
 
     /** The size the view shows the curves at; they are drawn again at the new size. */
@@ -464,7 +481,7 @@ public final class RunsViewModel {
             return;
         }
         int revision = item.revisionProperty().get();
-        if (!force && item == drawn && revision == drawnRevision) {
+        if (!force && item == drawn && revision == drawnRevision || !curvesShown.get()) {
             return;
         }
         drawn = item;

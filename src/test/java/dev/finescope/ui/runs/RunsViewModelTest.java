@@ -140,6 +140,21 @@ class RunsViewModelTest {
     }
 
     @Test
+    void curvesThatAreNotShownAreDrawnWhenShown() {
+        OnFx.run(() -> {
+            vm.curvesShownProperty().set(false);
+            vm.setCurvesSize(500, 300);
+        });
+        RunItem run = launch("finish");
+        awaitStatus(run, RunStatus.FINISHED);
+        OnFx.settle();
+        assertNull(OnFx.call(() -> vm.curvesImageProperty().get()), "nothing drawn while not shown");
+        OnFx.run(() -> vm.curvesShownProperty().set(true));
+        OnFx.await("the curves", PROCESS, () -> vm.curvesImageProperty().get() != null
+                && vm.curvesImageProperty().get().getWidth() == 500);
+    }
+
+    @Test
     void aCancelledRunStopsAfterItsStepAndSaysSo() {
         RunItem run = launch("slow");
         OnFx.await("a first step", PROCESS, () -> run.progressProperty().get() > 0 || run.lossPoints().size() > 0);
