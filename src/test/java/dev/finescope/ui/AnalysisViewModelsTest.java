@@ -16,6 +16,7 @@ import dev.finescope.chart.ChartStyle;
 import dev.finescope.chart.HeatmapChart;
 import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.GridRow;
+import dev.finescope.ui.testing.RecordingDialogs;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import org.jfree.data.xy.XYDataset;

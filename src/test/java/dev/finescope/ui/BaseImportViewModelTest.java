@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.finescope.checkpoint.CheckpointException;
 import dev.finescope.checkpoint.Progress;
+import dev.finescope.ui.testing.RecordingDialogs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +81,7 @@ class BaseImportViewModelTest {
         assertEquals(progress.stream().sorted().toList(), progress, "and only grew");
         assertFalse(vm.runningProperty().get());
         assertEquals("all-MiniLM-L6-v2", vm.modelProperty().get());
-        assertEquals(List.of(), dialogs.errors());
+        assertEquals(List.of(), dialogs.errors);
     }
 
     @Test
@@ -106,8 +107,8 @@ class BaseImportViewModelTest {
         vm.importThen(workspace("builtin:all-MiniLM-L6-v2"), () -> happened.add("open"));
         assertFalse(happened.contains("open"), happened.toString());
         assertEquals("dialog closed", happened.get(happened.size() - 1));
-        assertEquals(1, dialogs.errors().size());
-        String message = dialogs.errors().get(0).message();
+        assertEquals(1, dialogs.errors.size());
+        String message = dialogs.errors.get(0).text();
         assertTrue(message.startsWith("all-MiniLM-L6-v2: ") && message.contains("disk full"), message);
     }
 

@@ -8,6 +8,7 @@ import dev.finescope.analysis.Metric;
 import dev.finescope.analysis.ModelComparison;
 import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.GridRow;
+import dev.finescope.ui.testing.ScratchPreferences;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -15,7 +16,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.prefs.Preferences;
 import javafx.geometry.Point2D;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
@@ -53,17 +53,12 @@ class FineScopeAppTest {
 
     @BeforeAll
     static void scratchPreferences() {
-        System.setProperty(AppPreferences.NODE_PROPERTY, NODE);
-        AppPreferences.fromSystemProperty().saveWindow(1200, 760, false);
+        ScratchPreferences.forTheApp(NODE);
     }
 
     @AfterAll
     static void removePreferences() throws Exception {
-        Preferences node = Preferences.userRoot().node(NODE);
-        Preferences parent = node.parent();
-        node.removeNode();
-        parent.flush();
-        System.clearProperty(AppPreferences.NODE_PROPERTY);
+        ScratchPreferences.removeTheApps();
     }
 
     /** The last pointer event the window saw, for the message of a failed wait. */

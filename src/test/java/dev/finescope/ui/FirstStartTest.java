@@ -9,6 +9,7 @@ import dev.finescope.checkpoint.UserDirectories;
 import dev.finescope.checkpoint.imports.BuiltinBase;
 import dev.finescope.checkpoint.overlay.BuiltinModels;
 import dev.finescope.ui.testing.OnFx;
+import dev.finescope.ui.testing.ScratchPreferences;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +17,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.prefs.Preferences;
 import javafx.animation.AnimationTimer;
 import javafx.scene.control.Label;
 import javafx.stage.Stage;
@@ -60,8 +60,7 @@ class FirstStartTest {
     @BeforeAll
     static void emptyCacheAndScratchPreferences() {
         assumeTrue(BuiltinBase.jar().isPresent(), "the MiniLM jar is not on the class path");
-        System.setProperty(AppPreferences.NODE_PROPERTY, NODE);
-        AppPreferences.fromSystemProperty().saveWindow(1200, 760, false);
+        ScratchPreferences.forTheApp(NODE);
         System.setProperty(UserDirectories.CACHE_PROPERTY, cache.toString());
         BuiltinBase.register();
     }
@@ -70,11 +69,7 @@ class FirstStartTest {
     static void restore() throws Exception {
         BuiltinModels.unregister(BuiltinBase.NAME);
         System.clearProperty(UserDirectories.CACHE_PROPERTY);
-        Preferences node = Preferences.userRoot().node(NODE);
-        Preferences parent = node.parent();
-        node.removeNode();
-        parent.flush();
-        System.clearProperty(AppPreferences.NODE_PROPERTY);
+        ScratchPreferences.removeTheApps();
     }
 
     @Start

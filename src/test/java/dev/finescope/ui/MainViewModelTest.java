@@ -8,6 +8,7 @@ import dev.finescope.analysis.Analyzer;
 import dev.finescope.checkpoint.NameMap;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.Progress;
+import dev.finescope.ui.testing.RecordingDialogs;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,13 +62,13 @@ class MainViewModelTest {
     void theHeatmapExportsAsPngAndSvgWhereTheUserChooses() throws Exception {
         vm.openAtStart(Optional.of(UiFixtures.tinyWorkspace()), dir, null);
         Path png = dir.resolve("heat.png");
-        dialogs.answers.add(png);
+        dialogs.chosen.add(png);
         vm.exportFigure(vm.heatmap().figure());
         BufferedImage image = ImageIO.read(png.toFile());
         assertEquals(900, image.getWidth());
 
         Path svg = dir.resolve("heat.svg");
-        dialogs.answers.add(svg);
+        dialogs.chosen.add(svg);
         vm.exportFigure(vm.heatmap().figure());
         String text = Files.readString(svg, StandardCharsets.UTF_8);
         assertTrue(text.contains("relative L2 — fine-tuned vs base"));
@@ -77,7 +78,7 @@ class MainViewModelTest {
     @Test
     void tablesExportAsCsvWithAnExtensionAdded() throws Exception {
         vm.openAtStart(Optional.of(UiFixtures.tinyWorkspace()), dir, null);
-        dialogs.answers.add(dir.resolve("grid"));
+        dialogs.chosen.add(dir.resolve("grid"));
         vm.exportTable(vm.heatmap().table(), "heatmap");
         List<String> lines = Files.readAllLines(dir.resolve("grid.csv"));
         assertEquals("tuned,row,column,tensors,numel,rel_l2", lines.get(0));

@@ -13,6 +13,7 @@ import dev.finescope.checkpoint.GridRow;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.overlay.MaskScores;
 import dev.finescope.checkpoint.overlay.OverlayWriter;
+import dev.finescope.ui.testing.RecordingDialogs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

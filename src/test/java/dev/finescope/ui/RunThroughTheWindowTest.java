@@ -8,6 +8,8 @@ import dev.finescope.run.RunFolder;
 import dev.finescope.run.RunStatus;
 import dev.finescope.ui.runs.RunItem;
 import dev.finescope.ui.testing.OnFx;
+import dev.finescope.ui.testing.RecordingDialogs;
+import dev.finescope.ui.testing.ScratchPreferences;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,8 +18,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.prefs.Preferences;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
@@ -62,22 +62,18 @@ class RunThroughTheWindowTest {
     Path dir;
 
     private MainWindow window;
-    private final ConcurrentLinkedQueue<Path> chosen = new ConcurrentLinkedQueue<>();
+    /** The window's own dialogs, except that file and folder choosers answer with the paths queued here. */
+    private RecordingDialogs dialogs;
 
     @BeforeAll
     static void scratchSettings() {
-        System.setProperty(AppPreferences.NODE_PROPERTY, NODE);
-        AppPreferences.fromSystemProperty().saveWindow(1200, 760, false);
+        ScratchPreferences.forTheApp(NODE);
         System.setProperty(UserDirectories.CACHE_PROPERTY, shared.resolve("cache").toString());
     }
 
     @AfterAll
     static void removeSettings() throws Exception {
-        Preferences node = Preferences.userRoot().node(NODE);
-        Preferences parent = node.parent();
-        node.removeNode();
-        parent.flush();
-        System.clearProperty(AppPreferences.NODE_PROPERTY);
+        ScratchPreferences.removeTheApps();
         System.clearProperty(UserDirectories.CACHE_PROPERTY);
     }
 
@@ -87,7 +83,8 @@ class RunThroughTheWindowTest {
         Files.createDirectories(workspace);
         Files.writeString(workspace.resolve(WorkspaceFile.FILE_NAME), "{\"base\": \""
                 + TINY_BASE.toString().replace("\\", "\\\\") + "\", \"tuned\": [], \"runs\": \"runs\"}");
-        window = new FineScopeApp().start(stage, Optional.of(workspace), new AnsweringDialogs(stage, chosen));
+        dialogs = new RecordingDialogs(new FxDialogService(stage));
+        window = new FineScopeApp().start(stage, Optional.of(workspace), dialogs);
     }
 
     @AfterEach
@@ -171,7 +168,7 @@ class RunThroughTheWindowTest {
      * tokens, and the tiny model has only 64 positions), and launches.
      */
     private void launch(FxRobot robot, String knob, String value) {
-        chosen.add(TINY_TASK);
+        dialogs.chosen.add(TINY_TASK);
         tab(robot, "Runs");
         robot.clickOn("#launch");
         robot.clickOn("#choose-glue");
@@ -263,49 +260,5 @@ class RunThroughTheWindowTest {
                 () -> !robot.lookup("#status-run").query().isVisible());
         assertTrue(Files.notExists(run.folder().resolve(RunFolder.OVERLAY_FILE)), "a cancelled run leaves no overlay");
         assertEquals(List.of(), OnFx.call(() -> window.viewModel().workspace().getTunedModels()));
-    }
-
-    /**
-     * The window's own dialogs, except that a file or folder chooser answers with the next path the test queued:
-     * native choosers cannot be driven headless.
-     */
-    private static final class AnsweringDialogs implements DialogService {
-        private final FxDialogService fx;
-        private final ConcurrentLinkedQueue<Path> answers;
-
-        AnsweringDialogs(Stage stage, ConcurrentLinkedQueue<Path> answers) {
-            this.fx = new FxDialogService(stage);
-            this.answers = answers;
-        }
-
-        @Override
-        public void showError(String title, String message) {
-            fx.showError(title, message);
-        }
-
-        @Override
-        public void showInfo(String title, String message) {
-            fx.showInfo(title, message);
-        }
-
-        @Override
-        public Optional<Path> chooseOpenFile(String title, List<String> extensions) {
-            return Optional.ofNullable(answers.poll());
-        }
-
-        @Override
-        public Optional<Path> chooseDirectory(String title) {
-            return Optional.ofNullable(answers.poll());
-        }
-
-        @Override
-        public Optional<Path> chooseSaveFile(String title, String initialName, List<String> extensions) {
-            return Optional.ofNullable(answers.poll());
-        }
-
-        @Override
-        public boolean confirm(String title, String message) {
-            return fx.confirm(title, message);
-        }
     }
 }

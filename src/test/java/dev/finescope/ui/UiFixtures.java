@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.UUID;
-import java.util.prefs.BackingStoreException;
 import java.util.prefs.Preferences;
 
 /** The tiny BERT workspace the app tests open, references computed by the analysis itself, and scratch settings. */
@@ -67,14 +66,7 @@ final class UiFixtures {
 
         @Override
         public void close() {
-            try {
-                Preferences node = Preferences.userRoot().node(this.node);
-                Preferences parent = node.parent();
-                node.removeNode();
-                parent.flush();
-            } catch (BackingStoreException | IllegalStateException e) {
-                throw new IllegalStateException("could not remove test preferences " + node, e);
-            }
+            dev.finescope.ui.testing.ScratchPreferences.remove(node);
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.finescope.analysis.Analyzer;
 import dev.finescope.analysis.ModelComparison;
 import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.GridRow;
+import dev.finescope.ui.testing.RecordingDialogs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -93,8 +94,8 @@ class WorkspaceViewModelTest {
         Path bad = UiFixtures.truncatedSafetensors(dir);
         vm.open(List.of(UiFixtures.tinyBase(), bad, UiFixtures.tinyTuned()));
 
-        assertEquals(1, dialogs.errors().size(), dialogs.shown.toString());
-        String message = dialogs.errors().get(0).message();
+        assertEquals(1, dialogs.errors.size(), dialogs.shown.toString());
+        String message = dialogs.errors.get(0).text();
         assertTrue(message.contains(bad.toString()), message);
         assertEquals(List.of("tuned"), workspace.getTunedModels().stream().map(TunedModel::label).toList());
     }
@@ -104,9 +105,9 @@ class WorkspaceViewModelTest {
         Path bad = UiFixtures.truncatedSafetensors(dir);
         vm.open(List.of(UiFixtures.tinyBase(), UiFixtures.tinyTuned(), bad, UiFixtures.tinyTuned()));
 
-        assertEquals(1, dialogs.errors().size(), dialogs.shown.toString());
-        assertTrue(dialogs.errors().get(0).message().startsWith("truncated.safetensors: " + bad + ": tensor "),
-                dialogs.errors().get(0).message());
+        assertEquals(1, dialogs.errors.size(), dialogs.shown.toString());
+        assertTrue(dialogs.errors.get(0).text().startsWith("truncated.safetensors: " + bad + ": tensor "),
+                dialogs.errors.get(0).text());
         assertEquals(List.of("tuned", "tuned (2)"), workspace.getTunedModels().stream().map(TunedModel::label).toList());
         assertEquals("tuned", workspace.getSelectedTuned().label());
     }
@@ -117,8 +118,8 @@ class WorkspaceViewModelTest {
         Path bad = UiFixtures.truncatedSafetensors(dir);
         vm.openBase(bad);
 
-        assertEquals(1, dialogs.errors().size());
-        assertTrue(dialogs.errors().get(0).message().startsWith(bad.toString()), dialogs.errors().get(0).message());
+        assertEquals(1, dialogs.errors.size());
+        assertTrue(dialogs.errors.get(0).text().startsWith(bad.toString()), dialogs.errors.get(0).text());
         assertEquals("base", workspace.getBase().label());
         assertEquals(3, workspace.getTunedModels().size());
     }
@@ -151,10 +152,10 @@ class WorkspaceViewModelTest {
 
     @Test
     void aFolderWithoutAWorkspaceFileIsNotOpenedAsOne() {
-        dialogs.answers.add(dir);
+        dialogs.chosen.add(dir);
         vm.chooseWorkspace();
-        assertEquals(1, dialogs.errors().size());
-        assertTrue(dialogs.errors().get(0).message().contains(WorkspaceFile.FILE_NAME));
+        assertEquals(1, dialogs.errors.size());
+        assertTrue(dialogs.errors.get(0).text().contains(WorkspaceFile.FILE_NAME));
     }
 
     @Test
@@ -167,7 +168,7 @@ class WorkspaceViewModelTest {
         vm.openWorkspace(dir);
         assertEquals("base", workspace.getBase().label());
         assertEquals(List.of(), workspace.getTunedModels());
-        String message = dialogs.errors().get(0).message();
+        String message = dialogs.errors.get(0).text();
         assertTrue(message.contains(overlay.toString()) && message.contains("too short"), message);
     }
 }

@@ -3,10 +3,10 @@ package dev.finescope.ui.whatif;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.finescope.ui.AppPreferences;
 import dev.finescope.ui.ChartPane;
 import dev.finescope.ui.FineScopeApp;
 import dev.finescope.ui.MainWindow;
+import dev.finescope.ui.testing.ScratchPreferences;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +15,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.prefs.Preferences;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Spinner;
@@ -53,17 +52,12 @@ class WhatIfTabTest {
 
     @BeforeAll
     static void scratchPreferences() {
-        System.setProperty(AppPreferences.NODE_PROPERTY, NODE);
-        AppPreferences.fromSystemProperty().saveWindow(1200, 760, false);
+        ScratchPreferences.forTheApp(NODE);
     }
 
     @AfterAll
     static void removePreferences() throws Exception {
-        Preferences node = Preferences.userRoot().node(NODE);
-        Preferences parent = node.parent();
-        node.removeNode();
-        parent.flush();
-        System.clearProperty(AppPreferences.NODE_PROPERTY);
+        ScratchPreferences.removeTheApps();
     }
 
     @Start
