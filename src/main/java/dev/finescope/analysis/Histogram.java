@@ -69,7 +69,7 @@ public record Histogram(
     }
 
     static double edge(double lo, double hi, int bins, int k) {
-        return k == bins ? hi : k * ((hi - lo) / bins) + lo;
+        return dev.finescope.checkpoint.EqualBins.edge(lo, hi, bins, k);
     }
 
     @Override

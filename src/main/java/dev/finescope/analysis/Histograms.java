@@ -2,6 +2,7 @@ package dev.finescope.analysis;
 
 import dev.finescope.checkpoint.Checkpoint;
 import dev.finescope.checkpoint.CheckpointException;
+import dev.finescope.checkpoint.EqualBins;
 import dev.finescope.checkpoint.Progress;
 import dev.finescope.checkpoint.Tensor;
 import java.util.ArrayList;
@@ -143,11 +144,7 @@ public final class Histograms {
 
     private Histogram count(Source source, HistogramSpec spec, double lo, double hi, int bins, Progress progress) {
         boolean log10 = spec.log10();
-        double norm = bins / (hi - lo);
-        double[] edges = new double[bins + 1];
-        for (int k = 0; k <= bins; k++) {
-            edges[k] = Histogram.edge(lo, hi, bins, k);
-        }
+        EqualBins equal = new EqualBins(lo, hi, bins);
         // per chunk: bins counts, then below, above, zeros, non-finite
         List<List<long[]>> chunks = runner.run(source.jobs(), (job, from, count, x, y) -> {
             source.read(job, from, count, x, y);
@@ -168,7 +165,7 @@ public final class Histograms {
                 } else if (v > hi) {
                     c[bins + 1]++;
                 } else {
-                    c[bin(v, lo, bins, norm, edges)]++;
+                    c[equal.bin(v)]++;
                 }
             }
             return c;
@@ -183,20 +180,6 @@ public final class Histograms {
         }
         return new Histogram(spec.values(), log10, lo, hi, Arrays.copyOf(total, bins), total[bins],
                 total[bins + 1], total[bins + 2], total[bins + 3], source.numel());
-    }
-
-    /** The bin of {@code v} in {@code [lo, hi]}, as numpy.histogram finds it (including its edge corrections). */
-    static int bin(double v, double lo, int bins, double norm, double[] edges) {
-        int i = (int) ((v - lo) * norm);
-        if (i >= bins) {
-            i = bins - 1;
-        }
-        if (v < edges[i]) {
-            i--;
-        } else if (i != bins - 1 && v >= edges[i + 1]) {
-            i++;
-        }
-        return i;
     }
 
     /** The tensors to read and how a value is formed from them. */

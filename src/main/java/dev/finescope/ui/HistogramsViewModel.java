@@ -312,17 +312,7 @@ public final class HistogramsViewModel {
         String label = model.label();
         ProgressTask<Result> task = new ProgressTask<>("Drawing the mask scores of " + what) {
             {
-                setOnSucceeded(e -> {
-                    if (id == generation) {
-                        result.set(getValue());
-                        message.set("");
-                    }
-                });
-                setOnFailed(e -> {
-                    if (id == generation) {
-                        message.set("Could not draw the mask scores: " + Problems.describe(getException()));
-                    }
-                });
+                deliver(this, id, "Could not draw the mask scores: ");
             }
 
             @Override
@@ -371,6 +361,21 @@ public final class HistogramsViewModel {
         return chart;
     }
 
+    /** The result of {@code task} becomes the shown one, or its failure the message, unless a newer request came. */
+    private void deliver(ProgressTask<Result> task, long id, String failure) {
+        task.setOnSucceeded(e -> {
+            if (id == generation) {
+                result.set(task.getValue());
+                message.set("");
+            }
+        });
+        task.setOnFailed(e -> {
+            if (id == generation) {
+                message.set(failure + Problems.describe(task.getException()));
+            }
+        });
+    }
+
     /** Counts in the background; only the newest request's result is shown. */
     private final class CountTask extends ProgressTask<Result> {
         private final long id;
@@ -395,17 +400,7 @@ public final class HistogramsViewModel {
             this.what = what;
             this.view = view;
             this.chartStyle = chartStyle;
-            setOnSucceeded(e -> {
-                if (id == generation) {
-                    result.set(getValue());
-                    message.set("");
-                }
-            });
-            setOnFailed(e -> {
-                if (id == generation) {
-                    message.set("Could not count: " + Problems.describe(getException()));
-                }
-            });
+            deliver(this, id, "Could not count: ");
         }
 
         @Override

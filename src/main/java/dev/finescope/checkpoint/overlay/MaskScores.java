@@ -1,6 +1,7 @@
 package dev.finescope.checkpoint.overlay;
 
 import dev.finescope.checkpoint.CheckpointException;
+import dev.finescope.checkpoint.EqualBins;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -277,8 +278,7 @@ public final class MaskScores {
         private final double lo;
         private final double hi;
         private final int bins;
-        private final double norm;
-        private final double[] edges;
+        private final EqualBins equal;
         private final Map<String, Counts> tensors = new LinkedHashMap<>();
 
         private Builder(double lo, double hi, int bins) {
@@ -288,11 +288,7 @@ public final class MaskScores {
             this.lo = lo;
             this.hi = hi;
             this.bins = bins;
-            this.norm = bins / (hi - lo);
-            this.edges = new double[bins + 1];
-            for (int k = 0; k <= bins; k++) {
-                edges[k] = k == bins ? hi : k * ((hi - lo) / bins) + lo;
-            }
+            this.equal = new EqualBins(lo, hi, bins);
         }
 
         /** Counts the scores of matrix {@code tensor}, whose entries are kept when their score exceeds threshold. */
@@ -314,25 +310,11 @@ public final class MaskScores {
                 } else if (v > hi) {
                     above++;
                 } else {
-                    c[bin(v)]++;
+                    c[equal.bin(v)]++;
                 }
             }
             tensors.put(tensor, new Counts(c, below, above, nonFinite, threshold));
             return this;
-        }
-
-        /** The bin of {@code v} in {@code [lo, hi]}, as numpy.histogram finds it (with its edge corrections). */
-        private int bin(double v) {
-            int i = (int) ((v - lo) * norm);
-            if (i >= bins) {
-                i = bins - 1;
-            }
-            if (v < edges[i]) {
-                i--;
-            } else if (i != bins - 1 && v >= edges[i + 1]) {
-                i++;
-            }
-            return i;
         }
 
         public MaskScores build() {
