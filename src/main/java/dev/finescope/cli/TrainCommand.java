@@ -17,9 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -139,31 +136,23 @@ final class TrainCommand implements Callable<Integer> {
             reportToPreparedFolder(runSpec, e.getMessage(), eventMirror);
             throw new BadInputException(e.getMessage(), e);
         }
-        AtomicBoolean cancel = new AtomicBoolean();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            cancel.set(true);
-            try {
-                done.await(CANCEL_WAIT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        // the failure is told, and the run closed, before a Ctrl-C lets the JVM end
+        TrainingRun.Result result = CtrlC.cancellable("finescope-cancel", CANCEL_WAIT_SECONDS, cancelled -> {
+            try (run) {
+                return run.runInFolder(eventMirror, stderr::println, cancelled);
+            } catch (RuntimeException e) {
+                stderr.println("finescope: the run failed: " + FineScopeCommand.oneLine(e.getMessage() == null
+                        ? e.toString() : e.getMessage()));
+                if (debug) {
+                    e.printStackTrace(stderr);
+                }
+                return null;
+            } finally {
+                stderr.flush();
             }
-        }, "finescope-cancel");
-        Runtime.getRuntime().addShutdownHook(hook);
-        TrainingRun.Result result;
-        try (run) {
-            result = run.runInFolder(eventMirror, stderr::println, cancel::get);
-        } catch (RuntimeException e) {
-            stderr.println("finescope: the run failed: " + FineScopeCommand.oneLine(e.getMessage() == null
-                    ? e.toString() : e.getMessage()));
-            if (debug) {
-                e.printStackTrace(stderr);
-            }
+        });
+        if (result == null) {
             return FineScopeCommand.INTERNAL_ERROR;
-        } finally {
-            done.countDown();
-            stderr.flush();
-            removeHook(hook);
         }
         if (result.status() == TrainingRun.Status.CANCELLED) {
             return 130;
@@ -282,14 +271,6 @@ final class TrainCommand implements Callable<Integer> {
             log.append(new RunEvent.Failed(Instant.now(), reason));
         } catch (RunException e) {
             // the one-line problem on standard error still says it
-        }
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // the JVM is shutting down: the hook is running and returns now that the run is done
         }
     }
 

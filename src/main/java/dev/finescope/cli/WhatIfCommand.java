@@ -31,9 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jfree.chart.JFreeChart;
 import org.jfree.data.Range;
 import picocli.CommandLine.Command;
@@ -58,6 +55,17 @@ final class WhatIfCommand {
 
     /** Seconds a Ctrl-C waits for the running evaluation to stop, so that the CSV ends on a whole point. */
     private static final int CANCEL_WAIT_SECONDS = 30;
+
+    /** How matrices are pruned, for prune and sweep. */
+    static final class PruneOptions {
+
+        @Option(names = "--method", defaultValue = "magnitude", paramLabel = "magnitude|random",
+                description = "Smallest |w| first, or a seeded random choice (default ${DEFAULT-VALUE}).")
+        PruneMethod method;
+
+        @Option(names = "--seed", defaultValue = "42", paramLabel = "N", description = "Seed of random pruning.")
+        long seed;
+    }
 
     /** The model, data and evaluation settings every experiment needs. */
     static final class SessionOptions {
@@ -161,12 +169,8 @@ final class WhatIfCommand {
                 description = "Share(s) of zeros per matrix, 0..1, comma-separated (0.3 or 0.1,0.5,0.9).")
         List<Double> sparsities;
 
-        @Option(names = "--method", defaultValue = "magnitude", paramLabel = "magnitude|random",
-                description = "Smallest |w| first, or a seeded random choice (default ${DEFAULT-VALUE}).")
-        PruneMethod method;
-
-        @Option(names = "--seed", defaultValue = "42", paramLabel = "N", description = "Seed of random pruning.")
-        long seed;
+        @Mixin
+        PruneOptions pruning;
 
         @Option(names = "--csv", paramLabel = "FILE", description = "Write one row per sparsity.")
         Path csv;
@@ -187,10 +191,10 @@ final class WhatIfCommand {
                 out.println(w.modelLabel() + " on " + w.examples() + " examples: " + base.primaryMetric() + " "
                         + f4(base.primary()) + " unpruned; pruning " + refs.size() + " matri"
                         + (refs.size() == 1 ? "x" : "ces") + " (" + Selection.format(refs) + "), "
-                        + method.name().toLowerCase(Locale.ROOT));
+                        + pruning.method.name().toLowerCase(Locale.ROOT));
                 rows.add(new String[] {"sparsity", base.primaryMetric(), "delta", "zeroed", "entries", "seconds"});
                 for (double s : sparsities) {
-                    Outcome o = guarded(() -> w.evaluate(List.of(new Edit.Prune(refs, s, method, seed)),
+                    Outcome o = guarded(() -> w.evaluate(List.of(new Edit.Prune(refs, s, pruning.method, pruning.seed)),
                             Cancel.NEVER));
                     rows.add(new String[] {Double.toString(s), f4(o.primary()), signed(o.delta()),
                             Long.toString(o.zeroed()), Long.toString(o.entries()), seconds(o.nanos())});
@@ -275,12 +279,8 @@ final class WhatIfCommand {
                 description = "Sparsities (default: 0.1,0.3,0.5,0.7,0.9).")
         List<Double> sparsities;
 
-        @Option(names = "--method", defaultValue = "magnitude", paramLabel = "magnitude|random",
-                description = "Smallest |w| first, or a seeded random choice (default ${DEFAULT-VALUE}).")
-        PruneMethod method;
-
-        @Option(names = "--seed", defaultValue = "42", paramLabel = "N", description = "Seed of random pruning.")
-        long seed;
+        @Mixin
+        PruneOptions pruning;
 
         @Option(names = "--csv", paramLabel = "FILE",
                 description = "Every point as it finishes; the finished sweep is rewritten in grid order.")
@@ -348,7 +348,7 @@ final class WhatIfCommand {
             double[] s = sparsities == null ? d.sparsities()
                     : sparsities.stream().mapToDouble(Double::doubleValue).toArray();
             try {
-                return new SweepSpec(granularity, cols, s, method, seed);
+                return new SweepSpec(granularity, cols, s, pruning.method, pruning.seed);
             } catch (IllegalArgumentException e) {
                 throw new BadInputException(e.getMessage(), e);
             }
@@ -550,27 +550,8 @@ final class WhatIfCommand {
 
     /** Runs {@code work} so that Ctrl-C asks it to stop and waits for it to end on a whole point. */
     static <T> T cancellable(CancellableWork<T> work) {
-        AtomicBoolean cancel = new AtomicBoolean();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            cancel.set(true);
-            try {
-                done.await(CANCEL_WAIT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "finescope-whatif-cancel");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return work.run(cancel::get);
-        } finally {
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // the JVM is shutting down: the hook is running
-            }
-        }
+        return CtrlC.cancellable("finescope-whatif-cancel", CANCEL_WAIT_SECONDS,
+                cancelled -> work.run(cancelled::getAsBoolean));
     }
 
     /** One line per tenth of a sweep on standard error. */
