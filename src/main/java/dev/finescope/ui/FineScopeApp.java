@@ -107,16 +107,14 @@ public final class FineScopeApp extends Application {
         return Math.max(1, cores - 1);
     }
 
-    /** The workspace named by {@code --workspace PATH}, {@code --workspace=PATH} or the system property. */
+    /**
+     * The workspace named by {@code --workspace PATH} or {@code --workspace=PATH} (read as the command line reads
+     * them), or by the system property.
+     */
     static Optional<Path> requestedWorkspace(List<String> args) {
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.equals("--workspace") && i + 1 < args.size()) {
-                return Optional.of(Path.of(args.get(i + 1)));
-            }
-            if (a.startsWith("--workspace=")) {
-                return Optional.of(Path.of(a.substring("--workspace=".length())));
-            }
+        Optional<Path> given = dev.finescope.cli.FineScopeCommand.appOnly(args.toArray(String[]::new));
+        if (given != null && given.isPresent()) {
+            return given;
         }
         return Optional.ofNullable(System.getProperty(WORKSPACE_PROPERTY)).filter(s -> !s.isBlank()).map(Path::of);
     }

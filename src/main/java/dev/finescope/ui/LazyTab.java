@@ -37,9 +37,4 @@ public final class LazyTab<T extends Node> {
         }
         return content;
     }
-
-    /** Whether the content has been built. */
-    public boolean built() {
-        return content != null;
-    }
 }
