@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * A dense layer that learns which of its pre-trained weights to zero (method.md §4): {@code W₀} stays frozen,
  * a score tensor {@code S} of the same shape trains, and the forward pass uses {@code W₀ ⊙ M} with
- * {@code M = 1[S > 0]} (or, with exact top-k, {@code M} zero on the share {@code s} of lowest scores). The
+ * {@code M = 1[S > 0]} (or, with exact top-k, {@code M} zero on the share {@code s} of lowest scores, ties masked in row-major order). The
  * gradient reaches {@code S} straight through the step: {@code ∂L/∂S = ∂L/∂W ⊙ W₀}.
  *
  * <p>The straight-through mask is computed as {@code M + (S − stop(S))}: the added term is exactly zero in the
@@ -163,15 +163,29 @@ public final class MaskedLinear implements LinearUnit {
         s.attach(scope);
         NDArray kept;
         if (exactTopK && pruned > 0) {
-            NDArray sorted = s.flatten().sort();
-            NDArray threshold = sorted.get(pruned - 1);
-            kept = s.gt(threshold);
+            kept = topKKept(s, pruned);
         } else if (exactTopK) {
             kept = s.onesLike();
         } else {
             kept = s.gt(0f);
         }
         return kept.toType(DataType.FLOAT32, false);
+    }
+
+    /**
+     * Keeps all but the {@code pruned} lowest scores. Scores tie often (Adam's first step moves every score by
+     * about the same amount), so entries equal to the threshold are masked in row-major order, as the initial
+     * scores are, until exactly {@code pruned} entries are masked: the sparsity is exact whatever the ties, and
+     * which tied entries go does not depend on the sorting kernel.
+     */
+    private static NDArray topKKept(NDArray s, int pruned) {
+        NDArray threshold = s.flatten().sort().get(pruned - 1);
+        NDArray below = s.lt(threshold);
+        NDArray atThreshold = s.eq(threshold);
+        NDArray budget = below.toType(DataType.INT64, false).sum().neg().add((long) pruned);
+        NDArray tieRank = atThreshold.flatten().toType(DataType.INT64, false).cumSum(0).reshape(s.getShape());
+        NDArray tiesMasked = atThreshold.logicalAnd(tieRank.lte(budget));
+        return below.logicalOr(tiesMasked).logicalNot();
     }
 
     /** The current mask, row-major: a set bit keeps the pre-trained entry, a clear bit zeroes it. */

@@ -153,4 +153,24 @@ class MaskedLinearTest {
             }
         }
     }
+    @Test
+    void exactTopKMasksTiedScoresInRowMajorOrderSoTheSparsityHolds() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            MaskedLinear layer = new MaskedLinear("q", manager.create(gaussian(OUT * IN, 8), new Shape(OUT, IN)),
+                    null, false, MatrixSetup.maskedTopK(0.2));
+            int pruned = MaskedLinear.prunedCount(OUT * IN, 0.2);
+            // Adam's first step moves every score by about its rate, so scores fall on a few levels: here 100
+            // entries at -0.07, the rest of the first 400 at -0.03 (the threshold level), the others at +0.07
+            float[] levels = new float[OUT * IN];
+            for (int i = 0; i < levels.length; i++) {
+                levels[i] = i < 100 ? -0.07f : i < 400 ? -0.03f : 0.07f;
+            }
+            layer.scores().array().set(levels);
+            BitSet mask = layer.mask();
+            assertEquals(OUT * IN - pruned, mask.cardinality());
+            for (int i = 0; i < levels.length; i++) {
+                assertEquals(i >= pruned, mask.get(i), "entry " + i);
+            }
+        }
+    }
 }
