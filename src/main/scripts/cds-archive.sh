@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Writes an AppCDS archive next to finescope.jar (target/finescope.jsa by default): the classes the app loads
-# until its first heatmap is on screen, parsed and verified once, so that later starts map them instead of
-# loading them. The app is started once on the sample workspace with -Dfinescope.smokeTest=true (it closes
-# itself after the first heatmap), under xvfb-run when there is no display.
+# until its first heatmap and for its other tabs (the list of src/main/scripts/startup-classes.sh), parsed and
+# verified once, so that later starts map them instead of loading them. No display is needed: the classes are
+# loaded by dev.finescope.StartupClasses, not by opening the window.
 #
 #   src/main/scripts/cds-archive.sh [JAR] [JAVA]
 #
 # Use it with: java -XX:SharedArchiveFile=target/finescope.jsa -jar target/finescope.jar
-# The archive belongs to that JVM and to that class path (the jar and target/lib/*.jar as they are now): rebuild
-# it after every build. A JVM that finds it stale prints a warning and starts without it.
+# The archive belongs to that JVM and to that class path as it was named (target/finescope.jar, and
+# target/lib/*.jar as they are now): make it again after every build. A JVM that finds it stale warns and
+# starts without it.
 set -euo pipefail
 jar=${1:-target/finescope.jar}
 java=${2:-java}
@@ -18,10 +19,6 @@ if [ ! -f "$jar" ]; then
     exit 2
 fi
 rm -f "$jsa"
-run=("$java" -XX:ArchiveClassesAtExit="$jsa" -Dfinescope.smokeTest=true -jar "$jar")
-if [ -z "${DISPLAY:-}" ]; then
-    xvfb-run -a -s '-screen 0 1600x1000x24' "${run[@]}" >/dev/null
-else
-    "${run[@]}" >/dev/null
-fi
+"$java" -XX:ArchiveClassesAtExit="$jsa" -Xlog:cds=error -Xlog:cds+dynamic=error -cp "$jar" \
+    dev.finescope.StartupClasses
 ls -l "$jsa"

@@ -67,6 +67,18 @@ public final class StartupClasses {
         return t;
     }
 
+    /**
+     * Loads every listed class and returns: run under {@code -XX:ArchiveClassesAtExit} it writes an AppCDS archive
+     * of the app's start without a display ({@code src/main/scripts/cds-archive.sh}, the packaged app's build).
+     */
+    public static void main(String[] args) {
+        List<List<String>> parts = parts(names());
+        ClassLoader loader = StartupClasses.class.getClassLoader();
+        int loaded = load(parts.get(0), loader) + load(parts.get(1), loader);
+        System.out.println("loaded " + loaded + " of " + (parts.get(0).size() + parts.get(1).size())
+                + " start-up classes");
+    }
+
     /** Lets the loading go on past the classes of the first heatmap: called once it is drawn. */
     public static void firstHeatmapDrawn() {
         FIRST_HEATMAP.countDown();
