@@ -64,7 +64,7 @@ modules=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' jlink-config/modules.txt | tr 
 module_path="$jdk/jmods$(printf ':%s' "${fx_jars[@]}")"
 step "jlink: $modules"
 "$jdk/bin/jlink" --module-path "$module_path" --add-modules "$modules" \
-    --strip-debug --no-header-files --no-man-pages --compress=2 \
+    --strip-debug --no-header-files --no-man-pages --compress=2 --generate-cds-archive \
     --exclude-resources='glob:/javafx.graphics/*.so' \
     --output "$work/runtime"
 # JavaFX's native libraries: left out of the modules above, from which JavaFX would unpack them into
@@ -121,6 +121,11 @@ java_options=(
     "-Djna.tmpdir=\$APPDIR/native/jna"
     "--add-exports=javafx.base/com.sun.javafx.event=ALL-UNNAMED"
     "--add-exports=javafx.controls/com.sun.javafx.scene.control=ALL-UNNAMED"
+    # the app's classes, mapped from an archive made below instead of loaded one by one; an archive that does
+    # not fit (another path, another build) is passed over in silence
+    "-XX:SharedArchiveFile=\$APPDIR/finescope.jsa"
+    "-Xlog:cds=off"
+    "-Xlog:cds+dynamic=off"
 )
 jpackage_options=()
 for o in "${java_options[@]}"; do
@@ -139,6 +144,18 @@ image="$out/FineScope"
 # The app opens the sample workspace it finds next to the folder of finescope.jar (lib/app → lib/).
 mkdir -p "$image/lib/sample-models"
 (cd sample-models && tar --exclude=runs -cf - .) | (cd "$image/lib/sample-models" && tar -xf -)
+
+# --- 4b. the AppCDS archive ----------------------------------------------------------------------------------
+# The classes of the app's start (the start-up class list), archived by the image's own JVM against the image's
+# own class path. An archive names the jars by their absolute paths: the .deb makes it again where it installs.
+cds_archive() {
+    local app="$1"
+    rm -f "$app/finescope.jsa"
+    "$app/../runtime/bin/java" -XX:ArchiveClassesAtExit="$app/finescope.jsa" -Xlog:cds=error \
+        -Xlog:cds+dynamic=error -cp "$app/finescope.jar" dev.finescope.StartupClasses >/dev/null
+}
+step "AppCDS archive"
+cds_archive "$(cd "$image/lib/app" && pwd)"
 
 # --- 5. the .deb --------------------------------------------------------------------------------------------
 # Built with dpkg-deb rather than jpackage --type deb: jpackage runs ldd and dpkg -S over every library of the
@@ -169,6 +186,23 @@ if [ "$deb" = yes ]; then
         ln -s /opt/finescope/bin/FineScope "$stage/usr/bin/finescope"
         cp jlink-config/finescope.desktop "$stage/usr/share/applications/finescope.desktop"
         cp assets/finescope-icon.png "$stage/usr/share/icons/hicolor/256x256/apps/finescope.png"
+        # the archive of the build names the build's paths: made again under /opt, and removed with the package
+        rm -f "$stage/opt/finescope/lib/app/finescope.jsa"
+        cat > "$stage/DEBIAN/postinst" <<'POSTINST'
+#!/bin/sh
+set -e
+if [ "$1" = configure ]; then
+    app=/opt/finescope/lib/app
+    "$app/../runtime/bin/java" -XX:ArchiveClassesAtExit="$app/finescope.jsa" -Xlog:cds=error \
+        -Xlog:cds+dynamic=error -cp "$app/finescope.jar" dev.finescope.StartupClasses >/dev/null || true
+fi
+POSTINST
+        cat > "$stage/DEBIAN/prerm" <<'PRERM'
+#!/bin/sh
+set -e
+rm -f /opt/finescope/lib/app/finescope.jsa
+PRERM
+        chmod 755 "$stage/DEBIAN/postinst" "$stage/DEBIAN/prerm"
         cat > "$stage/DEBIAN/control" <<CONTROL
 Package: finescope
 Version: $app_version

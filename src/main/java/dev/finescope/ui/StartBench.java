@@ -17,10 +17,11 @@ import java.util.Map;
  * the app with {@code -Dfinescope.smokeTest=true} (closed once the first heatmap of the sample workspace is on
  * screen) and, when an archive is given or found next to the jar, the app with that AppCDS archive. Every start is
  * a fresh process timed from spawn to exit, its CPU time taken from the shell's {@code time}; the table gives the
- * medians and each one's ratio to the hello window.
+ * medians and each one's ratio to the hello window. With {@code --image} the packaged app image (jlink-config)
+ * starts too.
  *
  * <pre>xvfb-run -a java -cp target/finescope.jar dev.finescope.ui.StartBench [--runs 5] [--jar target/finescope.jar]
- *     [--cds target/finescope.jsa] [--java PATH] [--flag -Xmx2g]…</pre>
+ *     [--cds target/finescope.jsa] [--java PATH] [--flag -Xmx2g]… [--image target/package/FineScope]</pre>
  */
 public final class StartBench {
 
@@ -57,6 +58,12 @@ public final class StartBench {
         } else {
             System.out.println("(no AppCDS archive at " + cds + ": src/main/scripts/cds-archive.sh makes one)");
         }
+        String image = option(a, "--image", null);
+        if (image != null) {
+            // the launcher takes JVM options from the environment only
+            commands.put("packaged app", List.of("env", "JAVA_TOOL_OPTIONS=-Dfinescope.smokeTest=true",
+                    Path.of(image, "bin", "FineScope").toAbsolutePath().toString()));
+        }
         Map<String, List<Sample>> samples = new LinkedHashMap<>();
         commands.keySet().forEach(k -> samples.put(k, new ArrayList<>()));
         // one warm-up round, not counted: the page cache and DJL's unpacked engine
@@ -67,7 +74,7 @@ public final class StartBench {
             for (Map.Entry<String, List<String>> e : commands.entrySet()) {
                 Sample s = time(e.getValue());
                 samples.get(e.getKey()).add(s);
-                System.out.printf(Locale.ROOT, "run %d %-12s %6.2f s wall %6.2f s CPU%n", r, e.getKey(), s.wall(),
+                System.out.printf(Locale.ROOT, "run %d %-14s %6.2f s wall %6.2f s CPU%n", r, e.getKey(), s.wall(),
                         s.cpu());
             }
         }
