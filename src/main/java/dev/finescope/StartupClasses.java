@@ -75,8 +75,7 @@ public final class StartupClasses {
         List<List<String>> parts = parts(names());
         ClassLoader loader = StartupClasses.class.getClassLoader();
         int loaded = load(parts.get(0), loader) + load(parts.get(1), loader);
-        System.out.println("loaded " + loaded + " of " + (parts.get(0).size() + parts.get(1).size())
-                + " start-up classes");
+        LOGGER.info("loaded {} of {} start-up classes", loaded, parts.get(0).size() + parts.get(1).size());
     }
 
     /** Lets the loading go on past the classes of the first heatmap: called once it is drawn. */

@@ -262,7 +262,7 @@ public final class Analyzer {
         }
     }
 
-    private static int layers(List<String> baseNames, Function<String, Optional<GridPosition>> locator) {
+    static int layers(List<String> baseNames, Function<String, Optional<GridPosition>> locator) {
         int layers = 0;
         for (String name : baseNames) {
             Optional<GridPosition> pos = locator.apply(name);

@@ -32,7 +32,16 @@ public final class StartBench {
     record Sample(double wall, double cpu) {
     }
 
+    private static org.slf4j.Logger log;
+
     public static void main(String[] args) throws Exception {
+        // the table goes to standard output through the log, as StallBench's does
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.out");
+        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        System.setProperty("org.slf4j.simpleLogger.showLogName", "false");
+        System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "false");
+        System.setProperty("org.slf4j.simpleLogger.log." + StartBench.class.getName(), "info");
+        log = org.slf4j.LoggerFactory.getLogger(StartBench.class);
         List<String> a = Arrays.asList(args);
         int runs = Integer.parseInt(option(a, "--runs", "5"));
         Path jar = Path.of(option(a, "--jar", "target/finescope.jar")).toAbsolutePath();
@@ -45,7 +54,7 @@ public final class StartBench {
             }
         }
         if (!Files.isRegularFile(jar)) {
-            System.err.println(jar + ": no such jar; build it with mvn -B -DskipTests package");
+            say(jar + ": no such jar; build it with mvn -B -DskipTests package");
             System.exit(2);
         }
         Map<String, List<String>> commands = new LinkedHashMap<>();
@@ -56,7 +65,7 @@ public final class StartBench {
             commands.put("app, AppCDS", command(java, flags, List.of("-XX:SharedArchiveFile=" + cds,
                     "-Dfinescope.smokeTest=true", "-jar", jar.toString())));
         } else {
-            System.out.println("(no AppCDS archive at " + cds + ": src/main/scripts/cds-archive.sh makes one)");
+            say("(no AppCDS archive at " + cds + ": src/main/scripts/cds-archive.sh makes one)");
         }
         String image = option(a, "--image", null);
         if (image != null) {
@@ -74,21 +83,25 @@ public final class StartBench {
             for (Map.Entry<String, List<String>> e : commands.entrySet()) {
                 Sample s = time(e.getValue());
                 samples.get(e.getKey()).add(s);
-                System.out.printf(Locale.ROOT, "run %d %-14s %6.2f s wall %6.2f s CPU%n", r, e.getKey(), s.wall(),
-                        s.cpu());
+                say(String.format(Locale.ROOT, "run %d %-14s %6.2f s wall %6.2f s CPU", r, e.getKey(), s.wall(),
+                        s.cpu()));
             }
         }
         double helloWall = median(samples.get("hello window"), true);
         double helloCpu = median(samples.get("hello window"), false);
-        System.out.printf(Locale.ROOT, "%nmedians of %d runs (%s, %d cores)%n", runs, java,
-                Runtime.getRuntime().availableProcessors());
-        System.out.printf(Locale.ROOT, "%-14s %8s %8s %8s %8s%n", "", "wall s", "× hello", "CPU s", "× hello");
+        say(String.format(Locale.ROOT, "medians of %d runs (%s, %d cores)", runs, java,
+                Runtime.getRuntime().availableProcessors()));
+        say(String.format(Locale.ROOT, "%-14s %8s %8s %8s %8s", "", "wall s", "× hello", "CPU s", "× hello"));
         for (Map.Entry<String, List<Sample>> e : samples.entrySet()) {
             double wall = median(e.getValue(), true);
             double cpu = median(e.getValue(), false);
-            System.out.printf(Locale.ROOT, "%-14s %8.2f %8.2f %8.2f %8.2f%n", e.getKey(), wall, wall / helloWall, cpu,
-                    cpu / helloCpu);
+            say(String.format(Locale.ROOT, "%-14s %8.2f %8.2f %8.2f %8.2f", e.getKey(), wall, wall / helloWall, cpu,
+                    cpu / helloCpu));
         }
+    }
+
+    private static void say(String line) {
+        log.info(line);
     }
 
     private static List<String> command(String java, List<String> flags, List<String> rest) {

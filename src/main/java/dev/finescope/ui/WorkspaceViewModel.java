@@ -1,6 +1,7 @@
 package dev.finescope.ui;
 
 import dev.finescope.analysis.Analyzer;
+import dev.finescope.analysis.ComparisonCache;
 import dev.finescope.analysis.ModelComparison;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.NameMap;
@@ -43,6 +44,8 @@ public final class WorkspaceViewModel {
     private final AppPreferences preferences;
     private final ModelOpener opener;
     private final Analyzer analyzer;
+    /** Pairs compared before, by their files: the sample workspace opens without comparing its tensors again. */
+    private final ComparisonCache comparisonCache = ComparisonCache.inUserCache();
     private final ObservableList<Path> recent = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "FineScope");
 
@@ -328,8 +331,11 @@ public final class WorkspaceViewModel {
                     ModelFolder folder = null;
                     try {
                         folder = opener.open(t, against);
-                        ModelComparison c = analyzer.compare(against.weights(), against.label(), folder.weights(),
-                                t.label(), NameMap.standard(), p);
+                        ModelFolder tunedFolder = folder;
+                        ModelComparison c = comparisonCache.compare(against.inputFiles(), folder.inputFiles(),
+                                against.label(), t.label(), NameMap.standard()::locate,
+                                () -> analyzer.compare(against.weights(), against.label(), tunedFolder.weights(),
+                                        t.label(), NameMap.standard(), p));
                         folders.put(t, folder);
                         comparisons.put(t, c);
                     } catch (RuntimeException e) {
