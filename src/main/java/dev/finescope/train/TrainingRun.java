@@ -261,6 +261,9 @@ public final class TrainingRun implements AutoCloseable {
                     + model.config().hiddenSize() + ", " + model.config().numLabels() + " outputs");
             log.info("plan '" + plan.plan().name() + "': " + trainableParameters() + " of " + totalParameters()
                     + " parameters trained, " + model.maskedUnits().size() + " matrices masked");
+            if (!model.maskedUnits().isEmpty()) {
+                ScoreRate.warning(plan.plan().mask().scoreInit(), hp.scoreLearningRate()).ifPresent(log::info);
+            }
             for (Split s : data.splits()) {
                 log.info("data " + s.summary());
             }
