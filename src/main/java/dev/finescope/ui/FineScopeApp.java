@@ -151,6 +151,9 @@ public final class FineScopeApp extends Application {
     private static void firstHeatmapDrawn() {
         LOGGER.info("first heatmap on screen {} ms after launch", sinceLaunch());
         dev.finescope.StartupClasses.firstHeatmapDrawn();
+        if (Boolean.getBoolean(SMOKE_TEST_PROPERTY) || LOGGER.isDebugEnabled()) {
+            LOGGER.info("start-up {}", StartupProfile.describe());
+        }
         if (Boolean.getBoolean(SMOKE_TEST_PROPERTY)) {
             LOGGER.info("{}: closing after the first heatmap", SMOKE_TEST_PROPERTY);
             Platform.runLater(Platform::exit);
