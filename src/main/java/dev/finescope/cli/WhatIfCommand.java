@@ -125,6 +125,14 @@ final class WhatIfCommand {
             return sessionInputs(this);
         }
 
+        /** Checks a selection against the model's layers before anything is evaluated. */
+        void checkSelection(String select) {
+            int layers = guarded(() -> WhatIfSession.layerCount(spec()));
+            if (layers > 0) {
+                selection(select, layers);
+            }
+        }
+
         WhatIfSession open(PrintWriter err) {
             TrainCommand.useAllCores();
             SessionSpec s = spec();
@@ -192,6 +200,7 @@ final class WhatIfCommand {
                 }
             }
             try (OutputPaths paths = session.paths().file("--csv", csv).check()) {
+                session.checkSelection(select);
                 return prune();
             }
         }
@@ -247,6 +256,7 @@ final class WhatIfCommand {
         @Override
         public Integer call() {
             try (OutputPaths paths = session.paths().file("--csv", csv).check()) {
+                session.checkSelection(select);
                 return revert();
             }
         }

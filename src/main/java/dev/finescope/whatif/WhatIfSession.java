@@ -200,6 +200,16 @@ public final class WhatIfSession implements AutoCloseable {
         return ModelFolder.open(spec.model());
     }
 
+    /**
+     * The number of encoder layers of the session's model, from its configuration alone (nothing is evaluated), so
+     * that a selection can be checked before the session opens; 0 when the configuration does not say.
+     */
+    public static int layerCount(SessionSpec spec) {
+        try (ModelFolder folder = openModel(spec)) {
+            return folder.config().numLayers();
+        }
+    }
+
     private static boolean isOverlay(Path file) {
         try (Checkpoint c = Checkpoints.open(file)) {
             return Overlay.isOverlay(c);
