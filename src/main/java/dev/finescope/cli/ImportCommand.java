@@ -35,7 +35,7 @@ final class ImportCommand implements Callable<Integer> {
     private Path source;
 
     @OutputPaths.Writes
-    @Option(names = "--out", required = true, paramLabel = "FOLDER", description = "The folder to write.")
+    @Option(names = "--out", required = true, paramLabel = "FOLDER", description = "The folder to write: new or empty.")
     private Path out;
 
     @Option(names = "--debug", description = "Show the stack trace of a failure.")

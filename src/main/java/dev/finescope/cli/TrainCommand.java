@@ -109,7 +109,7 @@ final class TrainCommand implements Callable<Integer> {
     private String device;
 
     @OutputPaths.Writes
-    @Option(names = "--out", paramLabel = "DIR", description = "The run folder to write (must not hold a run).")
+    @Option(names = "--out", paramLabel = "DIR", description = "The run folder to write: new or empty.")
     private Path out;
 
     @Option(names = "--events", paramLabel = "stdout",
