@@ -120,16 +120,22 @@ final class WhatIfCommand {
             return new SessionSpec(model, base, data, task, split, batchSize, maxLength, maxExamples, !noCache);
         }
 
-        /** The inputs, for {@link OutputPaths}; each must exist. */
+        private WhatIfSession.Preview preview;
+
+        /**
+         * The inputs, for {@link OutputPaths}: each must exist; the model's own files and an overlay's base (found
+         * from the overlay) count too.
+         */
         OutputPaths paths() {
-            return sessionInputs(this);
+            OutputPaths paths = sessionInputs(this);
+            preview = guarded(() -> WhatIfSession.preview(spec()));
+            return paths.inputs("model", preview.reads());
         }
 
-        /** Checks a selection against the model's layers before anything is evaluated. */
+        /** Checks a selection against the model's layers before anything is evaluated (after {@link #paths()}). */
         void checkSelection(String select) {
-            int layers = guarded(() -> WhatIfSession.layerCount(spec()));
-            if (layers > 0) {
-                selection(select, layers);
+            if (preview != null && preview.layers() > 0) {
+                selection(select, preview.layers());
             }
         }
 

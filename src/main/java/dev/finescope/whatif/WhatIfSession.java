@@ -201,12 +201,24 @@ public final class WhatIfSession implements AutoCloseable {
     }
 
     /**
-     * The number of encoder layers of the session's model, from its configuration alone (nothing is evaluated), so
-     * that a selection can be checked before the session opens; 0 when the configuration does not say.
+     * What a session on {@code spec} would open, found without evaluating anything, so that a selection and the
+     * places to write can be checked before the long work.
+     *
+     * @param layers the model's encoder layers from its configuration, 0 when it does not say
+     * @param reads  the folders and files the model is read from: its own, and an overlay's base
      */
-    public static int layerCount(SessionSpec spec) {
+    public record Preview(int layers, List<Path> reads) {
+    }
+
+    /** Opens the session's model just far enough to tell its {@link Preview}. */
+    public static Preview preview(SessionSpec spec) {
         try (ModelFolder folder = openModel(spec)) {
-            return folder.config().numLayers();
+            List<Path> reads = new ArrayList<>();
+            for (ModelFolder f : folder.base().map(b -> List.of(folder, b)).orElse(List.of(folder))) {
+                reads.add(f.path());
+                reads.addAll(f.inputFiles());
+            }
+            return new Preview(folder.config().numLayers(), List.copyOf(reads));
         }
     }
 

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.finescope.checkpoint.Checkpoint;
+import dev.finescope.checkpoint.Checkpoints;
+import dev.finescope.checkpoint.ModelFolder;
+import dev.finescope.checkpoint.overlay.OverlayWriter;
 import dev.finescope.plan.Presets;
 import dev.finescope.run.RunFolder;
 import dev.finescope.run.RunSpec;
@@ -165,6 +169,29 @@ class NoInputOverwrittenTest {
         CliRun done = CliRun.of("train", "--spec", run.resolve("spec.json").toString());
         assertEquals(0, done.code(), done.err());
         assertTrue(Files.isRegularFile(run.resolve(RunFolder.OVERLAY_FILE)));
+    }
+
+    @Test
+    void aWhatIfOutputIntoTheBaseThatAnOverlayNamesIsRefused() throws IOException {
+        Path base = copyTree(TinyRuns.BASE, dir.resolve("base"));
+        Path overlay = dir.resolve("run/overlay.safetensors");
+        Files.createDirectories(overlay.getParent());
+        try (ModelFolder b = ModelFolder.open(base);
+             Checkpoint c = Checkpoints.open(base.resolve("model.safetensors"))) {
+            OverlayWriter w = OverlayWriter.forBase(b, OverlayWriter.relativeHint(overlay, base));
+            for (String name : c.tensorNames()) {
+                if (name.startsWith("classifier.")) {
+                    w.head(name, c.tensor(name).shape(), c.tensor(name).toFloatArray());
+                }
+            }
+            w.write(overlay);
+        }
+        Map<String, String> before = hashes(base);
+        Path csv = base.resolve("vocab.txt");
+        CliRun run = CliRun.of("whatif", "prune", "--model", overlay.toString(), "--data", TinyRuns.TASK.toString(),
+                "--task", "SST-2", "--max-len", "32", "--sparsity", "0.5", "--csv", csv.toString());
+        assertRefused(run, csv);
+        assertEquals(before, hashes(base));
     }
 
     /** Runs both command lines at once; returns their results in order. */
