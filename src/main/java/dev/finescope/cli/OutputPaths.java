@@ -219,10 +219,16 @@ final class OutputPaths implements AutoCloseable {
         Path probe = null;
         try {
             probe = Files.createTempFile(folder, ".finescope-write-check-", ".tmp");
+        } catch (AccessDeniedException e) {
+            throw new BadInputException(out + ": cannot be written: " + folder + " does not let us write (permission "
+                    + "denied)", e);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new BadInputException(out + ": cannot be written: " + folder + " takes no new files", e);
         } catch (IOException e) {
-            throw new BadInputException(out + ": cannot be written: " + folder + " "
-                    + (e instanceof AccessDeniedException ? "does not let us write (permission denied)"
-                            : "refuses new files (" + reason(e) + ")"), e);
+            String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e.getClass().getSimpleName();
+            throw new BadInputException(out + ": cannot be written: " + folder + " takes no new files (" + why + ")",
+                    e);
         } finally {
             if (probe != null) {
                 try {
