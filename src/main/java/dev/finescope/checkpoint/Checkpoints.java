@@ -127,6 +127,12 @@ public final class Checkpoints {
     }
 
     private static CheckpointException noWeights(Path folder) {
+        for (String name : WEIGHT_FILE_NAMES) {
+            if (Files.isDirectory(folder.resolve(name))) {
+                return new CheckpointException(folder.resolve(name), "is a folder, not a weights file; the model's "
+                        + "weights must be a file of this name");
+            }
+        }
         List<String> others = new ArrayList<>();
         try (Stream<Path> files = Files.list(folder)) {
             files.map(p -> p.getFileName().toString())

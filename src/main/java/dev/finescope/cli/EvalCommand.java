@@ -42,11 +42,13 @@ final class EvalCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    @OutputPaths.Reads
     @Option(names = "--model", required = true, paramLabel = "PATH",
             description = "The model folder (config.json, weights with classifier.*, vocab.txt or tokenizer.json), "
                     + "or a run's overlay (base ⊕ overlay, the base found from the overlay).")
     private Path model;
 
+    @OutputPaths.Reads
     @Option(names = "--data", required = true, paramLabel = "PATH",
             description = "A GLUE folder, the task's folder, or one labelled file in the task's layout.")
     private Path data;
@@ -69,6 +71,7 @@ final class EvalCommand implements Callable<Integer> {
             description = "Tokens per example at most (default ${DEFAULT-VALUE}).")
     private int maxLength;
 
+    @OutputPaths.Writes
     @Option(names = "--predictions", paramLabel = "FILE",
             description = "Write index,label,prediction,logit_0,logit_1,… per example of the (first) split.")
     private Path predictions;
@@ -90,10 +93,13 @@ final class EvalCommand implements Callable<Integer> {
         if (batchSize < 1 || maxLength < 2) {
             throw new BadInputException("--batch-size must be at least 1 and --max-len at least 2");
         }
-        if (predictions != null && (predictions.toAbsolutePath().normalize()
-                .equals(data.toAbsolutePath().normalize()))) {
-            throw new BadInputException(predictions + ": is the data file; choose another file for predictions");
+        try (OutputPaths paths = OutputPaths.of().input("model", model).input("data file", data)
+                .fileInNewFolder("--predictions", predictions).check()) {
+            return evaluate(t);
         }
+    }
+
+    private int evaluate(Task t) throws IOException {
         TrainCommand.useAllCores();
         int outputs = t.isRegression() ? 1 : t.labels().size();
         List<Evaluator.Result> results;

@@ -22,13 +22,16 @@ final class ExportCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    @OutputPaths.Reads
     @Option(names = "--base", required = true, paramLabel = "PATH",
             description = "The base model folder (or builtin:all-MiniLM-L6-v2).")
     private Path base;
 
+    @OutputPaths.Reads
     @Option(names = "--overlay", required = true, paramLabel = "FILE", description = "The overlay of a run.")
     private Path overlay;
 
+    @OutputPaths.Writes
     @Option(names = "--out", required = true, paramLabel = "FOLDER", description = "The folder to create.")
     private Path out;
 
@@ -37,7 +40,9 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (ModelFolder b = ModelFolder.open(base); Overlay o = Overlay.open(overlay)) {
+        try (OutputPaths paths = OutputPaths.of().input("base model", base).input("overlay", overlay)
+                .folder("--out", out).check();
+             ModelFolder b = ModelFolder.open(base); Overlay o = Overlay.open(overlay)) {
             HuggingFaceExport.Result r = HuggingFaceExport.export(b, o, out,
                     new ConsoleProgress(spec.commandLine().getErr()));
             spec.commandLine().getOut().println("wrote " + r.folder() + " (" + r.tensors().size() + " tensors"

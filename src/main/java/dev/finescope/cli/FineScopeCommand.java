@@ -45,6 +45,7 @@ public final class FineScopeCommand implements Runnable {
         this.openApp = openApp;
     }
 
+    @OutputPaths.Reads
     @picocli.CommandLine.Option(names = "--workspace", paramLabel = "PATH",
             description = "Without a command: the workspace (or model folder) the app opens.")
     private Path workspace;
@@ -140,18 +141,24 @@ public final class FineScopeCommand implements Runnable {
                 err.flush();
             }
         }
-        CommandLine cl = new CommandLine(new FineScopeCommand(openApp));
+        CommandLine cl = commandLine(openApp);
         cl.setOut(out);
         cl.setErr(err);
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** The command tree with its converters and failure handlers. */
+    static CommandLine commandLine(Runnable openApp) {
+        CommandLine cl = new CommandLine(new FineScopeCommand(openApp));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.registerConverter(Metric.class, new MetricConverter());
         cl.registerConverter(Path.class, new PathConverter());
         cl.setParameterExceptionHandler(FineScopeCommand::usageError);
         cl.setExecutionExceptionHandler(FineScopeCommand::failure);
-        int code = cl.execute(args);
-        out.flush();
-        err.flush();
-        return code;
+        return cl;
     }
 
     private static int usageError(ParameterException e, String[] args) {

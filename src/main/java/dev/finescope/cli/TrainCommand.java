@@ -44,12 +44,15 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    @OutputPaths.Reads
     @Option(names = "--spec", paramLabel = "FILE", description = "A run spec (JSON) as the app writes it.")
     private Path specFile;
 
+    @OutputPaths.Reads
     @Option(names = "--base", paramLabel = "PATH", description = "The pre-trained model folder.")
     private Path base;
 
+    @OutputPaths.Reads
     @Option(names = "--data", paramLabel = "PATH",
             description = "A GLUE folder (or the task's folder), or with --text-column a folder holding train.* and "
                     + "dev.* (.csv, .tsv, .jsonl).")
@@ -70,6 +73,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "Your own data: the label column (default: label).")
     private String labelColumn;
 
+    @OutputPaths.Reads
     @Option(names = "--plan", paramLabel = "FILE|PRESET",
             description = "A plan file, or a preset: " + PlanChoice.PRESETS + " (default without a spec: full).")
     private String plan;
@@ -104,7 +108,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "Where to train (default auto: the GPU when DJL sees one, else all CPU cores).")
     private String device;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "The run folder to write (must not hold a run).")
+    @OutputPaths.Writes
+    @Option(names = "--out", paramLabel = "DIR", description = "The run folder to write: new or empty.")
     private Path out;
 
     @Option(names = "--events", paramLabel = "stdout",
@@ -125,6 +130,36 @@ final class TrainCommand implements Callable<Integer> {
             eventsToStdout = true;
         }
         RunSpec runSpec = buildSpec();
+        boolean prepared = isPreparedFor(runSpec.output(), runSpec);
+        try (OutputPaths paths = OutputPaths.of().input("run spec", prepared ? null : specFile)
+                .input("base model", runSpec.base()).input("data file", runSpec.data().path())
+                .input("plan file", runSpec.plan().file())
+                .folder("--out", runSpec.output(), dir -> isPreparedFor(dir, runSpec)).check()) {
+            return train(runSpec, eventsToStdout);
+        }
+    }
+
+    /**
+     * Whether {@code folder} is the run folder the app prepared for this very spec: it holds only the spec (and
+     * the record of the process that runs it), written exactly as this run would write it, so going on in it
+     * replaces nothing.
+     */
+    static boolean isPreparedFor(Path folder, RunSpec runSpec) {
+        Path specJson = folder.resolve(RunFolder.SPEC_FILE);
+        if (!Files.isRegularFile(specJson)) {
+            return false;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+            boolean onlyOurs = files.map(p -> p.getFileName().toString())
+                    .allMatch(n -> n.equals(RunFolder.SPEC_FILE) || n.equals(RunFolder.PROCESS_FILE));
+            return onlyOurs && java.util.Arrays.equals(Files.readAllBytes(specJson),
+                    runSpec.toAbsolute().toJson().getBytes(StandardCharsets.UTF_8));
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    private int train(RunSpec runSpec, boolean eventsToStdout) {
         useAllCores();
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();

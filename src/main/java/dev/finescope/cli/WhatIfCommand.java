@@ -70,15 +70,18 @@ final class WhatIfCommand {
     /** The model, data and evaluation settings every experiment needs. */
     static final class SessionOptions {
 
+        @OutputPaths.Reads
         @Option(names = "--model", required = true, paramLabel = "PATH",
                 description = "A model folder with a classifier.* head, or a run's overlay (opened on its base).")
         Path model;
 
+        @OutputPaths.Reads
         @Option(names = "--base", paramLabel = "PATH",
                 description = "The pre-trained model to revert to (default: the overlay's base); builtin:NAME for a "
                         + "built-in model.")
         Path base;
 
+        @OutputPaths.Reads
         @Option(names = "--data", required = true, paramLabel = "PATH",
                 description = "A GLUE folder, the task's folder, or one labelled file in the task's layout.")
         Path data;
@@ -115,6 +118,25 @@ final class WhatIfCommand {
                         + "at least 0");
             }
             return new SessionSpec(model, base, data, task, split, batchSize, maxLength, maxExamples, !noCache);
+        }
+
+        private WhatIfSession.Preview preview;
+
+        /**
+         * The inputs, for {@link OutputPaths}: each must exist; the model's own files and an overlay's base (found
+         * from the overlay) count too.
+         */
+        OutputPaths paths() {
+            OutputPaths paths = sessionInputs(this);
+            preview = guarded(() -> WhatIfSession.preview(spec()));
+            return paths.inputs("model", preview.reads());
+        }
+
+        /** Checks a selection against the model's layers before anything is evaluated (after {@link #paths()}). */
+        void checkSelection(String select) {
+            if (preview != null && preview.layers() > 0) {
+                selection(select, preview.layers());
+            }
         }
 
         WhatIfSession open(PrintWriter err) {
@@ -172,6 +194,7 @@ final class WhatIfCommand {
         @Mixin
         PruneOptions pruning;
 
+        @OutputPaths.Writes
         @Option(names = "--csv", paramLabel = "FILE", description = "Write one row per sparsity.")
         Path csv;
 
@@ -182,7 +205,13 @@ final class WhatIfCommand {
                     throw new BadInputException("--sparsity must lie in 0..1, not " + s);
                 }
             }
-            checkOutputs(session, csv);
+            try (OutputPaths paths = session.paths().file("--csv", csv).check()) {
+                session.checkSelection(select);
+                return prune();
+            }
+        }
+
+        private int prune() {
             PrintWriter out = spec.commandLine().getOut();
             List<String[]> rows = new ArrayList<>();
             try (WhatIfSession w = session.open(spec.commandLine().getErr())) {
@@ -226,12 +255,19 @@ final class WhatIfCommand {
                 + "LayerNorms included.")
         boolean wholeLayers;
 
+        @OutputPaths.Writes
         @Option(names = "--csv", paramLabel = "FILE", description = "Write the result as one row.")
         Path csv;
 
         @Override
         public Integer call() {
-            checkOutputs(session, csv);
+            try (OutputPaths paths = session.paths().file("--csv", csv).check()) {
+                session.checkSelection(select);
+                return revert();
+            }
+        }
+
+        private int revert() {
             PrintWriter out = spec.commandLine().getOut();
             List<String[]> rows = new ArrayList<>();
             try (WhatIfSession w = session.open(spec.commandLine().getErr())) {
@@ -282,6 +318,7 @@ final class WhatIfCommand {
         @Mixin
         PruneOptions pruning;
 
+        @OutputPaths.Writes
         @Option(names = "--csv", paramLabel = "FILE",
                 description = "Every point as it finishes; the finished sweep is rewritten in grid order.")
         Path csv;
@@ -290,11 +327,13 @@ final class WhatIfCommand {
                 + "and sweep) instead of starting afresh.")
         boolean resume;
 
+        @OutputPaths.Writes
         @Option(names = "--png", paramLabel = "FILE",
                 description = "Heatmaps (FILE-s<percent>.png, one per sparsity) and the curves per layer "
                         + "(FILE-curves.png).")
         Path png;
 
+        @OutputPaths.Writes
         @Option(names = "--svg", paramLabel = "FILE", description = "As --png, as SVG.")
         Path svg;
 
@@ -304,12 +343,14 @@ final class WhatIfCommand {
             if (resume && csv == null) {
                 throw new BadInputException("--resume needs --csv, the file of the sweep to go on with");
             }
-            List<Path> charts = chartFiles(png, svg, sweep.sparsities());
-            List<Path> outputs = new ArrayList<>(charts);
-            if (csv != null) {
-                outputs.add(csv);
+            try (OutputPaths paths = session.paths().file("--csv", csv).file("--png", png).file("--svg", svg)
+                    .files("--png", chartFiles(png, null, sweep.sparsities()))
+                    .files("--svg", chartFiles(null, svg, sweep.sparsities())).check()) {
+                return sweep(sweep);
             }
-            checkOutputs(session, outputs.toArray(Path[]::new));
+        }
+
+        private int sweep(SweepSpec sweep) throws IOException {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             SweepResult result;
@@ -368,24 +409,30 @@ final class WhatIfCommand {
         @Mixin
         SessionOptions session;
 
+        @OutputPaths.Writes
         @Option(names = "--csv", paramLabel = "FILE", description = "One row per layer.")
         Path csv;
 
+        @OutputPaths.Writes
         @Option(names = "--png", paramLabel = "FILE",
                 description = "The layers as a one-column heatmap (FILE-layers.png) and a curve (FILE-curves.png).")
         Path png;
 
+        @OutputPaths.Writes
         @Option(names = "--svg", paramLabel = "FILE", description = "As --png, as SVG.")
         Path svg;
 
         @Override
         public Integer call() {
-            List<Path> charts = chartFiles(png, svg, new double[] {Double.NaN});
-            List<Path> outputs = new ArrayList<>(charts);
-            if (csv != null) {
-                outputs.add(csv);
+            double[] layers = {Double.NaN};
+            try (OutputPaths paths = session.paths().file("--csv", csv).file("--png", png).file("--svg", svg)
+                    .files("--png", chartFiles(png, null, layers)).files("--svg", chartFiles(null, svg, layers))
+                    .check()) {
+                return revertLayers();
             }
-            checkOutputs(session, outputs.toArray(Path[]::new));
+        }
+
+        private int revertLayers() {
             PrintWriter out = spec.commandLine().getOut();
             SweepResult result;
             try (WhatIfSession w = session.open(spec.commandLine().getErr())) {
@@ -431,6 +478,7 @@ final class WhatIfCommand {
         @Spec
         CommandSpec spec;
 
+        @OutputPaths.Reads
         @Parameters(arity = "2..*", paramLabel = "OVERLAY", description = "Overlays of runs with learned masks.")
         List<Path> overlays;
 
@@ -438,12 +486,15 @@ final class WhatIfCommand {
                 description = "Names for the runs, in order (default: their folder names).")
         List<String> labels;
 
+        @OutputPaths.Writes
         @Option(names = "--csv", paramLabel = "FILE", description = "One row per pair overall, then per matrix.")
         Path csv;
 
+        @OutputPaths.Writes
         @Option(names = "--png", paramLabel = "FILE", description = "The pairwise Hamming distances as a heatmap.")
         Path png;
 
+        @OutputPaths.Writes
         @Option(names = "--svg", paramLabel = "FILE", description = "As --png, as SVG.")
         Path svg;
 
@@ -452,24 +503,19 @@ final class WhatIfCommand {
 
         @Override
         public Integer call() {
-            List<Path> outputs = new ArrayList<>();
-            for (Path p : new Path[] {csv, png, svg}) {
-                if (p != null) {
-                    outputs.add(p);
-                }
-            }
             for (Path o : overlays) {
                 if (!Files.isRegularFile(o)) {
                     throw new BadInputException(o + ": " + (Files.exists(o) ? "is not a file" : "does not exist"));
                 }
             }
-            try {
-                AnalyzeCommand.checkOutputs(outputs, overlays);
-            } catch (IOException e) {
-                throw new BadInputException(e.getMessage(), e);
+            try (OutputPaths paths = OutputPaths.of().inputs("overlay", overlays).file("--csv", csv)
+                    .file("--png", png).file("--svg", svg).check()) {
+                return compare(spec.commandLine().getOut());
             }
+        }
+
+        private int compare(PrintWriter out) {
             MaskComparison c = guarded(() -> MaskComparison.compare(overlays, labels));
-            PrintWriter out = spec.commandLine().getOut();
             List<String[]> rows = new ArrayList<>();
             List<String> head = new ArrayList<>(List.of("run", "accuracy"));
             head.addAll(c.labels().stream().map(l -> "hamming " + l).toList());
@@ -596,28 +642,15 @@ final class WhatIfCommand {
         return c;
     }
 
-    /** Outputs go to existing folders, never onto or into the model, its base or the data. */
-    static void checkOutputs(SessionOptions session, Path... outputs) {
-        List<Path> out = new ArrayList<>();
-        for (Path p : outputs) {
-            if (p != null) {
-                out.add(p);
-            }
-        }
-        List<Path> inputs = new ArrayList<>();
+    /** The session's inputs, each of which must exist: the model, its base and the data. */
+    static OutputPaths sessionInputs(SessionOptions session) {
         for (Path p : new Path[] {session.model, session.base, session.data}) {
-            if (p != null) {
-                if (!Files.exists(p)) {
-                    throw new BadInputException(p + ": does not exist");
-                }
-                inputs.add(p);
+            if (p != null && !Files.exists(p)) {
+                throw new BadInputException(p + ": does not exist");
             }
         }
-        try {
-            AnalyzeCommand.checkOutputs(out, inputs);
-        } catch (IOException e) {
-            throw new BadInputException(e.getMessage(), e);
-        }
+        return OutputPaths.of().input("model", session.model).input("base model", session.base)
+                .input("data file", session.data);
     }
 
     /** The chart files of a sweep: a heatmap per sparsity, then the curves, for PNG then SVG. */

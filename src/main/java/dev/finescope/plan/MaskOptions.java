@@ -45,5 +45,9 @@ public record MaskOptions(Mode mode, double scoreInit) {
         if (!(scoreInit > 0) || Double.isInfinite(scoreInit)) {
             throw new IllegalArgumentException("score init " + scoreInit + " must be a positive number");
         }
+        if (scoreInit > Float.MAX_VALUE) {
+            // scores are trained as 32-bit floats, in which a larger value is infinite
+            throw new IllegalArgumentException("score init " + scoreInit + " is too large: at most " + Float.MAX_VALUE);
+        }
     }
 }

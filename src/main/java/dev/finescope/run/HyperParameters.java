@@ -44,6 +44,9 @@ public record HyperParameters(
     public static final HyperParameters DEFAULTS =
             new HyperParameters(3, 2e-5, 1e-2, 32, 128, 0.1, 0.01, 1.0, 0, 42, 0);
 
+    /** The largest batch accepted: far beyond any memory, and far from the sizes whose step counts overflow. */
+    public static final int MAX_BATCH_SIZE = 65_536;
+
     private static final Set<String> KEYS = Set.of("epochs", "learningRate", "scoreLearningRate", "batchSize",
             "maxLength", "warmupRatio", "weightDecay", "gradientClip", "evalEverySteps", "seed", "maxSteps");
 
@@ -57,6 +60,8 @@ public record HyperParameters(
         positive(out, "scoreLearningRate", scoreLearningRate);
         if (batchSize < 1) {
             out.add("batchSize must be at least 1, got " + batchSize);
+        } else if (batchSize > MAX_BATCH_SIZE) {
+            out.add("batchSize must be at most " + MAX_BATCH_SIZE + " examples per step, got " + batchSize);
         }
         if (maxLength < 2) {
             out.add("maxLength must be at least 2 (room for [CLS] and [SEP]), got " + maxLength);

@@ -11,6 +11,7 @@ import java.util.Optional;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.stage.Stage;
+import javafx.stage.Window;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,8 @@ public final class FineScopeApp extends Application {
      * and drew.
      */
     public static final String SMOKE_TEST_PROPERTY = "finescope.smokeTest";
+
+    private static final int MAX_EXIT_TRIES = 100;
 
     private static final Logger LOGGER = LoggerFactory.getLogger(FineScopeApp.class);
 
@@ -134,21 +137,21 @@ public final class FineScopeApp extends Application {
                 obs.removeListener(this);
                 javafx.scene.Scene scene = stage.getScene();
                 if (scene == null) {
-                    Platform.runLater(FineScopeApp::firstHeatmapDrawn);
+                    Platform.runLater(() -> firstHeatmapDrawn(stage));
                     return;
                 }
                 scene.addPostLayoutPulseListener(new Runnable() {
                     @Override
                     public void run() {
                         scene.removePostLayoutPulseListener(this);
-                        firstHeatmapDrawn();
+                        firstHeatmapDrawn(stage);
                     }
                 });
             }
         });
     }
 
-    private static void firstHeatmapDrawn() {
+    private static void firstHeatmapDrawn(Stage stage) {
         LOGGER.info("first heatmap on screen {} ms after launch", sinceLaunch());
         dev.finescope.StartupClasses.firstHeatmapDrawn();
         if (Boolean.getBoolean(SMOKE_TEST_PROPERTY) || LOGGER.isDebugEnabled()) {
@@ -156,8 +159,28 @@ public final class FineScopeApp extends Application {
         }
         if (Boolean.getBoolean(SMOKE_TEST_PROPERTY)) {
             LOGGER.info("{}: closing after the first heatmap", SMOKE_TEST_PROPERTY);
-            Platform.runLater(Platform::exit);
+            Platform.runLater(() -> exitClosingDialogs(stage, 0));
         }
+    }
+
+    /**
+     * Ends the toolkit, first closing every window but {@code main}: a dialog open at that moment runs a nested
+     * event loop, and ending the toolkit under one leaves the JVM hanging or aborting instead of exiting. Each
+     * closed dialog's loop unwinds before the next try; after {@code MAX_EXIT_TRIES} tries it exits regardless.
+     */
+    static void exitClosingDialogs(Window main, int tries) {
+        if (Platform.isNestedLoopRunning() && tries < MAX_EXIT_TRIES) {
+            for (Window w : List.copyOf(Window.getWindows())) {
+                if (w != main && w.isShowing()) {
+                    LOGGER.info("{}: closing an open dialog ({})", SMOKE_TEST_PROPERTY,
+                            w instanceof Stage st ? st.getTitle() : w.getClass().getSimpleName());
+                    w.hide();
+                }
+            }
+            Platform.runLater(() -> exitClosingDialogs(main, tries + 1));
+            return;
+        }
+        Platform.exit();
     }
 
     private static long sinceLaunch() {

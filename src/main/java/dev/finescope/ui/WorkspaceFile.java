@@ -94,6 +94,8 @@ public final class WorkspaceFile {
             root = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
             throw new WorkspaceException(file, "is not valid JSON (line " + e.getLocation().getLineNr() + ")", e);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new WorkspaceException(file, "is not a workspace file: it is not UTF-8 text (a workspace is JSON)", e);
         } catch (IOException e) {
             throw new WorkspaceException(file, "cannot be read (" + e.getMessage() + ")", e);
         }

@@ -102,6 +102,9 @@ final class SweepCsv {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException(file + ": is not a FineScope sweep CSV (it is not UTF-8 text); choose "
+                    + "another file to resume from or write to", e);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);
         }

@@ -200,6 +200,28 @@ public final class WhatIfSession implements AutoCloseable {
         return ModelFolder.open(spec.model());
     }
 
+    /**
+     * What a session on {@code spec} would open, found without evaluating anything, so that a selection and the
+     * places to write can be checked before the long work.
+     *
+     * @param layers the model's encoder layers from its configuration, 0 when it does not say
+     * @param reads  the folders and files the model is read from: its own, and an overlay's base
+     */
+    public record Preview(int layers, List<Path> reads) {
+    }
+
+    /** Opens the session's model just far enough to tell its {@link Preview}. */
+    public static Preview preview(SessionSpec spec) {
+        try (ModelFolder folder = openModel(spec)) {
+            List<Path> reads = new ArrayList<>();
+            for (ModelFolder f : folder.base().map(b -> List.of(folder, b)).orElse(List.of(folder))) {
+                reads.add(f.path());
+                reads.addAll(f.inputFiles());
+            }
+            return new Preview(folder.config().numLayers(), List.copyOf(reads));
+        }
+    }
+
     private static boolean isOverlay(Path file) {
         try (Checkpoint c = Checkpoints.open(file)) {
             return Overlay.isOverlay(c);

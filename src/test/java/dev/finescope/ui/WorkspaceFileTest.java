@@ -69,4 +69,12 @@ class WorkspaceFileTest {
             return s.map(p -> p.getFileName().toString()).toList();
         }
     }
+
+    @Test
+    void aWorkspaceFileOfRandomBytesIsCalledNoWorkspaceWithoutJavasWords() throws Exception {
+        Path file = dir.resolve("workspace.json");
+        Files.write(file, new byte[] {(byte) 0xC3, 0x28, (byte) 0xFF, (byte) 0xFE, 0x00, (byte) 0x81});
+        assertEquals(file + ": is not a workspace file: it is not UTF-8 text (a workspace is JSON)",
+                assertThrows(WorkspaceException.class, () -> WorkspaceFile.read(dir)).getMessage());
+    }
 }

@@ -12,8 +12,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
@@ -454,6 +456,9 @@ public final class DataReader {
         Split finish(String splitName, String sha256) {
             LabelSet labelSet = labels.labels();
             if (labels.isDiscovered() && !pending.isEmpty()) {
+                dropStrayLabels();
+            }
+            if (labels.isDiscovered() && !pending.isEmpty()) {
                 labelSet = LabelSet.classes(order(new ArrayList<>(new LinkedHashSet<>(pendingLabels))));
                 for (int i = 0; i < pending.size(); i++) {
                     Example p = pending.get(i);
@@ -475,6 +480,67 @@ public final class DataReader {
                         problems.get(0).reason());
             }
             return new Split(splitName, file, sha256, labelSet, examples, problems, problemCount);
+        }
+
+        /**
+         * Rows whose label cannot be one of the file's classes become bad rows, reported like the others, rather
+         * than classes of their own: where the labels are class numbers (at least nine rows in ten carry whole
+         * numbers, and those used on more than one row in a hundred run 0 … k or 1 … k), a label that is not a
+         * whole number ({@code positive}, {@code 1.5}), or a rare number away from that run ({@code 7} among 0
+         * and 1), is a mistake in the data.
+         */
+        private void dropStrayLabels() {
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            pendingLabels.forEach(l -> counts.merge(l, 1, Integer::sum));
+            int total = pendingLabels.size();
+            int rare = Math.max(1, total / 100);
+            List<BigInteger> classes = new ArrayList<>();
+            long classRows = 0;
+            for (Map.Entry<String, Integer> e : counts.entrySet()) {
+                if (INTEGER.matcher(e.getKey()).matches() && e.getValue() > rare) {
+                    classes.add(new BigInteger(e.getKey()));
+                    classRows += e.getValue();
+                }
+            }
+            classes.sort(Comparator.naturalOrder());
+            if (classes.size() < 2 || classRows * 10 < total * 9L
+                    || classes.get(0).compareTo(BigInteger.ONE) > 0 || classes.get(0).signum() < 0
+                    || !classes.get(classes.size() - 1).subtract(classes.get(0))
+                            .equals(BigInteger.valueOf(classes.size() - 1L))) {
+                return;
+            }
+            BigInteger low = classes.get(0).subtract(BigInteger.ONE);
+            BigInteger high = classes.get(classes.size() - 1).add(BigInteger.ONE);
+            String others = classes.get(0) + " … " + classes.get(classes.size() - 1);
+            List<Example> keptRows = new ArrayList<>();
+            List<String> keptLabels = new ArrayList<>();
+            for (int i = 0; i < pending.size(); i++) {
+                String label = pendingLabels.get(i);
+                String why = null;
+                if (!INTEGER.matcher(label).matches()) {
+                    why = "is not a whole number like the other labels (" + others + ")";
+                } else {
+                    BigInteger v = new BigInteger(label);
+                    if (v.compareTo(low) < 0 || v.compareTo(high) > 0) {
+                        int n = counts.get(label);
+                        why = "lies far outside the other labels (" + others + ") on " + n + " row" + (n == 1 ? "" : "s")
+                                + " only";
+                    }
+                }
+                if (why == null) {
+                    keptRows.add(pending.get(i));
+                    keptLabels.add(label);
+                } else {
+                    problem(pending.get(i).line(), "the label " + quote(label) + " " + why);
+                }
+            }
+            if (keptRows.size() < pending.size()) {
+                pending.clear();
+                pending.addAll(keptRows);
+                pendingLabels.clear();
+                pendingLabels.addAll(keptLabels);
+                problems.sort(Comparator.comparingLong(Problem::line));
+            }
         }
 
         private List<String> order(List<String> distinct) {

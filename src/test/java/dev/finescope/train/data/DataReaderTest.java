@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -203,6 +204,30 @@ class DataReaderTest {
         Path file = write("numbers.csv", "text,label\na,10\nb,2\nc,-1\nd,2\n");
 
         assertEquals(LabelSet.classes("-1", "2", "10"), csv(textAndLabel()).read(file, "train").labels());
+    }
+
+    @Test
+    void aStrayLabelAmongClassNumbersIsABadRowNotAThirdClass() throws IOException {
+        String rows = "text,label\na,0\nb,1\nc,1\nd,0\ne,%s\nf,1\ng,0\nh,1\ni,0\nj,1\nk,0\n";
+        Map<String, String> reasons = Map.of(
+                "positive", "the label 'positive' is not a whole number like the other labels (0 … 1)",
+                "1.5", "the label '1.5' is not a whole number like the other labels (0 … 1)",
+                "7", "the label '7' lies far outside the other labels (0 … 1) on 1 row only");
+        for (Map.Entry<String, String> e : reasons.entrySet()) {
+            Path file = write("stray.csv", String.format(rows, e.getKey()));
+            Split split = csv(textAndLabel()).read(file, "train");
+            assertEquals(LabelSet.classes("0", "1"), split.labels(), e.getKey());
+            assertEquals(10, split.size(), e.getKey());
+            assertEquals(List.of(new Problem(file, 6, e.getValue())), split.problems(), e.getKey());
+        }
+    }
+
+    @Test
+    void rareClassesNextToTheOthersAndLabelsThatAreNotClassNumbersStay() throws IOException {
+        Path rareThird = write("three.csv", "text,label\na,0\nb,1\nc,1\nd,0\ne,2\n");
+        assertEquals(LabelSet.classes("0", "1", "2"), csv(textAndLabel()).read(rareThird, "train").labels());
+        Path signs = write("signs.csv", "text,label\na,-1\nb,1\nc,1\nd,-1\n");
+        assertEquals(LabelSet.classes("-1", "1"), csv(textAndLabel()).read(signs, "train").labels());
     }
 
     @Test
