@@ -50,6 +50,9 @@ public final class HistogramsView extends BorderPane {
         message.textProperty().bind(vm.messageProperty());
         message.visibleProperty().bind(vm.resultProperty().isNull());
         vm.resultProperty().addListener((obs, was, now) -> chart.setChart(now == null ? null : now.chart()));
+        // the tab is built the first time it is shown, often after its first histogram was counted
+        HistogramsViewModel.Result counted = vm.resultProperty().get();
+        chart.setChart(counted == null ? null : counted.chart());
         setCenter(new StackPane(chart, message));
     }
 }

@@ -1,0 +1,89 @@
+package dev.finescope.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.finescope.checkpoint.GridColumn;
+import dev.finescope.checkpoint.GridRow;
+import dev.finescope.checkpoint.imports.BuiltinBase;
+import dev.finescope.ui.testing.ScratchPreferences;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The pictures of the analysis tabs in the real window on the sample workspace (MiniLM and its eight fine-tunes),
+ * at 1280 × 800: what a new user meets first.
+ */
+@ExtendWith(ApplicationExtension.class)
+class AnalysisPicturesTest {
+
+    private static final long WAIT_SECONDS = 120;
+    private static final String NODE = "dev/finescope/test/pictures-" + UUID.randomUUID();
+
+    private MainWindow window;
+
+    @BeforeAll
+    static void scratchPreferences() {
+        ScratchPreferences.forTheApp(NODE);
+        BuiltinBase.register();
+    }
+
+    @AfterAll
+    static void removePreferences() throws Exception {
+        ScratchPreferences.removeTheApps();
+    }
+
+    @Start
+    void start(Stage stage) {
+        window = new FineScopeApp().start(stage, Optional.of(Path.of("sample-models").toAbsolutePath()));
+        stage.setWidth(1280);
+        stage.setHeight(800);
+    }
+
+    @AfterEach
+    void close(FxRobot robot) {
+        robot.interact(window::close);
+    }
+
+    private static void waitFor(String what, Callable<Boolean> condition) throws Exception {
+        try {
+            WaitForAsyncUtils.waitFor(WAIT_SECONDS, TimeUnit.SECONDS, condition);
+        } catch (TimeoutException e) {
+            throw new AssertionError("gave up waiting for " + what, e);
+        }
+    }
+
+    private void allAnalysed() throws Exception {
+        waitFor("every fine-tune analysed", () -> window.viewModel().heatmap().pictureProperty().get() != null
+                && window.viewModel().workspace().getComparisons().size()
+                        == window.viewModel().workspace().getTunedModels().size());
+    }
+
+    @Test
+    void theHistogramCountedBeforeItsTabWasFirstShownIsDrawnOnFirstShow(FxRobot robot) throws Exception {
+        allAnalysed();
+        robot.interact(() -> window.viewModel().workspace().selectCell(GridRow.layer(4), GridColumn.V));
+        waitFor("the histogram counted", () -> window.viewModel().histograms().resultProperty().get() != null);
+        robot.interact(() -> window.tabs().getSelectionModel().select(2));
+        WaitForAsyncUtils.waitForFxEvents();
+        ChartPane pane = robot.lookup("#histograms-chart").queryAs(ChartPane.class);
+        assertNotNull(pane.getChart(), "a chart on the histograms tab at its first show");
+        assertEquals(window.viewModel().histograms().resultProperty().get().chart(), pane.getChart());
+        assertTrue(pane.getChildren().get(0).isVisible());
+    }
+}
