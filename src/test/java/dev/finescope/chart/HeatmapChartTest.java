@@ -126,8 +126,8 @@ class HeatmapChartTest {
         String text = Files.readString(svg, StandardCharsets.UTF_8);
         assertTrue(text.startsWith("<?xml") || text.startsWith("<svg"), "an SVG document");
         for (String label : List.of("relative L2 — tuned vs base", "embeddings", "layer 0", "head", "Q",
-                "AttnOut", "FFN-in", "OutLN", "Word", "TokenType NaN", "EmbLN 0", "1e-3", "log scale",
-                "hatched: no tensor")) {
+                "AttnOut", "FFN-in", "OutLN", "Word", "TokenType NaN", "EmbLN 0", "0.001", "log scale",
+                "hatched: nothing to compare")) {
             assertTrue(text.contains(label), () -> "SVG lacks '" + label + "'");
         }
     }
@@ -164,10 +164,10 @@ class HeatmapChartTest {
     }
 
     @Test
-    void sharesAndCosineAreLinearDistancesLog() {
+    void sharesAreLinearDistancesAndOneMinusCosineLog() {
         assertEquals(HeatmapChart.Scale.LOG, HeatmapChart.defaultScale(Metric.REL_L2));
         assertEquals(HeatmapChart.Scale.LOG, HeatmapChart.defaultScale(Metric.ANGLE_RAD));
-        assertEquals(HeatmapChart.Scale.LINEAR, HeatmapChart.defaultScale(Metric.COSINE));
+        assertEquals(HeatmapChart.Scale.LOG, HeatmapChart.defaultScale(Metric.COSINE));
         assertEquals(HeatmapChart.Scale.LINEAR, HeatmapChart.defaultScale(Metric.FRAC_CHANGED));
         assertEquals(new Range(0, 1), HeatmapChart.naturalRange(Metric.FRAC_ZERO).orElseThrow());
         assertTrue(HeatmapChart.naturalRange(Metric.L2).isEmpty());

@@ -86,4 +86,56 @@ class AnalysisPicturesTest {
         assertEquals(window.viewModel().histograms().resultProperty().get().chart(), pane.getChart());
         assertTrue(pane.getChildren().get(0).isVisible());
     }
+
+    @Test
+    void compareAllAt1280x800DrawsEveryGridWithLegibleCellsUnlabelledOverlapsAndOneColourBar(FxRobot robot)
+            throws Exception {
+        allAnalysed();
+        robot.interact(() -> window.viewModel().heatmap().compareAllProperty().set(true));
+        waitFor("eight small multiples", () -> window.viewModel().heatmap().pictureProperty().get().panels().size()
+                == 8);
+        int count = window.viewModel().workspace().getTunedModels().size();
+        waitFor("every small multiple drawn", () -> {
+            for (int i = 0; i < count; i++) {
+                var pane = window.scene().lookup("#heatmap-chart-" + i);
+                if (!(pane instanceof ChartPane p) || p.dataArea().isEmpty()
+                        || p.getChart() != window.viewModel().heatmap().pictureProperty().get().panels().get(i).chart()) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(1280, window.scene().getWindow().getWidth(), 1);
+        var picture = window.viewModel().heatmap().pictureProperty().get();
+        for (int i = 0; i < count; i++) {
+            ChartPane pane = robot.lookup("#heatmap-chart-" + i).queryAs(ChartPane.class);
+            var data = picture.panels().get(i).data();
+            var area = pane.dataArea().orElseThrow();
+            double cellWidth = area.getWidth() / data.columnLabels().size();
+            double cellHeight = area.getHeight() / data.rows().size();
+            String which = data.tunedLabel() + ": " + cellWidth + " × " + cellHeight + " px cells";
+            assertTrue(cellWidth >= dev.finescope.chart.HeatmapChart.MIN_CELL_WIDTH, which);
+            assertTrue(cellHeight >= dev.finescope.chart.HeatmapChart.MIN_CELL_HEIGHT, which);
+            assertTrue(data.rows().stream().anyMatch(r -> r.label().equals("head")), "a head row");
+            var plot = pane.getChart().getXYPlot();
+            for (var axis : java.util.List.of(plot.getDomainAxis(), plot.getRangeAxis())) {
+                var thinning = (dev.finescope.chart.ThinningSymbolAxis) axis;
+                var labels = thinning.lastLabels();
+                assertEquals(1, thinning.lastStep(), which + ": every label drawn");
+                assertEquals(axis == plot.getDomainAxis() ? data.columnLabels().size() : data.rows().size(),
+                        labels.size(), which);
+                for (int a = 0; a < labels.size(); a++) {
+                    for (int b = a + 1; b < labels.size(); b++) {
+                        assertTrue(!labels.get(a).intersects(labels.get(b)), which + ": labels " + labels.get(a)
+                                + " and " + labels.get(b) + " overlap");
+                    }
+                }
+            }
+            assertEquals(0, pane.getChart().getSubtitleCount(), "no colour bar or subtitle per grid");
+        }
+        ColourBarView bar = robot.lookup("#heatmap-colour-bar").queryAs(ColourBarView.class);
+        assertTrue(bar.isVisible() && bar.getWidth() > 300, "one shared colour bar");
+        assertEquals(1, robot.lookup("#heatmap-colour-bar").queryAll().size());
+    }
 }
