@@ -71,6 +71,7 @@ public enum ChartStyle {
             }
         } else if (plot instanceof CategoryPlot cat) {
             cat.setRangeGridlinePaint(grid);
+            cat.setDomainGridlinePaint(grid);
             for (int i = 0; i < cat.getDomainAxisCount(); i++) {
                 style(cat.getDomainAxis(i));
             }

@@ -14,8 +14,8 @@ import org.jfree.chart.ui.TextAnchor;
 
 /**
  * The axis of a colour bar: its two ends labelled with the values they stand for (so a reader knows the range
- * without guessing from the ticks), round values in between where they do not crowd the ends, all written by
- * {@link NumberText}. On a log bar the axis runs over log10 of the value and speaks the value.
+ * without guessing from the ticks) with three significant digits, round values in between where they do not crowd
+ * the ends. On a log bar the axis runs over log10 of the value and speaks the value.
  */
 final class ColourBarAxis extends NumberAxis {
 
@@ -37,14 +37,15 @@ final class ColourBarAxis extends NumberAxis {
                 : (edge == RectangleEdge.LEFT ? TextAnchor.CENTER_RIGHT : TextAnchor.CENTER_LEFT);
         double lo = getLowerBound();
         double hi = getUpperBound();
-        List<Double> inner = new ArrayList<>();
+        List<NumberTick> inner = new ArrayList<>();
         if (log) {
             for (BigDecimal v : DecadeAxis.tickValues(lo, hi)) {
-                inner.add(Math.log10(v.doubleValue()));
+                inner.add(new NumberTick(Math.log10(v.doubleValue()), DecadeAxis.label(v), anchor, anchor, 0.0));
             }
         } else {
             for (Object o : super.refreshTicks(g2, state, dataArea, edge)) {
-                inner.add(((ValueTick) o).getValue());
+                double v = ((ValueTick) o).getValue();
+                inner.add(new NumberTick(v, NumberText.of(v), anchor, anchor, 0.0));
             }
         }
         double length = horizontal ? dataArea.getWidth() : dataArea.getHeight();
@@ -52,9 +53,10 @@ final class ColourBarAxis extends NumberAxis {
         double perUnit = length / Math.max(1e-12, hi - lo);
         List<NumberTick> ticks = new ArrayList<>();
         ticks.add(tick(lo, anchor));
-        for (double v : inner) {
+        for (NumberTick t : inner) {
+            double v = t.getValue();
             if ((v - lo) * perUnit > room && (hi - v) * perUnit > room) {
-                ticks.add(tick(v, anchor));
+                ticks.add(t);
             }
         }
         ticks.add(tick(hi, anchor));
@@ -62,6 +64,9 @@ final class ColourBarAxis extends NumberAxis {
     }
 
     private NumberTick tick(double at, TextAnchor anchor) {
-        return new NumberTick(at, NumberText.of(log ? Math.pow(10, at) : at), anchor, anchor, 0.0);
+        // a log bar writes its ends as its decade ticks are written (6.32e-4 … 2.05e-1)
+        String text = log ? DecadeAxis.label(new BigDecimal(Math.pow(10, at)).round(new java.math.MathContext(
+                NumberText.DIGITS))) : NumberText.of(at);
+        return new NumberTick(at, text, anchor, anchor, 0.0);
     }
 }

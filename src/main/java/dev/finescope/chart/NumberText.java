@@ -7,8 +7,8 @@ import java.text.NumberFormat;
 import java.text.ParsePosition;
 
 /**
- * The one way pictures and views write a number: three significant digits, plain between 0.001 and 10 000
- * ({@code 0.0125}, {@code 385}), otherwise as {@code 6.81e-4} or {@code 2.1e5}; trailing zeros dropped, so that
+ * The one way pictures and views write a number: three significant digits, plain between 0.001 and 1 000 000
+ * ({@code 0.0125}, {@code 385}), otherwise as {@code 6.81e-4} or {@code 2.1e7}; trailing zeros dropped, so that
  * an axis, a legend, a tooltip and the details pane write the same value the same way. Files (CSV) keep full
  * precision and do not use this.
  */
@@ -33,7 +33,7 @@ public final class NumberText {
         }
         BigDecimal r = new BigDecimal(v).round(new MathContext(DIGITS)).stripTrailingZeros();
         double abs = Math.abs(r.doubleValue());
-        if (abs >= 1e-3 && abs < 1e4) {
+        if (abs >= 1e-3 && abs < 1e6) {
             return r.toPlainString();
         }
         int k = r.precision() - r.scale() - 1;
@@ -58,7 +58,7 @@ public final class NumberText {
 
         @Override
         public StringBuffer format(long number, StringBuffer to, FieldPosition pos) {
-            return to.append(Math.abs(number) < 10_000 ? Long.toString(number) : of(number));
+            return to.append(Math.abs(number) < 1_000_000 ? Long.toString(number) : of(number));
         }
 
         @Override

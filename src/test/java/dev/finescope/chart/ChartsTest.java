@@ -62,22 +62,27 @@ class ChartsTest {
     }
 
     @Test
-    void rankingBarsTakeTheHeatmapColourOfTheirValue() throws Exception {
+    void rankingIsADotPerMatrixAtItsValueInItsHeatmapColourWithNoBar() throws Exception {
         JFreeChart chart = RankingChart.create(ranking(), HeatmapChart.Scale.LOG, new Range(1e-3, 1e-1));
+        assertTrue(chart.getCategoryPlot().getRenderer() instanceof org.jfree.chart.renderer.category.LineAndShapeRenderer);
         ChartRenderingInfo info = new ChartRenderingInfo();
         BufferedImage image = png(chart, 900, 300, info);
         CategoryPlot plot = chart.getCategoryPlot();
         Rectangle2D area = info.getPlotInfo().getDataArea();
         CategoryAxis axis = plot.getDomainAxis();
+        var values = plot.getRangeAxis();
         int top = (int) axis.getCategoryMiddle(0, 3, area, plot.getDomainAxisEdge());
         int middle = (int) axis.getCategoryMiddle(1, 3, area, plot.getDomainAxisEdge());
-        int bottom = (int) axis.getCategoryMiddle(2, 3, area, plot.getDomainAxisEdge());
-        int right = (int) (area.getMinX() + area.getWidth() * 0.98);
-        int quarter = (int) (area.getMinX() + area.getWidth() * 0.25);
-        assertEquals(VIRIDIS_LAST, image.getRGB(right, top) & 0xffffff, "the furthest matrix reaches the top colour");
-        assertEquals(VIRIDIS_MIDDLE, image.getRGB(quarter, middle) & 0xffffff, "1e-2 sits halfway in decades");
-        assertEquals(0xffffff, image.getRGB(right, middle) & 0xffffff, "… and its bar ends halfway");
-        assertEquals(0xffffff, image.getRGB(quarter, bottom) & 0xffffff, "the lower bound has no length");
+        int atTop = (int) values.valueToJava2D(-1, area, plot.getRangeAxisEdge());
+        int atMiddle = (int) values.valueToJava2D(-2, area, plot.getRangeAxisEdge());
+        assertEquals(VIRIDIS_LAST, image.getRGB(atTop, top) & 0xffffff, "the furthest matrix's dot: the top colour");
+        assertEquals(VIRIDIS_MIDDLE, image.getRGB(atMiddle, middle) & 0xffffff, "1e-2 sits halfway in decades");
+        int left = (int) (area.getMinX() + 3);
+        int between = (left + atMiddle) / 2;
+        for (int x : new int[] {left, between}) {
+            assertTrue((image.getRGB(x, middle) & 0xffffff) != VIRIDIS_MIDDLE, "no bar from the edge to the dot");
+        }
+        assertTrue(values.getLowerBound() < -3 && values.getUpperBound() > -1, "the ends have room for their dots");
     }
 
     @Test
@@ -155,6 +160,29 @@ class ChartsTest {
         JFreeChart histogram = ChartStyle.DARK.apply(HistogramChart.create("h", List.of(
                 new HistogramChart.Series("base", histogram(Histogram.Values.BASE, false, 1, 2)))));
         assertEquals(ChartStyle.DARK.background(), histogram.getXYPlot().getBackgroundPaint());
+    }
+
+    @Test
+    void histogramCountsNeverGoNegativeAndCanBeOnALogAxis() throws Exception {
+        Histogram nothing = new Histogram(Histogram.Values.DELTA, true, 0, 1, new long[] {0, 0, 0}, 0, 0, 12, 0, 12);
+        JFreeChart empty = HistogramChart.create("head only", List.of(new HistogramChart.Series("Δ", nothing)));
+        png(empty, 600, 400, null);
+        var y = empty.getXYPlot().getRangeAxis();
+        assertEquals(0, y.getLowerBound(), 0, "no negative counts");
+        assertEquals(1, y.getUpperBound(), 0);
+        String note = ((TextTitle) empty.getSubtitle(0)).getText();
+        assertTrue(note.contains("every value is exactly 0"), note);
+
+        Histogram h = histogram(Histogram.Values.DELTA, false, 1, 400, 2, 0);
+        JFreeChart log = HistogramChart.create("h", List.of(new HistogramChart.Series("Δ", h)), true,
+                "x range: clipped");
+        png(log, 600, 400, null);
+        assertTrue(log.getXYPlot().getRangeAxis() instanceof org.jfree.chart.axis.LogAxis);
+        assertTrue(log.getXYPlot().getRangeAxis().getLowerBound() > 0);
+        assertEquals("x range: clipped", ((TextTitle) log.getSubtitle(1)).getText());
+        JFreeChart linear = HistogramChart.create("h", List.of(new HistogramChart.Series("Δ", h)));
+        png(linear, 600, 400, null);
+        assertEquals(0, linear.getXYPlot().getRangeAxis().getLowerBound(), 0);
     }
 
     @Test

@@ -70,6 +70,7 @@ class AnalysisPicturesTest {
 
     private void allAnalysed() throws Exception {
         waitFor("every fine-tune analysed", () -> window.viewModel().heatmap().pictureProperty().get() != null
+                && window.viewModel().workspace().getTunedModels().size() == 8
                 && window.viewModel().workspace().getComparisons().size()
                         == window.viewModel().workspace().getTunedModels().size());
     }
@@ -137,5 +138,93 @@ class AnalysisPicturesTest {
         ColourBarView bar = robot.lookup("#heatmap-colour-bar").queryAs(ColourBarView.class);
         assertTrue(bar.isVisible() && bar.getWidth() > 300, "one shared colour bar");
         assertEquals(1, robot.lookup("#heatmap-colour-bar").queryAll().size());
+    }
+
+    private void select(FxRobot robot, String label) {
+        robot.interact(() -> window.viewModel().workspace().selectedTunedProperty().set(window.viewModel()
+                .workspace().getTunedModels().stream().filter(t -> t.label().equals(label)).findFirst()
+                .orElseThrow()));
+    }
+
+    @Test
+    void aHeadOnlyFineTuneSaysWhatIsTrueOnEveryTab(FxRobot robot) throws Exception {
+        allAnalysed();
+        select(robot, "head only");
+        robot.interact(() -> window.viewModel().workspace().selectCell(GridRow.layer(4), GridColumn.V));
+        waitFor("the head-only heatmap", () -> window.viewModel().heatmap().pictureProperty().get().panels().get(0)
+                .model().label().equals("head only"));
+        var picture = window.viewModel().heatmap().pictureProperty().get();
+        String note = robot.lookup("#heatmap-note").queryAs(javafx.scene.control.Label.class).getText();
+        assertTrue(note.startsWith("No encoder or embedding matrix change") && note.contains("The head did"), note);
+        var chart = picture.panels().get(0).chart();
+        for (int i = 0; i < chart.getSubtitleCount(); i++) {
+            assertTrue(!(chart.getSubtitle(i) instanceof org.jfree.chart.title.PaintScaleLegend),
+                    "no invented colour scale");
+        }
+        var rows = picture.panels().get(0).data().rows();
+        assertEquals(java.util.List.of("embeddings", "layer 0", "layer 1", "layer 2", "layer 3", "layer 4",
+                "layer 5", "pooler", "head"), rows.stream().map(r -> r.label()).toList());
+        assertTrue(rows.get(8).cells().get(0).isAdded(), "the head is there, new in the fine-tune");
+        robot.interact(() -> window.viewModel().heatmap().hover(picture.panels().get(0), 8, 0));
+        String hover = window.viewModel().heatmap().hoverProperty().get().text();
+        assertTrue(hover.contains("classifier.weight") && hover.contains("new in the fine-tuned model"), hover);
+
+        robot.interact(() -> window.tabs().getSelectionModel().select(1));
+        waitFor("the ranking", () -> window.viewModel().ranking().rankingProperty().get() != null
+                && window.viewModel().ranking().rankingProperty().get().model().label().equals("head only"));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(null, window.viewModel().ranking().rankingProperty().get().chart(), "no empty framed chart");
+        String ranking = robot.lookup("#ranking-message").queryAs(javafx.scene.control.Label.class).getText();
+        assertTrue(ranking.contains("nothing to rank") && ranking.contains("classifier.weight"), ranking);
+        assertTrue(robot.lookup("#ranking-message").query().isVisible());
+
+        robot.interact(() -> window.tabs().getSelectionModel().select(2));
+        waitFor("the histogram message", () -> window.viewModel().histograms().messageProperty().get()
+                .startsWith("Nothing changed in layer 4 · attention · value of head only"));
+    }
+
+    @Test
+    void everyMetricMeansMoreColourForMoreChangeWithItsDefinitionOneHoverAway(FxRobot robot) throws Exception {
+        allAnalysed();
+        var metric = robot.lookup("#heatmap-metric").queryAs(javafx.scene.control.ComboBox.class);
+        assertEquals(dev.finescope.analysis.Metric.REL_L2.definition(), metric.getTooltip().getText());
+        assertTrue(metric.getTooltip().getText().contains("Units:"));
+        robot.interact(() -> window.viewModel().heatmap().metricProperty().set(dev.finescope.analysis.Metric.COSINE));
+        waitFor("the cosine heatmap", () -> window.viewModel().heatmap().pictureProperty().get().metric()
+                == dev.finescope.analysis.Metric.COSINE);
+        assertTrue(metric.getTooltip().getText().startsWith("1 − cosine"), metric.getTooltip().getText());
+        var picture = window.viewModel().heatmap().pictureProperty().get();
+        var panel = picture.panels().get(0);
+        assertTrue(panel.chart().getTitle().getText().startsWith("1 − cosine"), panel.chart().getTitle().getText());
+        assertEquals(dev.finescope.chart.HeatmapChart.Scale.LOG, picture.scale());
+        // the matrix with the lowest cosine (the most turned) has the largest value and the top colour
+        var grid = panel.grid();
+        double lowestCosine = grid.rows().stream().flatMap(r -> grid.cells(r).stream())
+                .mapToDouble(c -> c.metrics().cosine()).min().orElseThrow();
+        assertEquals(1 - lowestCosine, picture.range().getUpperBound(), 1e-15);
+        var renderer = (org.jfree.chart.renderer.xy.XYBlockRenderer) panel.chart().getXYPlot().getRenderer();
+        assertEquals(dev.finescope.chart.Viridis.MAP.at(1), renderer.getPaintScale().getPaint(
+                Math.log10(1 - lowestCosine)));
+    }
+
+    @Test
+    void aCellsHistogramShowsItsChangeOverARobustRangeAndCanCountOnALogAxis(FxRobot robot) throws Exception {
+        allAnalysed();
+        robot.interact(() -> {
+            window.viewModel().workspace().selectCell(GridRow.layer(4), GridColumn.V);
+            window.tabs().getSelectionModel().select(2);
+        });
+        assertEquals(HistogramsViewModel.View.DELTA, window.viewModel().histograms().viewProperty().get());
+        waitFor("the histogram", () -> window.viewModel().histograms().resultProperty().get() != null);
+        var chart = window.viewModel().histograms().resultProperty().get().chart();
+        String clip = ((org.jfree.chart.title.TextTitle) chart.getSubtitle(1)).getText();
+        assertTrue(clip.contains("0.1–99.9th percentiles") && clip.contains("147 values below and 147 above"), clip);
+        robot.clickOn("#histograms-log-y");
+        waitFor("the log-count histogram", () -> window.viewModel().histograms().resultProperty().get() != null
+                && window.viewModel().histograms().resultProperty().get().chart().getXYPlot().getRangeAxis()
+                        instanceof org.jfree.chart.axis.LogAxis);
+        robot.clickOn("#histograms-robust");
+        waitFor("the full-range histogram", () -> window.viewModel().histograms().resultProperty().get() != null
+                && window.viewModel().histograms().resultProperty().get().chart().getSubtitleCount() == 1);
     }
 }

@@ -27,7 +27,8 @@ class SmallPartsTest {
         assertEquals("2e-5", Numbers.metric(2.0e-5));
         assertEquals("2.56e-7", Numbers.metric(2.5596291199790317E-7));
         assertEquals("0.0183", Numbers.metric(0.0182804));
-        assertEquals("1.23e4", Numbers.metric(12345.6));
+        assertEquals("12300", Numbers.metric(12345.6));
+        assertEquals("2.35e7", Numbers.metric(23456789));
         assertEquals("-0.5", Numbers.metric(-0.5));
         assertEquals(Numbers.metric(7.04822e-4), dev.finescope.chart.NumberText.format().format(7.04822e-4));
         assertEquals("0", Numbers.metric(0));
