@@ -186,6 +186,25 @@ class ChartsTest {
     }
 
     @Test
+    void bothMaskMatricesColourMoreDifferentAsMoreColour() {
+        List<String> runs = List.of("a", "b");
+        // the same two masks: Hamming distance 0.1 between a and b, Jaccard overlap 0.8 of their zeros
+        JFreeChart hamming = PairMatrixChart.create(runs, new double[][] {{0, 0.1}, {0.1, 0}},
+                PairMatrixChart.Measure.DIFFERENCE, "Hamming", "share of bits that differ", "pairs", true);
+        JFreeChart jaccard = PairMatrixChart.create(runs, new double[][] {{1, 0.8}, {0.8, 1}},
+                PairMatrixChart.Measure.SIMILARITY, "Jaccard overlap", "overlap", "pairs", true);
+        var h = (org.jfree.data.xy.XYZDataset) hamming.getXYPlot().getDataset();
+        var j = (org.jfree.data.xy.XYZDataset) jaccard.getXYPlot().getDataset();
+        assertEquals(0.0, h.getZValue(0, 0), 1e-12, "a run against itself: no difference");
+        assertEquals(0.0, j.getZValue(0, 0), 1e-12, "… drawn the same in both");
+        assertEquals(0.2, j.getZValue(0, 1), 1e-12, "overlap 0.8 drawn as distance 0.2");
+        assertTrue(jaccard.getTitle().getText().contains("distance"), jaccard.getTitle().getText());
+        var jp = (org.jfree.chart.renderer.xy.XYBlockRenderer) jaccard.getXYPlot().getRenderer();
+        var hp = (org.jfree.chart.renderer.xy.XYBlockRenderer) hamming.getXYPlot().getRenderer();
+        assertEquals(hp.getPaintScale().getPaint(0), jp.getPaintScale().getPaint(j.getZValue(0, 0)));
+    }
+
+    @Test
     void svgOfARankingNamesEveryMatrix() throws Exception {
         Path svg = dir.resolve("ranking.svg");
         ChartExport.svg(RankingChart.create(ranking(), HeatmapChart.Scale.LOG, new Range(1e-3, 1e-1)), svg, 900,
