@@ -139,6 +139,19 @@ class AnalysisViewModelsTest {
         BufferedImage image = heatmap.figure().orElseThrow().tiles().image();
         assertEquals(2 * HeatmapChart.preferredSize(p.panels().get(0).data()).width, image.getWidth(),
                 "two heatmaps per row in the exported figure");
+        BufferedImage twice = heatmap.figure().orElseThrow().tiles().image(4);
+        assertEquals(4 * image.getWidth(), twice.getWidth(), "exported at 4×");
+        assertEquals(4 * image.getHeight(), twice.getHeight());
+        // every exported tile carries the colour bar of the range the window shows
+        for (var chart : heatmap.figure().orElseThrow().charts()) {
+            var made = chart.get();
+            var legend = java.util.stream.IntStream.range(0, made.getSubtitleCount()).mapToObj(made::getSubtitle)
+                    .filter(t -> t instanceof org.jfree.chart.title.PaintScaleLegend).findFirst().orElseThrow();
+            var axis = ((org.jfree.chart.title.PaintScaleLegend) legend).getAxis();
+            assertEquals(Math.log10(p.range().getLowerBound()), axis.getLowerBound(), 1e-12);
+            assertEquals(Math.log10(p.range().getUpperBound()), axis.getUpperBound(), 1e-12);
+            assertTrue(axis.getLabel().startsWith(p.metric().changeLabel()), axis.getLabel());
+        }
     }
 
     @Test
