@@ -101,6 +101,13 @@ public enum ChartStyle {
         }
         axis.setLabelPaint(text);
         axis.setTickLabelPaint(text);
+        // one way of writing numbers in every view: axes without their own format use the views' format
+        if (axis instanceof org.jfree.chart.axis.NumberAxis n && !(axis instanceof org.jfree.chart.axis.SymbolAxis)
+                && n.getNumberFormatOverride() == null) {
+            n.setNumberFormatOverride(NumberText.format());
+        } else if (axis instanceof org.jfree.chart.axis.LogAxis l && l.getNumberFormatOverride() == null) {
+            l.setNumberFormatOverride(NumberText.format());
+        }
         axis.setAxisLinePaint(lines);
         axis.setTickMarkPaint(lines);
     }

@@ -205,6 +205,18 @@ class ChartsTest {
     }
 
     @Test
+    void styledChartsWriteAxisNumbersAsTheViewsDo() {
+        JFreeChart chart = ChartStyle.DARK.apply(HistogramChart.create("h", List.of(
+                new HistogramChart.Series("Δ", histogram(Histogram.Values.DELTA, false, 1, 2)))));
+        var x = (org.jfree.chart.axis.NumberAxis) chart.getXYPlot().getDomainAxis();
+        assertEquals("1", x.getNumberFormatOverride().format(9.9986E-1));
+        assertEquals("2e-5", x.getNumberFormatOverride().format(2.0E-5));
+        JFreeChart heatmap = HeatmapChart.create(HeatmapChartTest.sample(), HeatmapChart.Scale.LOG);
+        var rows = (org.jfree.chart.axis.SymbolAxis) heatmap.getXYPlot().getRangeAxis();
+        assertEquals(null, rows.getNumberFormatOverride(), "grid axes keep their words");
+    }
+
+    @Test
     void svgOfARankingNamesEveryMatrix() throws Exception {
         Path svg = dir.resolve("ranking.svg");
         ChartExport.svg(RankingChart.create(ranking(), HeatmapChart.Scale.LOG, new Range(1e-3, 1e-1)), svg, 900,
