@@ -83,6 +83,8 @@ public final class HistogramChart {
             counts.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
             counts.setRangeType(org.jfree.data.RangeType.POSITIVE);
             counts.setNumberFormatOverride(NumberText.format());
+            // room between tick labels, so that the axis is not a wall of numbers
+            counts.setTickLabelInsets(new org.jfree.chart.ui.RectangleInsets(14, 4, 14, 4));
             if (most == 0) {
                 counts.setAutoRange(false);
                 counts.setRange(0, 1);

@@ -559,8 +559,8 @@ public final class HistogramsViewModel {
             long below = clipped.stream().mapToLong(Histogram::below).max().orElse(0);
             long above = clipped.stream().mapToLong(Histogram::above).max().orElse(0);
             Histogram h = clipped.get(0);
-            return String.format(Locale.ROOT, "x range: %s to %s, the %s–%sth percentiles (outliers clipped): "
-                    + "%,d values below and %,d above are not drawn", Numbers.metric(h.lo()), Numbers.metric(h.hi()),
+            return String.format(Locale.ROOT, "x range %s to %s (the %s–%sth percentiles): %,d values below and "
+                    + "%,d above not drawn", Numbers.metric(h.lo()), Numbers.metric(h.hi()),
                     Numbers.metric(ROBUST_LOW), Numbers.metric(ROBUST_HIGH), below, above);
         }
 

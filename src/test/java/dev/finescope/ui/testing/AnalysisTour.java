@@ -7,6 +7,7 @@ import dev.finescope.ui.FineScopeApp;
 import dev.finescope.ui.HistogramsViewModel;
 import dev.finescope.ui.MainWindow;
 import dev.finescope.ui.TunedModel;
+import dev.finescope.ui.WorkspaceFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -22,7 +23,7 @@ import javax.imageio.ImageIO;
  * Walks the analysis tabs of the real window on the sample workspace (Heatmap, compare all, Ranking, Histograms,
  * and the head-only fine-tune whose encoder did not move) at one window size and theme, and writes a PNG of each
  * into OUT_FOLDER as {@code <tab>-<theme>.png}. Usage:
- * {@code xvfb-run -a -s '-screen 0 1920x1200x24' java -Dfinescope.preferences=scratch/node -cp …
+ * {@code xvfb-run -a -s '-screen 0 1920x1200x24' java -cp …
  * dev.finescope.ui.testing.AnalysisTour OUT_FOLDER [WIDTHxHEIGHT] [light|dark]}; without a size the window opens
  * at its default size.
  */
@@ -37,6 +38,9 @@ public final class AnalysisTour {
         boolean dark = args.length > 2 && args[2].equals("dark");
         String theme = dark ? "dark" : "light";
         Files.createDirectories(out);
+        // a scratch preferences node: the window opens at its default size, not at one a tour left behind
+        String node = "dev/finescope/tour-" + java.util.UUID.randomUUID();
+        System.setProperty(dev.finescope.ui.AppPreferences.NODE_PROPERTY, node);
         BuiltinBase.register();
         CompletableFuture<MainWindow> started = new CompletableFuture<>();
         Platform.startup(() -> {
@@ -52,9 +56,10 @@ public final class AnalysisTour {
             started.complete(w);
         });
         MainWindow w = started.get(60, TimeUnit.SECONDS);
+        int expected = WorkspaceFile.read(Path.of("sample-models/workspace.json").toAbsolutePath()).tuned().size();
         await("the heatmap", () -> w.viewModel().heatmap().pictureProperty().get() != null
-                && w.viewModel().workspace().getComparisons().size() == w.viewModel().workspace().getTunedModels()
-                .size());
+                && w.viewModel().workspace().getTunedModels().size() == expected
+                && w.viewModel().workspace().getComparisons().size() == expected);
         fx(() -> {
             w.viewModel().workspace().selectCell(GridRow.layer(4), GridColumn.V);
             return null;
@@ -106,6 +111,7 @@ public final class AnalysisTour {
         shot(w, out, "head-only-heatmap-" + theme);
         Platform.runLater(w::close);
         Thread.sleep(1000);
+        java.util.prefs.Preferences.userRoot().node(node).removeNode();
         System.exit(0);
     }
 
