@@ -60,6 +60,44 @@ class AnalysisPicturesTest {
         robot.interact(window::close);
     }
 
+    /** Every small multiple at the window's size has cells of at least the minimum size and labels apart. */
+    private void assertLegibleSmallMultiples(FxRobot robot, int width, int height) throws Exception {
+        WaitForAsyncUtils.waitForFxEvents();
+        Thread.sleep(300);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(width, window.scene().getWindow().getWidth(), 1);
+        assertEquals(height, window.scene().getWindow().getHeight(), 1);
+        int count = window.viewModel().workspace().getTunedModels().size();
+        var picture = window.viewModel().heatmap().pictureProperty().get();
+        for (int i = 0; i < count; i++) {
+            ChartPane pane = robot.lookup("#heatmap-chart-" + i).queryAs(ChartPane.class);
+            var data = picture.panels().get(i).data();
+            var area = pane.dataArea().orElseThrow();
+            double cellWidth = area.getWidth() / data.columnLabels().size();
+            double cellHeight = area.getHeight() / data.rows().size();
+            String which = width + "×" + height + ", " + data.tunedLabel() + ": " + cellWidth + " × " + cellHeight
+                    + " px cells";
+            assertTrue(cellWidth >= dev.finescope.chart.HeatmapChart.MIN_CELL_WIDTH, which);
+            assertTrue(cellHeight >= dev.finescope.chart.HeatmapChart.MIN_CELL_HEIGHT, which);
+            assertTrue(data.rows().stream().anyMatch(r -> r.label().equals("head")), "a head row");
+            var plot = pane.getChart().getXYPlot();
+            for (var axis : java.util.List.of(plot.getDomainAxis(), plot.getRangeAxis())) {
+                var thinning = (dev.finescope.chart.ThinningSymbolAxis) axis;
+                var labels = thinning.lastLabels();
+                assertEquals(1, thinning.lastStep(), which + ": every label drawn");
+                assertEquals(axis == plot.getDomainAxis() ? data.columnLabels().size() : data.rows().size(),
+                        labels.size(), which);
+                for (int a = 0; a < labels.size(); a++) {
+                    for (int b = a + 1; b < labels.size(); b++) {
+                        assertTrue(!labels.get(a).intersects(labels.get(b)), which + ": labels " + labels.get(a)
+                                + " and " + labels.get(b) + " overlap");
+                    }
+                }
+            }
+            assertEquals(0, pane.getChart().getSubtitleCount(), "no colour bar or subtitle per grid");
+        }
+    }
+
     private static void waitFor(String what, Callable<Boolean> condition) throws Exception {
         try {
             WaitForAsyncUtils.waitFor(WAIT_SECONDS, TimeUnit.SECONDS, condition);
@@ -106,34 +144,14 @@ class AnalysisPicturesTest {
             }
             return true;
         });
-        WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(1280, window.scene().getWindow().getWidth(), 1);
-        var picture = window.viewModel().heatmap().pictureProperty().get();
-        for (int i = 0; i < count; i++) {
-            ChartPane pane = robot.lookup("#heatmap-chart-" + i).queryAs(ChartPane.class);
-            var data = picture.panels().get(i).data();
-            var area = pane.dataArea().orElseThrow();
-            double cellWidth = area.getWidth() / data.columnLabels().size();
-            double cellHeight = area.getHeight() / data.rows().size();
-            String which = data.tunedLabel() + ": " + cellWidth + " × " + cellHeight + " px cells";
-            assertTrue(cellWidth >= dev.finescope.chart.HeatmapChart.MIN_CELL_WIDTH, which);
-            assertTrue(cellHeight >= dev.finescope.chart.HeatmapChart.MIN_CELL_HEIGHT, which);
-            assertTrue(data.rows().stream().anyMatch(r -> r.label().equals("head")), "a head row");
-            var plot = pane.getChart().getXYPlot();
-            for (var axis : java.util.List.of(plot.getDomainAxis(), plot.getRangeAxis())) {
-                var thinning = (dev.finescope.chart.ThinningSymbolAxis) axis;
-                var labels = thinning.lastLabels();
-                assertEquals(1, thinning.lastStep(), which + ": every label drawn");
-                assertEquals(axis == plot.getDomainAxis() ? data.columnLabels().size() : data.rows().size(),
-                        labels.size(), which);
-                for (int a = 0; a < labels.size(); a++) {
-                    for (int b = a + 1; b < labels.size(); b++) {
-                        assertTrue(!labels.get(a).intersects(labels.get(b)), which + ": labels " + labels.get(a)
-                                + " and " + labels.get(b) + " overlap");
-                    }
-                }
-            }
-            assertEquals(0, pane.getChart().getSubtitleCount(), "no colour bar or subtitle per grid");
+        assertLegibleSmallMultiples(robot, 1280, 800);
+        // and at the default size and a larger one
+        for (int[] size : new int[][] {{1400, 880}, {1600, 1000}}) {
+            robot.interact(() -> {
+                window.scene().getWindow().setWidth(size[0]);
+                window.scene().getWindow().setHeight(size[1]);
+            });
+            assertLegibleSmallMultiples(robot, size[0], size[1]);
         }
         ColourBarView bar = robot.lookup("#heatmap-colour-bar").queryAs(ColourBarView.class);
         assertTrue(bar.isVisible() && bar.getWidth() > 300, "one shared colour bar");
