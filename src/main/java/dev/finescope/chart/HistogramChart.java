@@ -86,8 +86,11 @@ public final class HistogramChart {
             // room between tick labels, so that the axis is not a wall of numbers
             counts.setTickLabelInsets(new org.jfree.chart.ui.RectangleInsets(14, 4, 14, 4));
             if (most == 0) {
+                // nothing to draw: no made-up ticks on either axis, the subtitle says why
                 counts.setAutoRange(false);
                 counts.setRange(0, 1);
+                counts.setTickLabelsVisible(false);
+                x.setTickLabelsVisible(false);
             }
             y = counts;
         }
