@@ -170,6 +170,8 @@ class ChartsTest {
         var y = empty.getXYPlot().getRangeAxis();
         assertEquals(0, y.getLowerBound(), 0, "no negative counts");
         assertEquals(1, y.getUpperBound(), 0);
+        assertTrue(!y.isTickLabelsVisible() && !empty.getXYPlot().getDomainAxis().isTickLabelsVisible(),
+                "no made-up ticks");
         String note = ((TextTitle) empty.getSubtitle(0)).getText();
         assertTrue(note.contains("every value is exactly 0"), note);
 
