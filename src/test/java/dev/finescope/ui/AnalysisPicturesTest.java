@@ -145,8 +145,9 @@ class AnalysisPicturesTest {
             return true;
         });
         assertLegibleSmallMultiples(robot, 1280, 800);
-        // and at the default size and a larger one
-        for (int[] size : new int[][] {{1400, 880}, {1600, 1000}}) {
+        // and in a smaller window (the headless screen is 1280 × 800: the default 1400 × 880 and 1600 × 1000 are
+        // checked on screenshots by AnalysisTour)
+        for (int[] size : new int[][] {{1100, 700}}) {
             robot.interact(() -> {
                 window.scene().getWindow().setWidth(size[0]);
                 window.scene().getWindow().setHeight(size[1]);
