@@ -51,6 +51,44 @@ public enum Metric {
         return getter.applyAsDouble(m);
     }
 
+    /**
+     * The value a picture colours: the metric itself, except for the cosine, shown as the cosine distance
+     * 1 − cos so that, as for every other metric, a larger value (more colour) means more change.
+     */
+    public double change(TensorMetrics m) {
+        double v = of(m);
+        return this == COSINE ? 1 - v : v;
+    }
+
+    /** The name of {@link #change}: the label, or "1 − cosine" for the cosine. */
+    public String changeLabel() {
+        return this == COSINE ? "1 − cosine" : label;
+    }
+
+    /** The units of {@link #change}, in words. */
+    public String units() {
+        return switch (this) {
+            case MEAN_ABS_DELTA, L2, MAX_ABS_DELTA -> "the weights' own units";
+            case REL_L1, REL_L2 -> "a ratio, no unit (0.01 = 1 % of the pre-trained size)";
+            case COSINE -> "no unit; 0 = same direction, 1 = orthogonal";
+            case ANGLE_RAD -> "radians";
+            case FRAC_CHANGED, FRAC_ZERO -> "a share, 0 to 1";
+        };
+    }
+
+    /**
+     * What a picture of this metric shows, in three lines: what it measures, its formula (a = pre-trained,
+     * b = fine-tuned tensor, n entries), its units.
+     */
+    public String definition() {
+        String what = this == COSINE
+                ? "1 − cosine: the cosine distance, 1 − ⟨a,b⟩ / (‖a‖₂‖b‖₂); 0 when the tensors point the same way. "
+                        + "(The cosine itself is in the details and the CSV.)"
+                : label + ": " + description;
+        return what + "\nUnits: " + units() + ".\na = pre-trained tensor, b = fine-tuned tensor, n = entries. "
+                + "Larger (more colour) = more change.";
+    }
+
     /** True for metrics where a larger value means the tensor moved further. */
     public boolean largerIsFurther() {
         return this != COSINE;

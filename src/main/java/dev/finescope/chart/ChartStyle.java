@@ -71,6 +71,7 @@ public enum ChartStyle {
             }
         } else if (plot instanceof CategoryPlot cat) {
             cat.setRangeGridlinePaint(grid);
+            cat.setDomainGridlinePaint(grid);
             for (int i = 0; i < cat.getDomainAxisCount(); i++) {
                 style(cat.getDomainAxis(i));
             }
@@ -100,6 +101,13 @@ public enum ChartStyle {
         }
         axis.setLabelPaint(text);
         axis.setTickLabelPaint(text);
+        // one way of writing numbers in every view: axes without their own format use the views' format
+        if (axis instanceof org.jfree.chart.axis.NumberAxis n && !(axis instanceof org.jfree.chart.axis.SymbolAxis)
+                && n.getNumberFormatOverride() == null) {
+            n.setNumberFormatOverride(NumberText.format());
+        } else if (axis instanceof org.jfree.chart.axis.LogAxis l && l.getNumberFormatOverride() == null) {
+            l.setNumberFormatOverride(NumberText.format());
+        }
         axis.setAxisLinePaint(lines);
         axis.setTickMarkPaint(lines);
     }

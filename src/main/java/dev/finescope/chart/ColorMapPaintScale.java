@@ -22,8 +22,17 @@ public final class ColorMapPaintScale implements PaintScale {
     private final ColorMap map;
     private final double lower;
     private final double upper;
+    private final Color offScale;
 
     public ColorMapPaintScale(ColorMap map, double lower, double upper) {
+        this(map, lower, upper, OFF_SCALE_PAINT);
+    }
+
+    /**
+     * As {@link #ColorMapPaintScale(ColorMap, double, double)}, with values off a log scale (0) painted
+     * {@code offScale}: the ground of the chart, so that "no change" is no colour in either theme.
+     */
+    public ColorMapPaintScale(ColorMap map, double lower, double upper, Color offScale) {
         if (!(lower < upper) || !Double.isFinite(lower) || !Double.isFinite(upper)) {
             throw new IllegalArgumentException("a paint scale needs finite bounds with lower < upper, got ["
                     + lower + ", " + upper + "]");
@@ -31,6 +40,7 @@ public final class ColorMapPaintScale implements PaintScale {
         this.map = map;
         this.lower = lower;
         this.upper = upper;
+        this.offScale = offScale;
     }
 
     @Override
@@ -54,7 +64,7 @@ public final class ColorMapPaintScale implements PaintScale {
             return NAN_PAINT;
         }
         if (value == Double.NEGATIVE_INFINITY) {
-            return OFF_SCALE_PAINT;
+            return offScale;
         }
         return map.at((value - lower) / (upper - lower));
     }

@@ -62,6 +62,16 @@ public record GridData(String metricLabel, String baseLabel, String tunedLabel, 
         public static Cell empty(String label) {
             return new Cell(label, Double.NaN, false);
         }
+
+        /** A tensor of the fine-tuned model only (a new task head): nothing to measure it against. */
+        public static Cell added(String label) {
+            return new Cell(label + ": new", Double.NaN, false);
+        }
+
+        /** True for a cell the model has no tensor for, or only the fine-tuned model has. */
+        public boolean isAdded() {
+            return !present && label != null && label.endsWith(": new");
+        }
     }
 
     /** The cell at ({@code row}, {@code column}), empty when that row has no cell in that column. */
@@ -76,6 +86,47 @@ public record GridData(String metricLabel, String baseLabel, String tunedLabel, 
                 .mapToDouble(Cell::value).toArray();
     }
 
+    /**
+     * True when every measured cell is exactly 0 (NaN cells aside) and there is at least one: nothing on the grid
+     * moved, and no colour scale has anything to span.
+     */
+    public boolean allZero() {
+        double[] v = java.util.Arrays.stream(presentValues()).filter(x -> !Double.isNaN(x)).toArray();
+        return v.length > 0 && java.util.Arrays.stream(v).allMatch(x -> x == 0);
+    }
+
+    /** True when a cell holds a tensor that only the fine-tuned model has (a new task head). */
+    public boolean anyAdded() {
+        return rows.stream().flatMap(r -> r.cells().stream()).anyMatch(Cell::isAdded);
+    }
+
+    /**
+     * The rows a picture of {@code grid} shows, top to bottom: the grid's rows, with the pooler and the task head
+     * always there (after the encoder layers), so that a model without them, or with a head the base lacks,
+     * says so on the grid instead of leaving it out.
+     */
+    public static List<GridRow> chartRows(LayerGrid grid) {
+        List<GridRow> rows = new ArrayList<>(grid.rows());
+        if (!rows.contains(GridRow.POOLER)) {
+            int at = rows.contains(GridRow.HEAD) ? rows.indexOf(GridRow.HEAD) : rows.size();
+            rows.add(at, GridRow.POOLER);
+        }
+        if (!rows.contains(GridRow.HEAD)) {
+            rows.add(GridRow.HEAD);
+        }
+        return rows;
+    }
+
+    /** The grid rows of the tensors only the fine-tuned model of {@code grid} has. */
+    private static java.util.Set<GridRow> addedRows(LayerGrid grid) {
+        java.util.Set<GridRow> rows = new java.util.HashSet<>();
+        dev.finescope.checkpoint.NameMap names = dev.finescope.checkpoint.NameMap.standard();
+        for (String name : grid.comparison().onlyInTuned()) {
+            names.locate(name).ifPresent(p -> rows.add(p.row()));
+        }
+        return rows;
+    }
+
     /** The eight encoder column labels: Q K V AttnOut AttnLN FFN-in FFN-out OutLN. */
     public static List<String> encoderColumnLabels() {
         return Arrays.stream(GridColumn.encoderColumns()).map(GridColumn::csvName).toList();
@@ -88,18 +139,21 @@ public record GridData(String metricLabel, String baseLabel, String tunedLabel, 
     public static GridData of(LayerGrid grid, Metric metric, String baseLabel, String tunedLabel,
             boolean includesBias) {
         List<Row> rows = new ArrayList<>();
-        for (GridRow row : grid.rows()) {
+        java.util.Set<GridRow> added = addedRows(grid);
+        for (GridRow row : chartRows(grid)) {
             List<Cell> cells = new ArrayList<>();
             boolean ownLabels = row.kind() != GridRow.Kind.LAYER;
             for (GridColumn column : columnsOf(row)) {
                 String label = ownLabels ? column.csvName() : null;
                 Optional<TensorMetrics> m = grid.cell(row, column);
-                cells.add(m.map(t -> Cell.of(label, metric.of(t))).orElseGet(() -> Cell.empty(label)));
+                Cell none = added.contains(row) && !grid.rows().contains(row) ? Cell.added(label)
+                        : Cell.empty(label);
+                cells.add(m.map(t -> Cell.of(label, metric.change(t))).orElse(none));
             }
             rows.add(new Row(row.label(), cells));
         }
         String note = includesBias ? "cell = weight and bias" : "cell = weight matrix";
-        return new GridData(metric.label(), baseLabel, tunedLabel, note, encoderColumnLabels(), rows);
+        return new GridData(metric.changeLabel(), baseLabel, tunedLabel, note, encoderColumnLabels(), rows);
     }
 
     /** The kinds of cell of a row, in the order they fill the columns. */

@@ -44,6 +44,9 @@ public final class HeatmapChart {
     private static final Color HATCH_PAINT = new Color(0xa0a0a0);
     private static final Font CELL_FONT = new Font("SansSerif", Font.PLAIN, 11);
     private static final Font AXIS_FONT = new Font("SansSerif", Font.PLAIN, 12);
+    private static final Font SMALL_AXIS_FONT = new Font("SansSerif", Font.PLAIN, 11);
+    private static final Font SMALL_CELL_FONT = new Font("SansSerif", Font.PLAIN, 10);
+    private static final Font SMALL_TITLE_FONT = new Font("SansSerif", Font.BOLD, 13);
 
     private HeatmapChart() {
     }
@@ -59,16 +62,81 @@ public final class HeatmapChart {
      * outside take the end colours.
      */
     public static JFreeChart create(GridData data, Scale scale, Range range, boolean shared) {
-        ColorMapPaintScale paintScale = paintScale(scale, range);
+        return create(data, scale, range, shared, ChartStyle.LIGHT);
+    }
+
+    /** As {@link #create(GridData, Scale, Range, boolean)}, its ground and empty cells in {@code style}. */
+    public static JFreeChart create(GridData data, Scale scale, Range range, boolean shared, ChartStyle style) {
+        Ground ground = Ground.of(style);
+        ColorMapPaintScale paintScale = paintScale(scale, range, ground.plot);
+        JFreeChart chart = chart(data, scale, paintScale, false, ground);
+        chart.setTitle(new TextTitle(data.metricLabel() + " — " + data.tunedLabel() + " vs " + data.baseLabel(),
+                JFreeChart.DEFAULT_TITLE_FONT));
+        chart.addSubtitle(new TextTitle(note(data, scale, shared), AXIS_FONT));
+        if (!data.allZero()) {
+            chart.addSubtitle(legend(data.metricLabel(), scale, paintScale));
+        }
+        return style.apply(chart);
+    }
+
+    /**
+     * One of several heatmaps side by side: titled by its fine-tuned model alone, with short column and row
+     * labels and neither subtitle nor colour bar (the view shows one {@link #colourBar} and one note for all).
+     */
+    public static JFreeChart smallMultiple(GridData data, Scale scale, Range range, ChartStyle style) {
+        Ground ground = Ground.of(style);
+        JFreeChart chart = chart(data, scale, paintScale(scale, range, ground.plot), true, ground);
+        chart.setTitle(new TextTitle(data.tunedLabel(), SMALL_TITLE_FONT));
+        return style.apply(chart);
+    }
+
+    /**
+     * The smallest cell of a small multiple, in pixels: a short column label ("FFo") and a row label fit, and a
+     * colour is still a patch one can see.
+     */
+    public static final int MIN_CELL_WIDTH = 30;
+    public static final int MIN_CELL_HEIGHT = 18;
+
+    /** The size of a small multiple whose cells are {@code cellWidth × cellHeight}. */
+    public static Dimension smallMultipleSize(GridData data, int cellWidth, int cellHeight) {
+        int columns = data.columnLabels().size();
+        int rows = Math.max(1, data.rows().size());
+        return new Dimension(SMALL_ROW_AXIS + columns * cellWidth + 16, SMALL_FRAME + rows * cellHeight);
+    }
+
+    /** Room a small multiple takes besides its cells: row labels across, title and column labels down. */
+    private static final int SMALL_ROW_AXIS = 52;
+    private static final int SMALL_FRAME = 62;
+
+    /** What a grid's cells are and how they are coloured, in one line (shown once for small multiples). */
+    public static String note(GridData data, Scale scale, boolean shared) {
+        if (data.allZero()) {
+            return data.cellNote() + " · every cell is 0: nothing moved, so no colour scale"
+                    + (data.anyAdded() ? " · hatched: nothing to compare" : "");
+        }
+        String scaleNote = (scale == Scale.LOG ? "log" : "linear") + " colour scale"
+                + (shared ? ", shared across the compared models" : "") + " · more colour = more change";
+        boolean anyEmpty = data.rows().stream().flatMap(r -> r.cells().stream()).anyMatch(c -> !c.present());
+        String emptyNote = anyEmpty ? " · hatched: nothing to compare" : "";
+        boolean anyOffScale = scale == Scale.LOG && data.rows().stream().flatMap(r -> r.cells().stream())
+                .anyMatch(c -> c.present() && !(c.value() > 0) && !Double.isNaN(c.value()));
+        emptyNote += anyOffScale ? " · blank \"0\": unchanged" : "";
+        return data.cellNote() + " · " + scaleNote + emptyNote;
+    }
+
+    /** The grid itself: axes, cells, marks and borders, without titles. */
+    private static JFreeChart chart(GridData data, Scale scale, ColorMapPaintScale paintScale, boolean compact,
+            Ground ground) {
         int columns = data.columnLabels().size();
         int rows = data.rows().size();
-
-        SymbolAxis columnAxis = new SymbolAxis("sublayer", data.columnLabels().toArray(String[]::new));
-        SymbolAxis rowAxis = new SymbolAxis(null,
-                data.rows().stream().map(GridData.Row::label).toArray(String[]::new));
+        List<String> columnLabels = compact ? shortColumnLabels(data.columnLabels()) : data.columnLabels();
+        SymbolAxis columnAxis = new ThinningSymbolAxis(compact ? null : "sublayer",
+                columnLabels.toArray(String[]::new));
+        SymbolAxis rowAxis = new ThinningSymbolAxis(null, data.rows().stream()
+                .map(r -> compact ? shortRowLabel(r.label()) : r.label()).toArray(String[]::new));
         for (SymbolAxis axis : List.of(columnAxis, rowAxis)) {
             axis.setGridBandsVisible(false);
-            axis.setTickLabelFont(AXIS_FONT);
+            axis.setTickLabelFont(compact ? SMALL_AXIS_FONT : AXIS_FONT);
             axis.setTickMarksVisible(false);
         }
         columnAxis.setRange(-0.5, columns - 0.5);
@@ -82,26 +150,64 @@ public final class HeatmapChart {
 
         XYPlot plot = new XYPlot(dataset(data, scale), columnAxis, rowAxis, renderer);
         plot.setDomainAxisLocation(AxisLocation.TOP_OR_LEFT);
-        plot.setBackgroundPaint(Color.WHITE);
+        plot.setBackgroundPaint(ground.plot);
         plot.setDomainGridlinesVisible(false);
         plot.setRangeGridlinesVisible(false);
         plot.setOutlinePaint(Color.GRAY);
-        addCellMarks(plot, data, scale, paintScale);
-        plot.addAnnotation(new XYShapeAnnotation(cellBorders(columns, rows), new BasicStroke(1.5f), Color.WHITE));
+        addCellMarks(plot, data, scale, paintScale, compact, ground);
+        plot.addAnnotation(new XYShapeAnnotation(cellBorders(columns, rows), new BasicStroke(compact ? 1f : 1.5f),
+                ground.border));
 
-        JFreeChart chart = new JFreeChart(data.metricLabel() + " — " + data.tunedLabel() + " vs "
-                + data.baseLabel(), JFreeChart.DEFAULT_TITLE_FONT, plot, false);
-        chart.setBackgroundPaint(Color.WHITE);
-        String scaleNote = (scale == Scale.LOG ? "log" : "linear") + " colour scale"
-                + (shared ? ", shared across the compared models" : "");
-        boolean anyEmpty = data.rows().stream().flatMap(r -> r.cells().stream()).anyMatch(c -> !c.present());
-        String emptyNote = anyEmpty ? " · hatched: no tensor" : "";
-        boolean anyOffScale = scale == Scale.LOG && data.rows().stream().flatMap(r -> r.cells().stream())
-                .anyMatch(c -> c.present() && !(c.value() > 0) && !Double.isNaN(c.value()));
-        emptyNote += anyOffScale ? " · white: 0, below any log scale" : "";
-        chart.addSubtitle(new TextTitle(data.cellNote() + " · " + scaleNote + emptyNote, AXIS_FONT));
-        chart.addSubtitle(legend(data, scale, paintScale));
+        JFreeChart chart = new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
+        chart.setBackgroundPaint(ground.border);
         return chart;
+    }
+
+    /** The colours behind the data: the plot's ground (also "0" on a log scale), borders, empty cells. */
+    private record Ground(Color plot, Color border, Color empty, Color hatch, Color text) {
+        static Ground of(ChartStyle style) {
+            return style == ChartStyle.DARK
+                    ? new Ground(new Color(0x161b22), style.background(), new Color(0x21262d), new Color(0x6e7681),
+                            style.text())
+                    : new Ground(Color.WHITE, Color.WHITE, EMPTY_PAINT, HATCH_PAINT, Color.BLACK);
+        }
+    }
+
+    /** Q K V AO LN1 FFi FFo LN2: the encoder's columns in three letters at most. */
+    static List<String> shortColumnLabels(List<String> labels) {
+        return labels.stream().map(l -> switch (l) {
+            case "AttnOut" -> "AO";
+            case "AttnLN" -> "LN1";
+            case "FFN-in" -> "FFi";
+            case "FFN-out" -> "FFo";
+            case "OutLN" -> "LN2";
+            default -> l;
+        }).toList();
+    }
+
+    /** "emb", "0" … "11", "pool", "head". */
+    static String shortRowLabel(String label) {
+        if (label.startsWith("layer ")) {
+            return label.substring("layer ".length());
+        }
+        return switch (label) {
+            case "embeddings" -> "emb";
+            case "pooler" -> "pool";
+            default -> label;
+        };
+    }
+
+    /**
+     * The colour bar of a heatmap on its own: the metric in words (with its units), its ends labelled, drawn by
+     * the view once under small multiples.
+     */
+    public static PaintScaleLegend colourBar(String metricLabel, Scale scale, Range range, ChartStyle style) {
+        PaintScaleLegend legend = legend(metricLabel, scale, paintScale(scale, range));
+        legend.setBackgroundPaint(style.background());
+        legend.getAxis().setLabelPaint(style.text());
+        legend.getAxis().setTickLabelPaint(style.text());
+        legend.getAxis().setAxisLinePaint(style.text());
+        return legend;
     }
 
     /**
@@ -134,8 +240,13 @@ public final class HeatmapChart {
 
     /** The paint scale of a value range, in plotted coordinates (log10 of the value for a log scale). */
     public static ColorMapPaintScale paintScale(Scale scale, Range range) {
+        return paintScale(scale, range, ColorMapPaintScale.OFF_SCALE_PAINT);
+    }
+
+    /** As {@link #paintScale(Scale, Range)}, with 0 on a log scale painted {@code ground}. */
+    public static ColorMapPaintScale paintScale(Scale scale, Range range, Color ground) {
         return new ColorMapPaintScale(Viridis.MAP, plotted(scale, range.getLowerBound()),
-                plotted(scale, range.getUpperBound()));
+                plotted(scale, range.getUpperBound()), ground);
     }
 
     /** The coordinate a value is coloured at: log10 for a log scale (minus infinity for values ≤ 0). */
@@ -147,12 +258,12 @@ public final class HeatmapChart {
     }
 
     /**
-     * The honest scale for a metric: log for distances, which span orders of magnitude; linear for shares
-     * (fraction changed, sparsity) and for the cosine, which live on a fixed interval.
+     * The honest scale for a metric: log for distances (the cosine shown as 1 − cos among them), which span
+     * orders of magnitude; linear for shares (fraction changed, sparsity), which live on 0 to 1.
      */
     public static Scale defaultScale(Metric metric) {
         return switch (metric) {
-            case COSINE, FRAC_CHANGED, FRAC_ZERO -> Scale.LINEAR;
+            case FRAC_CHANGED, FRAC_ZERO -> Scale.LINEAR;
             default -> Scale.LOG;
         };
     }
@@ -193,7 +304,8 @@ public final class HeatmapChart {
     }
 
     /** Hatching for empty cells; in-cell words for cells with their own label, NaN, and values off a log scale. */
-    private static void addCellMarks(XYPlot plot, GridData data, Scale scale, ColorMapPaintScale paintScale) {
+    private static void addCellMarks(XYPlot plot, GridData data, Scale scale, ColorMapPaintScale paintScale,
+            boolean compact, Ground ground) {
         for (int row = 0; row < data.rows().size(); row++) {
             List<GridData.Cell> cells = data.rows().get(row).cells();
             for (int col = 0; col < cells.size(); col++) {
@@ -202,22 +314,23 @@ public final class HeatmapChart {
                 String mark = null;
                 if (!cell.present()) {
                     plot.addAnnotation(new XYShapeAnnotation(
-                            new Rectangle2D.Double(col - 0.5, row - 0.5, 1, 1), null, null, EMPTY_PAINT));
-                    plot.addAnnotation(new XYShapeAnnotation(hatch(col, row), new BasicStroke(1f), HATCH_PAINT));
-                    background = EMPTY_PAINT;
+                            new Rectangle2D.Double(col - 0.5, row - 0.5, 1, 1), null, null, ground.empty));
+                    plot.addAnnotation(new XYShapeAnnotation(hatch(col, row), new BasicStroke(1f), ground.hatch));
+                    background = ground.empty;
                 } else {
                     double plottedValue = plotted(scale, cell.value());
                     background = paintScale.colorOf(plottedValue);
                     if (Double.isNaN(cell.value())) {
                         mark = "NaN";
                     } else if (plottedValue == Double.NEGATIVE_INFINITY) {
-                        mark = cell.value() == 0 ? "0" : String.format(Locale.ROOT, "%.1e", cell.value());
+                        mark = NumberText.of(cell.value());
                     }
                 }
-                String text = cell.label() == null ? mark : mark == null ? cell.label() : cell.label() + " " + mark;
+                String label = compact && !cell.isAdded() ? null : cell.label();
+                String text = label == null ? mark : mark == null ? label : label + " " + mark;
                 if (text != null) {
-                    XYTextAnnotation a = new XYTextAnnotation(text, col, row);
-                    a.setFont(CELL_FONT);
+                    XYTextAnnotation a = new XYTextAnnotation(compact && cell.isAdded() ? "new" : text, col, row);
+                    a.setFont(compact ? SMALL_CELL_FONT : CELL_FONT);
                     a.setPaint(isDark(background) ? Color.WHITE : Color.BLACK);
                     plot.addAnnotation(a);
                 }
@@ -255,10 +368,9 @@ public final class HeatmapChart {
         return 0.299 * c.getRed() + 0.587 * c.getGreen() + 0.114 * c.getBlue() < 140;
     }
 
-    private static PaintScaleLegend legend(GridData data, Scale scale, ColorMapPaintScale paintScale) {
-        ValueAxis axis = scale == Scale.LOG
-                ? new DecadeAxis(data.metricLabel() + " (log scale)")
-                : new NumberAxis(data.metricLabel());
+    private static PaintScaleLegend legend(String metricLabel, Scale scale, ColorMapPaintScale paintScale) {
+        ValueAxis axis = new ColourBarAxis(metricLabel + (scale == Scale.LOG ? " (log scale)" : ""),
+                scale == Scale.LOG);
         axis.setRange(paintScale.getLowerBound(), paintScale.getUpperBound());
         axis.setTickLabelFont(AXIS_FONT);
         PaintScaleLegend legend = new PaintScaleLegend(paintScale, axis);

@@ -48,6 +48,14 @@ public final class HistogramChart {
      * @param title what the values are from ("layer 3 · attention · value")
      */
     public static JFreeChart create(String title, List<Series> series) {
+        return create(title, series, false, null);
+    }
+
+    /**
+     * As {@link #create(String, List)}, with the counts on a log axis when {@code logY} (bins with no entry sit
+     * on the floor), and {@code clipNote}, when not null, saying how the x range was chosen and what it left out.
+     */
+    public static JFreeChart create(String title, List<Series> series, boolean logY, String clipNote) {
         if (series.isEmpty()) {
             throw new IllegalArgumentException("a histogram chart needs at least one histogram");
         }
@@ -58,8 +66,35 @@ public final class HistogramChart {
         Histogram first = series.get(0).histogram();
         NumberAxis x = new NumberAxis(xLabel(first));
         x.setAutoRangeIncludesZero(false);
-        NumberAxis y = new NumberAxis("entries per bin");
-        for (NumberAxis axis : List.of(x, y)) {
+        x.setNumberFormatOverride(NumberText.format());
+        long most = series.stream().flatMap(s -> java.util.Arrays.stream(s.histogram().counts()).boxed())
+                .mapToLong(Long::longValue).max().orElse(0);
+        org.jfree.chart.axis.ValueAxis y;
+        if (logY) {
+            org.jfree.chart.axis.LogAxis log = new org.jfree.chart.axis.LogAxis("entries per bin (log scale)");
+            log.setSmallestValue(0.5);
+            log.setBase(10);
+            log.setNumberFormatOverride(NumberText.format());
+            log.setRange(0.5, Math.max(10, most * 2.0));
+            y = log;
+        } else {
+            NumberAxis counts = new NumberAxis("entries per bin");
+            // counts are whole and never negative, also when there is nothing to count
+            counts.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            counts.setRangeType(org.jfree.data.RangeType.POSITIVE);
+            counts.setNumberFormatOverride(NumberText.format());
+            // room between tick labels, so that the axis is not a wall of numbers
+            counts.setTickLabelInsets(new org.jfree.chart.ui.RectangleInsets(14, 4, 14, 4));
+            if (most == 0) {
+                // nothing to draw: no made-up ticks on either axis, the subtitle says why
+                counts.setAutoRange(false);
+                counts.setRange(0, 1);
+                counts.setTickLabelsVisible(false);
+                x.setTickLabelsVisible(false);
+            }
+            y = counts;
+        }
+        for (org.jfree.chart.axis.ValueAxis axis : List.of(x, y)) {
             axis.setTickLabelFont(AXIS_FONT);
             axis.setLabelFont(AXIS_FONT);
         }
@@ -80,6 +115,9 @@ public final class HistogramChart {
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
         chart.setBackgroundPaint(Color.WHITE);
         chart.addSubtitle(new TextTitle(note(series), AXIS_FONT));
+        if (clipNote != null) {
+            chart.addSubtitle(new TextTitle(clipNote, AXIS_FONT));
+        }
         if (series.size() > 1) {
             LegendTitle legend = new LegendTitle(plot);
             legend.setPosition(RectangleEdge.BOTTOM);
@@ -114,6 +152,10 @@ public final class HistogramChart {
             }
             if (h.nonFinite() > 0) {
                 b.append(String.format(Locale.ROOT, ", %,d NaN", h.nonFinite()));
+            }
+            if (h.numel() > 0 && h.inRange() == 0) {
+                b.append(h.log10() && h.zeros() == h.numel() ? ": every value is exactly 0, nothing to draw"
+                        : ": none on this axis");
             }
             parts.add(b.toString());
         }

@@ -31,7 +31,7 @@ public final class CellRef {
 
     /** The cell of {@code grid} drawn at the slot, if the model has a tensor there. */
     public static Optional<LayerGrid.Cell> cell(LayerGrid grid, int rowIndex, int columnIndex) {
-        List<GridRow> rows = grid.rows();
+        List<GridRow> rows = GridData.chartRows(grid);
         if (rowIndex < 0 || rowIndex >= rows.size()) {
             return Optional.empty();
         }

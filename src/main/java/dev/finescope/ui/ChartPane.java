@@ -102,6 +102,13 @@ public final class ChartPane extends StackPane {
                 plot.getRangeAxis().java2DToValue(y, area, plot.getRangeAxisEdge())));
     }
 
+    /** The plot's data area in canvas coordinates, as last drawn; empty before the first drawing. */
+    public Optional<Rectangle2D> dataArea() {
+        ChartRenderingInfo info = viewer.getCanvas().getRenderingInfo();
+        return getChart() == null || info == null ? Optional.empty()
+                : Optional.of((Rectangle2D) info.getPlotInfo().getDataArea().clone());
+    }
+
     /** The canvas point at the centre of plot coordinates ({@code px}, {@code py}) as last drawn. */
     public Optional<Point2D> canvasPoint(double px, double py) {
         JFreeChart chart = getChart();

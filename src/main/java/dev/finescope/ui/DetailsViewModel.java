@@ -46,7 +46,7 @@ public final class DetailsViewModel {
     /** One metric of the cell. */
     public record MetricLine(Metric metric, double value, String text) {
         public String description() {
-            return metric.description();
+            return metric.definition();
         }
     }
 
@@ -156,6 +156,8 @@ public final class DetailsViewModel {
     private static String text(Metric metric, double v) {
         return switch (metric) {
             case FRAC_CHANGED, FRAC_ZERO -> Numbers.percent(v);
+            // three digits of a cosine near 1 say nothing: write how far it is from 1
+            case COSINE -> v > 0.99 && v < 1 ? "1 − " + Numbers.metric(1 - v) : Numbers.metric(v);
             default -> Numbers.metric(v);
         };
     }

@@ -23,13 +23,12 @@ import javafx.scene.control.ToggleGroup;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.MouseEvent;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.layout.FlowPane;
-import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
-import javafx.scene.layout.RowConstraints;
 import javafx.scene.layout.StackPane;
+import javafx.scene.layout.TilePane;
 import javafx.scene.layout.VBox;
 import org.jfree.chart.annotations.XYShapeAnnotation;
 
@@ -44,7 +43,12 @@ public final class HeatmapView extends BorderPane {
 
     private final HeatmapViewModel vm;
     private final Workspace workspace;
-    private final GridPane charts = new GridPane();
+    /** Holds the one heatmap, or the small multiples with their one colour bar. */
+    private final StackPane charts = new StackPane();
+    private final TilePane tiles = new TilePane();
+    private final ScrollPane scroll = new ScrollPane(tiles);
+    private final ColourBarView colourBar = new ColourBarView();
+    private final VBox multiples = new VBox(4, scroll, colourBar);
     private final List<ChartPane> panes = new ArrayList<>();
     private final List<XYShapeAnnotation> marks = new ArrayList<>();
     private final javafx.beans.value.ObservableBooleanValue shown;
@@ -74,7 +78,12 @@ public final class HeatmapView extends BorderPane {
         metric.valueProperty().bindBidirectional(vm.metricProperty());
         metric.setCellFactory(list -> new MetricCell());
         metric.setButtonCell(new MetricCell());
-        metric.setTooltip(new Tooltip("What a cell's colour measures"));
+        Tooltip definition = new Tooltip();
+        definition.setWrapText(true);
+        definition.setMaxWidth(480);
+        definition.textProperty().bind(Bindings.createStringBinding(() -> vm.metricProperty().get() == null
+                ? "What a cell's colour measures" : vm.metricProperty().get().definition(), vm.metricProperty()));
+        metric.setTooltip(definition);
 
         ComboBox<TunedModel> tuned = new ComboBox<>(vm.tunedModels());
         tuned.setId("heatmap-tuned");
@@ -128,9 +137,17 @@ public final class HeatmapView extends BorderPane {
 
     private VBox centre(BooleanProperty showHint) {
         charts.setId("heatmap-charts");
-        charts.setHgap(6);
-        charts.setVgap(6);
         charts.setPadding(new Insets(0, 6, 0, 6));
+        tiles.setId("heatmap-tiles");
+        tiles.setHgap(TILE_GAP);
+        tiles.setVgap(TILE_GAP);
+        tiles.setPrefColumns(2);
+        scroll.setId("heatmap-scroll");
+        scroll.setFitToWidth(true);
+        scroll.getStyleClass().add("edge-to-edge");
+        scroll.viewportBoundsProperty().addListener(o -> sizeTiles());
+        colourBar.setId("heatmap-colour-bar");
+        VBox.setVgrow(scroll, Priority.ALWAYS);
 
         Label empty = new Label("Open a base model and a fine-tuned model (File ▸ Open model folder…, Ctrl+O), or "
                 + "drop their folders here.");
@@ -168,6 +185,12 @@ public final class HeatmapView extends BorderPane {
         note.textProperty().bind(Bindings.createStringBinding(
                 () -> vm.pictureProperty().get() == null ? "" : vm.pictureProperty().get().note(),
                 vm.pictureProperty()));
+        Tooltip noteTip = new Tooltip();
+        noteTip.setWrapText(true);
+        noteTip.setMaxWidth(480);
+        noteTip.textProperty().bind(Bindings.createStringBinding(() -> vm.metricProperty().get() == null ? ""
+                : vm.metricProperty().get().definition(), vm.metricProperty()));
+        note.setTooltip(noteTip);
         Label hover = new Label();
         hover.setId("hover-text");
         hover.getStyleClass().add("hover-readout");
@@ -185,6 +208,7 @@ public final class HeatmapView extends BorderPane {
         marks.replaceAll(m -> null);
         if (picture == null) {
             charts.getChildren().clear();
+            tiles.getChildren().clear();
             panes.clear();
             marks.clear();
             return;
@@ -196,30 +220,57 @@ public final class HeatmapView extends BorderPane {
         for (int i = 0; i < panels.size(); i++) {
             panes.get(i).setChart(panels.get(i).chart());
         }
+        if (panels.size() > 1) {
+            colourBar.show(picture.nothingMoved() ? null : HeatmapChart.colourBar(picture.metric().changeLabel()
+                    + ", shared by all " + panels.size(), picture.scale(), picture.range(), vm.styleProperty().get()),
+                    picture.metric().definition());
+            sizeTiles();
+        }
         markSelection();
     }
 
-    /** One chart pane per panel, in a grid of up to three columns; panes are kept while the count stays. */
+    /** Room between two small multiples, in pixels. */
+    private static final double TILE_GAP = 8;
+
+    /**
+     * Sizes the small multiples to the width they have: as many across as fit with cells of at least the minimum
+     * size, sharing the width; taller than the view, they scroll.
+     */
+    private void sizeTiles() {
+        HeatmapViewModel.Picture picture = vm.pictureProperty().get();
+        if (picture == null || picture.panels().size() < 2 || panes.isEmpty()) {
+            return;
+        }
+        var data = picture.panels().get(0).data();
+        double width = Math.max(0, scroll.getViewportBounds().getWidth() - 2);
+        double least = HeatmapChart.smallMultipleSize(data, HeatmapChart.MIN_CELL_WIDTH,
+                HeatmapChart.MIN_CELL_HEIGHT).width;
+        int across = Math.max(1, Math.min(panes.size(), (int) Math.floor((width + TILE_GAP) / (least + TILE_GAP))));
+        double tileWidth = Math.max(least, Math.floor((width - TILE_GAP * (across - 1)) / across));
+        double extra = tileWidth - least;
+        int cellWidth = HeatmapChart.MIN_CELL_WIDTH + (int) Math.floor(extra / data.columnLabels().size());
+        int cellHeight = Math.max(HeatmapChart.MIN_CELL_HEIGHT, Math.min(26, (int) Math.round(cellWidth * 0.55)));
+        double tileHeight = HeatmapChart.smallMultipleSize(data, cellWidth, cellHeight).height;
+        tiles.setPrefTileWidth(tileWidth);
+        tiles.setPrefTileHeight(tileHeight);
+        tiles.setPrefColumns(across);
+        for (ChartPane pane : panes) {
+            pane.setMinSize(tileWidth, tileHeight);
+            pane.setPrefSize(tileWidth, tileHeight);
+            pane.setMaxSize(tileWidth, tileHeight);
+        }
+    }
+
+    /**
+     * One chart pane per panel: one filling the tab, or small multiples in rows that wrap and scroll, over one
+     * shared colour bar; panes are kept while the count stays.
+     */
     private void layOut(int count) {
         charts.getChildren().clear();
-        charts.getColumnConstraints().clear();
-        charts.getRowConstraints().clear();
+        tiles.getChildren().clear();
         panes.clear();
         marks.clear();
-        int columns = count <= 1 ? 1 : count <= 4 ? 2 : 3;
-        int rows = (count + columns - 1) / columns;
-        for (int c = 0; c < columns; c++) {
-            ColumnConstraints cc = new ColumnConstraints();
-            cc.setPercentWidth(100.0 / columns);
-            cc.setHgrow(Priority.ALWAYS);
-            charts.getColumnConstraints().add(cc);
-        }
-        for (int r = 0; r < rows; r++) {
-            RowConstraints rc = new RowConstraints();
-            rc.setPercentHeight(100.0 / rows);
-            rc.setVgrow(Priority.ALWAYS);
-            charts.getRowConstraints().add(rc);
-        }
+        charts.getChildren().add(count > 1 ? multiples : new StackPane());
         for (int i = 0; i < count; i++) {
             int index = i;
             ChartPane pane = new ChartPane();
@@ -231,7 +282,11 @@ public final class HeatmapView extends BorderPane {
             pane.canvas().addEventHandler(MouseEvent.MOUSE_EXITED, e -> vm.clearHover());
             pane.canvas().addEventHandler(MouseEvent.MOUSE_CLICKED, e -> panel(index).ifPresent(panel ->
                     cellAt(pane, e).ifPresent(p -> vm.select(panel, p[0], p[1]))));
-            charts.add(pane, i % columns, i / columns);
+            if (count > 1) {
+                tiles.getChildren().add(pane);
+            } else {
+                charts.getChildren().setAll(pane);
+            }
             panes.add(pane);
             marks.add(null);
         }
@@ -266,7 +321,7 @@ public final class HeatmapView extends BorderPane {
             if (row == null || column == null || !panel.model().equals(workspace.getSelectedTuned())) {
                 continue;
             }
-            int r = panel.grid().rows().indexOf(row);
+            int r = dev.finescope.chart.GridData.chartRows(panel.grid()).indexOf(row);
             int c = CellRef.columnIndex(row, column);
             if (r >= 0 && c >= 0) {
                 XYShapeAnnotation mark = new XYShapeAnnotation(new Rectangle2D.Double(c - 0.46, r - 0.46, 0.92, 0.92),
@@ -282,8 +337,13 @@ public final class HeatmapView extends BorderPane {
         @Override
         protected void updateItem(Metric item, boolean empty) {
             super.updateItem(item, empty);
-            setText(empty || item == null ? null : item.label());
-            setTooltip(empty || item == null ? null : new Tooltip(item.description()));
+            setText(empty || item == null ? null : item.changeLabel());
+            Tooltip tip = empty || item == null ? null : new Tooltip(item.definition());
+            if (tip != null) {
+                tip.setWrapText(true);
+                tip.setMaxWidth(480);
+            }
+            setTooltip(tip);
         }
     }
 }

@@ -10,7 +10,6 @@ import dev.finescope.chart.HeatmapChart;
 import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.GridRow;
 import java.awt.Dimension;
-import java.awt.Font;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,7 +24,6 @@ import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.ObservableList;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.title.TextTitle;
 import org.jfree.data.Range;
 
 /**
@@ -57,15 +55,29 @@ public final class HeatmapViewModel {
             panels = List.copyOf(panels);
         }
 
-        /** One sentence for above the charts. */
+        /** True when no measured cell of any panel moved (all 0): there is no colour scale to speak of. */
+        public boolean nothingMoved() {
+            return panels.stream().allMatch(p -> p.data().allZero());
+        }
+
+        /** One sentence for under the charts. */
         public String note() {
-            if (panels.size() > 1) {
-                return panels.size() + " fine-tuned models on one shared " + scaleWord() + " colour scale ("
-                        + Numbers.metric(range.getLowerBound()) + " to " + Numbers.metric(range.getUpperBound())
-                        + "), so equal colours mean equal " + metric.label();
+            if (nothingMoved()) {
+                boolean headTrained = panels.stream().anyMatch(p -> p.data().anyAdded());
+                return (panels.size() > 1 ? "In none of these fine-tunes did an" : "No")
+                        + " encoder or embedding matrix change: every measured cell is exactly 0"
+                        + (headTrained ? ". The head did: it is new in the fine-tuned model (hatched \"new\"), "
+                                + "trained from scratch, so there is no pre-trained head to measure it against."
+                                : ".");
             }
-            return scaleWord() + " colour scale from " + Numbers.metric(range.getLowerBound()) + " to "
-                    + Numbers.metric(range.getUpperBound());
+            String span = Numbers.metric(range.getLowerBound()) + " to " + Numbers.metric(range.getUpperBound());
+            if (panels.size() > 1) {
+                return panels.size() + " fine-tuned models on one shared " + scaleWord() + " colour scale of "
+                        + metric.changeLabel() + ", " + span + ": equal colours mean equal change. "
+                        + HeatmapChart.note(panels.get(0).data(), scale, false);
+            }
+            return scaleWord() + " colour scale of " + metric.changeLabel() + " from " + span
+                    + "; more colour = more change. Hover the metric chooser for its definition.";
         }
 
         private String scaleWord() {
@@ -77,9 +89,6 @@ public final class HeatmapViewModel {
     public record Hover(TunedModel model, GridRow row, GridColumn column, Metric metric, double value,
             String text) {
     }
-
-    /** Side by side, each heatmap is titled by its model alone; the metric and the shared scale are said once. */
-    private static final Font PANEL_TITLE_FONT = new Font("SansSerif", Font.BOLD, 14);
 
     private final Workspace workspace;
     private final UiExecutor executor;
@@ -153,7 +162,27 @@ public final class HeatmapViewModel {
 
     /** The pointer is over chart row {@code row}, column {@code column} of {@code panel}. */
     public void hover(Panel panel, int row, int column) {
-        hover.set(panel.cell(row, column).map(cell -> describe(panel, cell)).orElse(null));
+        hover.set(panel.cell(row, column).map(cell -> describe(panel, cell)).orElseGet(() -> slot(panel, row, column)));
+    }
+
+    /** A slot of the grid without a measured cell: what is (not) there. */
+    private Hover slot(Panel panel, int row, int column) {
+        List<GridRow> rows = GridData.chartRows(panel.grid());
+        if (row < 0 || row >= rows.size()) {
+            return null;
+        }
+        GridRow r = rows.get(row);
+        Optional<GridColumn> c = CellRef.column(r, column);
+        if (c.isEmpty()) {
+            return null;
+        }
+        Metric m = picture.get() == null ? metric.get() : picture.get().metric();
+        boolean added = panel.data().cell(row, column).map(GridData.Cell::isAdded).orElse(false);
+        String text = CellRef.describe(r, c.get()) + " — " + panel.model().label() + "\n" + (added
+                ? "new in the fine-tuned model (" + String.join(", ", panel.grid().comparison().onlyInTuned())
+                        + "): trained from scratch, the base has nothing to measure it against"
+                : "neither model has a tensor here");
+        return new Hover(panel.model(), r, c.get(), m, Double.NaN, text);
     }
 
     public void clearHover() {
@@ -215,6 +244,9 @@ public final class HeatmapViewModel {
         StringBuilder text = new StringBuilder(CellRef.describe(cell.row(), cell.column()))
                 .append(" — ").append(panel.model().label()).append('\n')
                 .append(m.label()).append(" = ").append(Numbers.metric(value));
+        if (m == Metric.COSINE) {
+            text.append("   (1 − cosine = ").append(Numbers.metric(m.change(cell.metrics()))).append(')');
+        }
         if (cell.metrics().note() != null && Double.isNaN(value)) {
             text.append(" (").append(cell.metrics().note()).append(')');
         }
@@ -298,11 +330,8 @@ public final class HeatmapViewModel {
             List<Panel> panels = new ArrayList<>();
             for (int i = 0; i < models.size(); i++) {
                 checkCancelled();
-                JFreeChart chart = HeatmapChart.create(data.get(i), scale, range, shared);
-                if (shared) {
-                    chart.setTitle(new TextTitle(models.get(i).label(), PANEL_TITLE_FONT));
-                }
-                style.apply(chart);
+                JFreeChart chart = shared ? HeatmapChart.smallMultiple(data.get(i), scale, range, style)
+                        : HeatmapChart.create(data.get(i), scale, range, false, style);
                 panels.add(new Panel(models.get(i), grids.get(i), data.get(i), chart));
             }
             return new Picture(panels, shared, range, metric, scale);

@@ -2,6 +2,7 @@ package dev.finescope.ui;
 
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
@@ -34,7 +35,23 @@ public final class HistogramsView extends BorderPane {
         tensor.disableProperty().bind(vm.scopeProperty().isNotEqualTo(HistogramsViewModel.Scope.TENSOR)
                 .or(vm.viewProperty().isEqualTo(HistogramsViewModel.View.SPARSITY)));
 
-        FlowPane bar = new FlowPane(8, 6, new Label("show"), view, new Label("over"), scope, tensor);
+        CheckBox logY = new CheckBox("log count");
+        logY.setId("histograms-log-y");
+        logY.selectedProperty().bindBidirectional(vm.logYProperty());
+        logY.setTooltip(new Tooltip("Entries per bin on a log axis, so that the few values in the tails show next to "
+                + "the peak"));
+        CheckBox robust = new CheckBox("clip outliers");
+        robust.setId("histograms-robust");
+        robust.selectedProperty().bindBidirectional(vm.robustProperty());
+        robust.setTooltip(new Tooltip("The x axis over the " + Numbers.metric(HistogramsViewModel.ROBUST_LOW) + "–"
+                + Numbers.metric(HistogramsViewModel.ROBUST_HIGH) + "th percentiles of the values, so that a few "
+                + "outliers do not squeeze the rest into one bin; the chart says how many values it left out"));
+        for (CheckBox c : new CheckBox[] {logY, robust}) {
+            c.disableProperty().bind(vm.viewProperty().isEqualTo(HistogramsViewModel.View.SPARSITY)
+                    .or(vm.viewProperty().isEqualTo(HistogramsViewModel.View.MASK_SCORES)));
+        }
+
+        FlowPane bar = new FlowPane(8, 6, new Label("show"), view, new Label("over"), scope, tensor, logY, robust);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(8, 10, 8, 10));
         setTop(bar);
@@ -50,6 +67,9 @@ public final class HistogramsView extends BorderPane {
         message.textProperty().bind(vm.messageProperty());
         message.visibleProperty().bind(vm.resultProperty().isNull());
         vm.resultProperty().addListener((obs, was, now) -> chart.setChart(now == null ? null : now.chart()));
+        // the tab is built the first time it is shown, often after its first histogram was counted
+        HistogramsViewModel.Result counted = vm.resultProperty().get();
+        chart.setChart(counted == null ? null : counted.chart());
         setCenter(new StackPane(chart, message));
     }
 }

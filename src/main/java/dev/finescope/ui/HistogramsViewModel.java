@@ -13,6 +13,7 @@ import dev.finescope.checkpoint.Checkpoint;
 import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.GridRow;
 import dev.finescope.checkpoint.ModelFolder;
+import dev.finescope.checkpoint.Progress;
 import dev.finescope.checkpoint.overlay.MaskScores;
 import dev.finescope.checkpoint.overlay.Overlay;
 import java.util.ArrayList;
@@ -100,7 +101,12 @@ public final class HistogramsViewModel {
     private final UiExecutor executor;
     private final Histograms histograms;
     private final ObjectProperty<Scope> scope = new SimpleObjectProperty<>(this, "scope", Scope.CELL);
-    private final ObjectProperty<View> view = new SimpleObjectProperty<>(this, "view", View.WEIGHTS);
+    /** The change of a cell first: two overlaid weight distributions hide a change a thousand times smaller. */
+    private final ObjectProperty<View> view = new SimpleObjectProperty<>(this, "view", View.DELTA);
+    private final javafx.beans.property.BooleanProperty logY =
+            new javafx.beans.property.SimpleBooleanProperty(this, "logY", false);
+    private final javafx.beans.property.BooleanProperty robust =
+            new javafx.beans.property.SimpleBooleanProperty(this, "robust", true);
     private final ObjectProperty<String> tensor = new SimpleObjectProperty<>(this, "tensor");
     private final ObservableList<String> tensorNames = FXCollections.observableArrayList();
     private final ObservableList<View> views = FXCollections.observableArrayList();
@@ -122,7 +128,8 @@ public final class HistogramsViewModel {
         workspace.getComparisons().addListener(names);
         workspace.getTunedFolders().addListener(names);
         InvalidationListener recount = o -> recount();
-        for (Observable o : List.<Observable>of(scope, view, tensor, style, workspace.selectedTunedProperty(),
+        for (Observable o : List.<Observable>of(scope, view, tensor, style, logY, robust,
+                workspace.selectedTunedProperty(),
                 workspace.selectedRowProperty(), workspace.selectedColumnProperty(), workspace.getComparisons())) {
             o.addListener(recount);
         }
@@ -157,6 +164,28 @@ public final class HistogramsViewModel {
     public ObjectProperty<ChartStyle> styleProperty() {
         return style;
     }
+
+    /** Counts on a log axis, so that the few entries of the tails show next to the peak. */
+    public javafx.beans.property.BooleanProperty logYProperty() {
+        return logY;
+    }
+
+    /**
+     * The x axis over the {@value #ROBUST_LOW}th to {@value #ROBUST_HIGH}th percentiles of the values instead of
+     * all of them, so that a few outliers do not squeeze the distribution into one bin; the chart says how many
+     * values it left out on each side.
+     */
+    public javafx.beans.property.BooleanProperty robustProperty() {
+        return robust;
+    }
+
+    /** The percentiles of the robust x range. */
+    public static final double ROBUST_LOW = 0.1;
+    public static final double ROBUST_HIGH = 99.9;
+    /** Fine bins the percentiles are read from. */
+    static final int PERCENTILE_BINS = 20_000;
+    /** Bins of a histogram over the robust range. */
+    static final int ROBUST_BINS = 120;
 
     /** The chart and its table; null while counting or when there is nothing to count. */
     public ReadOnlyObjectProperty<Result> resultProperty() {
@@ -198,7 +227,7 @@ public final class HistogramsViewModel {
             views.setAll(now);
         }
         if (!views.contains(view.get())) {
-            view.set(View.WEIGHTS);
+            view.set(View.DELTA);
         }
     }
 
@@ -275,8 +304,17 @@ public final class HistogramsViewModel {
             showMaskScores(id, t, names, what);
             return;
         }
+        if ((view.get() == View.DELTA || view.get() == View.LOG_DELTA) && names.stream().allMatch(n ->
+                grid.comparison().tensor(n).map(tc -> tc.metrics().fracChanged() == 0).orElse(false))) {
+            message.set("Nothing changed in " + what + " of " + t.label() + ": every entry of Δ is exactly 0 (the "
+                    + "fine-tuned values equal the pre-trained ones), so there is no distribution of changes to draw."
+                    + (grid.comparison().onlyInTuned().isEmpty() ? "" : " What the fine-tune trained instead: "
+                            + String.join(", ", grid.comparison().onlyInTuned()) + " (new in the fine-tuned model)."));
+            return;
+        }
         message.set("Counting …");
-        running = new CountTask(id, workspace.getBase(), t, tunedFolder, grid, names, what, view.get(), style.get());
+        running = new CountTask(id, workspace.getBase(), t, tunedFolder, grid, names, what, view.get(), style.get(),
+                logY.get(), robust.get());
         executor.execute(running);
     }
 
@@ -376,6 +414,36 @@ public final class HistogramsViewModel {
         });
     }
 
+    /**
+     * The edges of the bins holding the {@code pLow} and {@code pHigh} quantiles of the values counted in
+     * {@code counts} (equal bins over {@code [lo, hi]}), and how many values lie outside them; null when nothing
+     * was counted.
+     */
+    static double[] percentiles(long[] counts, double lo, double hi, double pLow, double pHigh) {
+        long total = java.util.Arrays.stream(counts).sum();
+        if (total == 0) {
+            return null;
+        }
+        int n = counts.length;
+        long seen = 0;
+        int first = 0;
+        while (first < n - 1 && seen + counts[first] <= pLow * total) {
+            seen += counts[first++];
+        }
+        seen = 0;
+        int last = n - 1;
+        while (last > first && seen + counts[last] <= (1 - pHigh) * total) {
+            seen += counts[last--];
+        }
+        double from = dev.finescope.checkpoint.EqualBins.edge(lo, hi, n, first);
+        double to = dev.finescope.checkpoint.EqualBins.edge(lo, hi, n, last + 1);
+        long kept = 0;
+        for (int k = first; k <= last; k++) {
+            kept += counts[k];
+        }
+        return from < to ? new double[] {from, to, total - kept} : null;
+    }
+
     /** Counts in the background; only the newest request's result is shown. */
     private final class CountTask extends ProgressTask<Result> {
         private final long id;
@@ -387,9 +455,11 @@ public final class HistogramsViewModel {
         private final String what;
         private final View view;
         private final ChartStyle chartStyle;
+        private final boolean logY;
+        private final boolean robust;
 
         CountTask(long id, ModelFolder base, TunedModel model, ModelFolder tuned, LayerGrid grid, List<String> names,
-                String what, View view, ChartStyle chartStyle) {
+                String what, View view, ChartStyle chartStyle, boolean logY, boolean robust) {
             super("Counting values of " + (view == View.SPARSITY ? "every layer" : what));
             this.id = id;
             this.base = base;
@@ -400,6 +470,8 @@ public final class HistogramsViewModel {
             this.what = what;
             this.view = view;
             this.chartStyle = chartStyle;
+            this.logY = logY;
+            this.robust = robust;
             deliver(this, id, "Could not count: ");
         }
 
@@ -412,8 +484,15 @@ public final class HistogramsViewModel {
             CsvTable table;
             Checkpoint a = base.weights();
             Checkpoint b = tuned.weights();
+            String clip = null;
             if (view.values == Histogram.Values.DELTA) {
                 Histogram h = histograms.of(a, b, names, HistogramSpec.auto(view.values, view.log10), progress());
+                double[] range = robust ? robustRange(List.of(h), List.of(Histogram.Values.DELTA)) : null;
+                if (range != null) {
+                    h = histograms.of(a, b, names, HistogramSpec.fixed(view.values, view.log10, range[0], range[1],
+                            ROBUST_BINS), stage(1, 2, null));
+                    clip = clipNote(List.of(h));
+                }
                 series = List.of(new HistogramChart.Series("Δ", h));
                 table = bins(List.of("Δ"), List.of(h));
             } else {
@@ -424,6 +503,13 @@ public final class HistogramsViewModel {
                 double lo = Math.min(first.lo(), second.lo());
                 double hi = Math.max(first.hi(), second.hi());
                 int bins = Math.max(first.bins(), second.bins());
+                double[] range = robust ? robustRange(List.of(first, second),
+                        List.of(Histogram.Values.BASE, Histogram.Values.TUNED)) : null;
+                if (range != null) {
+                    lo = range[0];
+                    hi = range[1];
+                    bins = ROBUST_BINS;
+                }
                 Histogram baseH = histograms.of(a, null, names,
                         HistogramSpec.fixed(Histogram.Values.BASE, view.log10, lo, hi, bins), stage(2, 4, null));
                 Histogram tunedH = histograms.of(null, b, names,
@@ -431,10 +517,51 @@ public final class HistogramsViewModel {
                 series = List.of(new HistogramChart.Series(base.label(), baseH),
                         new HistogramChart.Series(model.label(), tunedH));
                 table = bins(List.of(base.label(), model.label()), List.of(baseH, tunedH));
+                clip = range == null ? null : clipNote(List.of(baseH, tunedH));
             }
             String title = chartTitle();
-            return result(() -> HistogramChart.create(title, series), "histogram-" + view.name().toLowerCase(
-                    Locale.ROOT) + "-" + what, table);
+            String clipText = clip;
+            return result(() -> HistogramChart.create(title, series, logY, clipText), "histogram-"
+                    + view.name().toLowerCase(Locale.ROOT) + "-" + what, table);
+        }
+
+        /**
+         * The robust x range of the values the auto histograms {@code full} counted: their
+         * {@value #ROBUST_LOW}th and {@value #ROBUST_HIGH}th percentiles, read from a fine recount; null when it
+         * would clip nothing or there is nothing to clip.
+         */
+        private double[] robustRange(List<Histogram> full, List<Histogram.Values> values) {
+            double lo = full.stream().mapToDouble(Histogram::lo).min().orElse(Double.NaN);
+            double hi = full.stream().mapToDouble(Histogram::hi).max().orElse(Double.NaN);
+            if (!(lo < hi)) {
+                return null;
+            }
+            long[] sum = new long[PERCENTILE_BINS];
+            Histogram any = null;
+            for (int i = 0; i < full.size(); i++) {
+                Histogram.Values v = values.get(i);
+                Histogram fine = histograms.of(v == Histogram.Values.TUNED ? null : base.weights(),
+                        v == Histogram.Values.BASE ? null : tuned.weights(), names,
+                        HistogramSpec.fixed(v, view.log10, lo, hi, PERCENTILE_BINS), Progress.NONE);
+                for (int k = 0; k < PERCENTILE_BINS; k++) {
+                    sum[k] += fine.count(k);
+                }
+                any = fine;
+            }
+            double[] range = percentiles(sum, lo, hi, ROBUST_LOW / 100, ROBUST_HIGH / 100);
+            if (range == null || range[2] == 0 || any == null) {
+                return null;
+            }
+            return range;
+        }
+
+        private String clipNote(List<Histogram> clipped) {
+            long below = clipped.stream().mapToLong(Histogram::below).max().orElse(0);
+            long above = clipped.stream().mapToLong(Histogram::above).max().orElse(0);
+            Histogram h = clipped.get(0);
+            return String.format(Locale.ROOT, "x range %s to %s (the %s–%sth percentiles): %,d values below and "
+                    + "%,d above not drawn", Numbers.metric(h.lo()), Numbers.metric(h.hi()),
+                    Numbers.metric(ROBUST_LOW), Numbers.metric(ROBUST_HIGH), below, above);
         }
 
         private String chartTitle() {

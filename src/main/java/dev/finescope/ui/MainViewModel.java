@@ -44,6 +44,8 @@ public final class MainViewModel {
     private final BaseImportViewModel baseImport;
     private final WhatIfViewModel whatIf;
     private final BooleanProperty dark = new SimpleBooleanProperty(this, "dark");
+    private final javafx.beans.property.IntegerProperty exportScale =
+            new javafx.beans.property.SimpleIntegerProperty(this, "exportScale", 1);
     private final BooleanProperty showHint = new SimpleBooleanProperty(this, "showHint");
 
     public MainViewModel(Workspace workspace, UiExecutor executor, DialogService dialogs,
@@ -135,6 +137,11 @@ public final class MainViewModel {
         return preferences;
     }
 
+    /** How many times larger than on screen charts are exported as PNG and copied: 1, 2 or 4. */
+    public javafx.beans.property.IntegerProperty exportScaleProperty() {
+        return exportScale;
+    }
+
     /** The dark theme is on; remembered. */
     public BooleanProperty darkProperty() {
         return dark;
@@ -202,7 +209,7 @@ public final class MainViewModel {
                         if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".svg")) {
                             f.tiles().svg(file);
                         } else {
-                            f.tiles().png(withExtension(file, ".png"));
+                            f.tiles().png(withExtension(file, ".png"), exportScale.get());
                         }
                         return file;
                     }
@@ -238,7 +245,7 @@ public final class MainViewModel {
 
             @Override
             protected BufferedImage call() {
-                return figure.get().tiles().image();
+                return figure.get().tiles().image(exportScale.get());
             }
         });
     }

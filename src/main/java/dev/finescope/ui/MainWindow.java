@@ -248,6 +248,16 @@ public final class MainWindow {
                     content.putImage(SwingFXUtils.toFXImage(image, null));
                     javafx.scene.input.Clipboard.getSystemClipboard().setContent(content);
                 }));
+        Menu scale = new Menu("Export and copy at");
+        javafx.scene.control.ToggleGroup scales = new javafx.scene.control.ToggleGroup();
+        for (int k : new int[] {1, 2, 4}) {
+            javafx.scene.control.RadioMenuItem option = new javafx.scene.control.RadioMenuItem(k + "× size"
+                    + (k == 1 ? " (as on screen)" : k == 2 ? " (sharp on high-density screens)" : " (print)"));
+            option.setToggleGroup(scales);
+            option.setSelected(vm.exportScaleProperty().get() == k);
+            option.setOnAction(e -> vm.exportScaleProperty().set(k));
+            scale.getItems().add(option);
+        }
         MenuItem close = item("Close workspace", null, ws::closeWorkspace);
         MenuItem quit = item("Quit", "Shortcut+Q", () -> {
             if (!confirmStopRuns()) {
@@ -259,7 +269,7 @@ public final class MainWindow {
         ws.recentWorkspaces().addListener((ListChangeListener<Path>) c -> fillRecent());
         fillRecent();
         Menu file = new Menu("File", null, openModel, openFile, openTuned, openWorkspace, recentMenu, save,
-                new SeparatorMenuItem(), exportChart, exportTable, copy, new SeparatorMenuItem(), close, quit);
+                new SeparatorMenuItem(), exportChart, exportTable, copy, scale, new SeparatorMenuItem(), close, quit);
 
         CheckMenuItem dark = new CheckMenuItem("Dark theme");
         dark.selectedProperty().bindBidirectional(vm.darkProperty());

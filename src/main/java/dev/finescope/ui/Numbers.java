@@ -5,29 +5,20 @@ import java.util.Locale;
 /** How the app writes numbers: one place, so that hover, details and tables agree digit for digit. */
 public final class Numbers {
 
-    /** Significant digits of a metric shown on hover and in the details. */
-    public static final int DIGITS = 6;
+    /** Significant digits of a metric shown on hover and in the details: the charts' own. */
+    public static final int DIGITS = dev.finescope.chart.NumberText.DIGITS;
 
     private Numbers() {
     }
 
     /** A metric value with {@link #DIGITS} significant digits; "undefined" for NaN. */
     public static String metric(double v) {
-        if (Double.isNaN(v)) {
-            return "undefined";
-        }
-        if (v == 0) {
-            return "0";
-        }
-        double abs = Math.abs(v);
-        return abs >= 1e-3 && abs < 1e4
-                ? String.format(Locale.ROOT, "%." + DIGITS + "g", v)
-                : String.format(Locale.ROOT, "%." + (DIGITS - 1) + "e", v);
+        return dev.finescope.chart.NumberText.of(v);
     }
 
-    /** A share as a percentage with two decimals. */
+    /** A share as a percentage with {@link #DIGITS} significant digits. */
     public static String percent(double share) {
-        return Double.isNaN(share) ? "undefined" : String.format(Locale.ROOT, "%.2f %%", 100 * share);
+        return dev.finescope.chart.NumberText.percent(share);
     }
 
     /** A whole number with thousands separators. */

@@ -5,8 +5,10 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.layout.BorderPane;
 
-/** The ranking tab: one bar per matrix, furthest moved first, as tall as it needs to be and scrolled. */
+/** The ranking tab: one dot per matrix, furthest moved first, as tall as it needs to be and scrolled. */
 public final class RankingView extends BorderPane {
+
+    private static final String EMPTY = "The ranking appears once a fine-tuned model is open.";
 
     /** The ranking of {@code vm}, drawn while {@code shown} holds (its tab is selected). */
     public RankingView(RankingViewModel vm, javafx.beans.value.ObservableBooleanValue shown) {
@@ -15,7 +17,10 @@ public final class RankingView extends BorderPane {
         chart.drawOnlyWhile(shown);
         ScrollPane scroll = new ScrollPane(chart);
         scroll.setFitToWidth(true);
-        Label empty = new Label("The ranking appears once a fine-tuned model is open.");
+        Label empty = new Label(EMPTY);
+        empty.setId("ranking-message");
+        empty.setWrapText(true);
+        empty.setMaxWidth(640);
         empty.getStyleClass().add("text-muted");
         Label note = new Label("Ranked by the heatmap's metric and scale; change them on the Heatmap tab.");
         note.getStyleClass().add("text-muted");
@@ -26,8 +31,9 @@ public final class RankingView extends BorderPane {
     }
 
     private void show(RankingViewModel.Ranking r, ChartPane chart, ScrollPane scroll, Label empty) {
-        if (r == null) {
+        if (r == null || r.chart() == null) {
             chart.setChart(null);
+            empty.setText(r == null ? EMPTY : r.message());
             setCenter(empty);
             return;
         }

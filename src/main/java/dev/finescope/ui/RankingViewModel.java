@@ -27,9 +27,15 @@ import org.jfree.data.Range;
  */
 public final class RankingViewModel {
 
-    /** The chart and the ranked matrices it was drawn from. */
+    /**
+     * The chart and the ranked matrices it was drawn from.
+     *
+     * @param message what is true instead of a chart when no matrix moved (every value 0); null when there is a
+     *                chart
+     */
     public record Ranking(JFreeChart chart, Dimension size, Metric metric, TunedModel model,
-            List<TensorComparison> matrices, RankingChart.Data data, HeatmapChart.Scale scale, Range range) {
+            List<TensorComparison> matrices, RankingChart.Data data, HeatmapChart.Scale scale, Range range,
+            String message) {
         public Ranking {
             matrices = List.copyOf(matrices);
         }
@@ -104,7 +110,7 @@ public final class RankingViewModel {
         for (TensorComparison t : ranked) {
             String cell = cellLabel(t.position());
             entries.add(new RankingChart.Entry(cellsWithSeveral.contains(cell) ? cell + " (" + t.name() + ")" : cell,
-                    metric.of(t.metrics())));
+                    metric.change(t.metrics())));
         }
         return entries;
     }
@@ -138,14 +144,26 @@ public final class RankingViewModel {
             protected Ranking call() {
                 LayerGrid grid = LayerGrid.of(c, withBias);
                 List<TensorComparison> ranked = grid.ranking(metric);
+                GridData gridData = GridData.of(grid, metric, c.baseLabel(), model.label(), withBias);
                 Range range = HeatmapChart.naturalRange(metric).filter(r -> scale == HeatmapChart.Scale.LINEAR)
-                        .orElseGet(() -> HeatmapChart.range(scale,
-                                List.of(GridData.of(grid, metric, c.baseLabel(), model.label(), withBias))));
-                RankingChart.Data data = new RankingChart.Data(metric.label(), c.baseLabel(), model.label(),
+                        .orElseGet(() -> HeatmapChart.range(scale, List.of(gridData)));
+                RankingChart.Data data = new RankingChart.Data(metric.changeLabel(), c.baseLabel(), model.label(),
                         entries(ranked, metric));
+                boolean nothingMoved = !ranked.isEmpty()
+                        && ranked.stream().allMatch(t -> metric.change(t.metrics()) == 0);
+                if (nothingMoved) {
+                    String message = "No encoder or embedding matrix changed in " + model.label() + ": all "
+                            + ranked.size() + " weight matrices have " + metric.changeLabel() + " = 0, so there is "
+                            + "nothing to rank."
+                            + (gridData.anyAdded() ? " The head did: it is new in the fine-tuned model ("
+                                    + String.join(", ", c.onlyInTuned()) + "), trained from scratch, with no "
+                                    + "pre-trained head to measure it against." : "");
+                    return new Ranking(null, RankingChart.preferredSize(data), metric, model, ranked, data, scale,
+                            range, message);
+                }
                 JFreeChart chart = style.apply(RankingChart.create(data, scale, range));
                 return new Ranking(chart, RankingChart.preferredSize(data), metric, model, ranked, data, scale,
-                        range);
+                        range, null);
             }
         });
     }

@@ -62,22 +62,27 @@ class ChartsTest {
     }
 
     @Test
-    void rankingBarsTakeTheHeatmapColourOfTheirValue() throws Exception {
+    void rankingIsADotPerMatrixAtItsValueInItsHeatmapColourWithNoBar() throws Exception {
         JFreeChart chart = RankingChart.create(ranking(), HeatmapChart.Scale.LOG, new Range(1e-3, 1e-1));
+        assertTrue(chart.getCategoryPlot().getRenderer() instanceof org.jfree.chart.renderer.category.LineAndShapeRenderer);
         ChartRenderingInfo info = new ChartRenderingInfo();
         BufferedImage image = png(chart, 900, 300, info);
         CategoryPlot plot = chart.getCategoryPlot();
         Rectangle2D area = info.getPlotInfo().getDataArea();
         CategoryAxis axis = plot.getDomainAxis();
+        var values = plot.getRangeAxis();
         int top = (int) axis.getCategoryMiddle(0, 3, area, plot.getDomainAxisEdge());
         int middle = (int) axis.getCategoryMiddle(1, 3, area, plot.getDomainAxisEdge());
-        int bottom = (int) axis.getCategoryMiddle(2, 3, area, plot.getDomainAxisEdge());
-        int right = (int) (area.getMinX() + area.getWidth() * 0.98);
-        int quarter = (int) (area.getMinX() + area.getWidth() * 0.25);
-        assertEquals(VIRIDIS_LAST, image.getRGB(right, top) & 0xffffff, "the furthest matrix reaches the top colour");
-        assertEquals(VIRIDIS_MIDDLE, image.getRGB(quarter, middle) & 0xffffff, "1e-2 sits halfway in decades");
-        assertEquals(0xffffff, image.getRGB(right, middle) & 0xffffff, "… and its bar ends halfway");
-        assertEquals(0xffffff, image.getRGB(quarter, bottom) & 0xffffff, "the lower bound has no length");
+        int atTop = (int) values.valueToJava2D(-1, area, plot.getRangeAxisEdge());
+        int atMiddle = (int) values.valueToJava2D(-2, area, plot.getRangeAxisEdge());
+        assertEquals(VIRIDIS_LAST, image.getRGB(atTop, top) & 0xffffff, "the furthest matrix's dot: the top colour");
+        assertEquals(VIRIDIS_MIDDLE, image.getRGB(atMiddle, middle) & 0xffffff, "1e-2 sits halfway in decades");
+        int left = (int) (area.getMinX() + 3);
+        int between = (left + atMiddle) / 2;
+        for (int x : new int[] {left, between}) {
+            assertTrue((image.getRGB(x, middle) & 0xffffff) != VIRIDIS_MIDDLE, "no bar from the edge to the dot");
+        }
+        assertTrue(values.getLowerBound() < -3 && values.getUpperBound() > -1, "the ends have room for their dots");
     }
 
     @Test
@@ -155,6 +160,62 @@ class ChartsTest {
         JFreeChart histogram = ChartStyle.DARK.apply(HistogramChart.create("h", List.of(
                 new HistogramChart.Series("base", histogram(Histogram.Values.BASE, false, 1, 2)))));
         assertEquals(ChartStyle.DARK.background(), histogram.getXYPlot().getBackgroundPaint());
+    }
+
+    @Test
+    void histogramCountsNeverGoNegativeAndCanBeOnALogAxis() throws Exception {
+        Histogram nothing = new Histogram(Histogram.Values.DELTA, true, 0, 1, new long[] {0, 0, 0}, 0, 0, 12, 0, 12);
+        JFreeChart empty = HistogramChart.create("head only", List.of(new HistogramChart.Series("Δ", nothing)));
+        png(empty, 600, 400, null);
+        var y = empty.getXYPlot().getRangeAxis();
+        assertEquals(0, y.getLowerBound(), 0, "no negative counts");
+        assertEquals(1, y.getUpperBound(), 0);
+        assertTrue(!y.isTickLabelsVisible() && !empty.getXYPlot().getDomainAxis().isTickLabelsVisible(),
+                "no made-up ticks");
+        String note = ((TextTitle) empty.getSubtitle(0)).getText();
+        assertTrue(note.contains("every value is exactly 0"), note);
+
+        Histogram h = histogram(Histogram.Values.DELTA, false, 1, 400, 2, 0);
+        JFreeChart log = HistogramChart.create("h", List.of(new HistogramChart.Series("Δ", h)), true,
+                "x range: clipped");
+        png(log, 600, 400, null);
+        assertTrue(log.getXYPlot().getRangeAxis() instanceof org.jfree.chart.axis.LogAxis);
+        assertTrue(log.getXYPlot().getRangeAxis().getLowerBound() > 0);
+        assertEquals("x range: clipped", ((TextTitle) log.getSubtitle(1)).getText());
+        JFreeChart linear = HistogramChart.create("h", List.of(new HistogramChart.Series("Δ", h)));
+        png(linear, 600, 400, null);
+        assertEquals(0, linear.getXYPlot().getRangeAxis().getLowerBound(), 0);
+    }
+
+    @Test
+    void bothMaskMatricesColourMoreDifferentAsMoreColour() {
+        List<String> runs = List.of("a", "b");
+        // the same two masks: Hamming distance 0.1 between a and b, Jaccard overlap 0.8 of their zeros
+        JFreeChart hamming = PairMatrixChart.create(runs, new double[][] {{0, 0.1}, {0.1, 0}},
+                PairMatrixChart.Measure.DIFFERENCE, "Hamming", "share of bits that differ", "pairs", true);
+        JFreeChart jaccard = PairMatrixChart.create(runs, new double[][] {{1, 0.8}, {0.8, 1}},
+                PairMatrixChart.Measure.SIMILARITY, "Jaccard overlap", "overlap", "pairs", true);
+        var h = (org.jfree.data.xy.XYZDataset) hamming.getXYPlot().getDataset();
+        var j = (org.jfree.data.xy.XYZDataset) jaccard.getXYPlot().getDataset();
+        assertEquals(0.0, h.getZValue(0, 0), 1e-12, "a run against itself: no difference");
+        assertEquals(0.0, j.getZValue(0, 0), 1e-12, "… drawn the same in both");
+        assertEquals(0.2, j.getZValue(0, 1), 1e-12, "overlap 0.8 drawn as distance 0.2");
+        assertTrue(jaccard.getTitle().getText().contains("distance"), jaccard.getTitle().getText());
+        var jp = (org.jfree.chart.renderer.xy.XYBlockRenderer) jaccard.getXYPlot().getRenderer();
+        var hp = (org.jfree.chart.renderer.xy.XYBlockRenderer) hamming.getXYPlot().getRenderer();
+        assertEquals(hp.getPaintScale().getPaint(0), jp.getPaintScale().getPaint(j.getZValue(0, 0)));
+    }
+
+    @Test
+    void styledChartsWriteAxisNumbersAsTheViewsDo() {
+        JFreeChart chart = ChartStyle.DARK.apply(HistogramChart.create("h", List.of(
+                new HistogramChart.Series("Δ", histogram(Histogram.Values.DELTA, false, 1, 2)))));
+        var x = (org.jfree.chart.axis.NumberAxis) chart.getXYPlot().getDomainAxis();
+        assertEquals("1", x.getNumberFormatOverride().format(9.9986E-1));
+        assertEquals("2e-5", x.getNumberFormatOverride().format(2.0E-5));
+        JFreeChart heatmap = HeatmapChart.create(HeatmapChartTest.sample(), HeatmapChart.Scale.LOG);
+        var rows = (org.jfree.chart.axis.SymbolAxis) heatmap.getXYPlot().getRangeAxis();
+        assertEquals(null, rows.getNumberFormatOverride(), "grid axes keep their words");
     }
 
     @Test

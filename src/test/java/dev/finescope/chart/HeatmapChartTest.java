@@ -107,6 +107,88 @@ class HeatmapChartTest {
     }
 
     @Test
+    void inTheDarkThemeZeroAndEmptyCellsTakeTheDarkGroundNotGlaringWhite() throws Exception {
+        JFreeChart chart = HeatmapChart.create(sample(), HeatmapChart.Scale.LOG,
+                HeatmapChart.range(HeatmapChart.Scale.LOG, List.of(sample())), false, ChartStyle.DARK);
+        Rendered r = renderPng(chart);
+        for (int rgb : new int[] {r.rgbAt(3 - 0.45, 0 - 0.3), r.rgbAt(3, 1), r.rgbAt(1, 0), r.rgbAt(5, 2)}) {
+            java.awt.Color c = new java.awt.Color(rgb);
+            double luma = 0.299 * c.getRed() + 0.587 * c.getGreen() + 0.114 * c.getBlue();
+            assertTrue(luma < 60, "a dark cell, not " + Integer.toHexString(rgb));
+        }
+        assertEquals(VIRIDIS_LAST, r.rgbAt(2, 1), "values keep their colours in every theme");
+    }
+
+    @Test
+    void theColourBarLabelsItsEndsWithTheirValues() {
+        var legend = HeatmapChart.colourBar("relative L2", HeatmapChart.Scale.LOG, new Range(6.3243e-4, 0.204641),
+                ChartStyle.LIGHT);
+        var axis = (org.jfree.chart.axis.ValueAxis) legend.getAxis();
+        var image = new BufferedImage(10, 10, BufferedImage.TYPE_INT_RGB);
+        var g2 = image.createGraphics();
+        @SuppressWarnings("unchecked")
+        List<org.jfree.chart.axis.ValueTick> ticks = axis.refreshTicks(g2, new org.jfree.chart.axis.AxisState(),
+                new java.awt.geom.Rectangle2D.Double(0, 0, 600, 20), org.jfree.chart.ui.RectangleEdge.BOTTOM);
+        assertEquals("6.32e-4", ticks.get(0).getText());
+        assertEquals("2.05e-1", ticks.get(ticks.size() - 1).getText());
+        assertTrue(ticks.stream().anyMatch(t -> t.getText().equals("1e-2")), "round values between the ends");
+        var linear = HeatmapChart.colourBar("fraction changed", HeatmapChart.Scale.LINEAR, new Range(0, 1),
+                ChartStyle.LIGHT);
+        @SuppressWarnings("unchecked")
+        List<org.jfree.chart.axis.ValueTick> linearTicks = ((org.jfree.chart.axis.ValueAxis) linear.getAxis())
+                .refreshTicks(g2, new org.jfree.chart.axis.AxisState(), new java.awt.geom.Rectangle2D.Double(0, 0,
+                        600, 20), org.jfree.chart.ui.RectangleEdge.BOTTOM);
+        assertEquals("0", linearTicks.get(0).getText());
+        assertEquals("1", linearTicks.get(linearTicks.size() - 1).getText());
+    }
+
+    @Test
+    void aGridWhereNothingMovedHasNoInventedColourScale() {
+        List<Row> rows = List.of(new Row("layer 0", List.of(Cell.of(null, 0), Cell.of(null, 0))),
+                new Row("head", List.of(GridData.Cell.added("Head"))));
+        GridData still = new GridData("relative L2", "base", "head only", "cell = weight matrix",
+                GridData.encoderColumnLabels(), rows);
+        assertTrue(still.allZero());
+        assertTrue(still.anyAdded());
+        JFreeChart chart = HeatmapChart.create(still, HeatmapChart.Scale.LOG);
+        for (int i = 0; i < chart.getSubtitleCount(); i++) {
+            assertTrue(!(chart.getSubtitle(i) instanceof org.jfree.chart.title.PaintScaleLegend), "no colour bar");
+        }
+        String note = ((org.jfree.chart.title.TextTitle) chart.getSubtitle(0)).getText();
+        assertTrue(note.contains("every cell is 0: nothing moved"), note);
+    }
+
+    @Test
+    void aSmallMultipleHasShortLabelsAndNeitherSubtitleNorColourBar() {
+        JFreeChart chart = HeatmapChart.smallMultiple(sample(), HeatmapChart.Scale.LOG, new Range(1e-4, 1e-2),
+                ChartStyle.LIGHT);
+        assertEquals(0, chart.getSubtitleCount());
+        assertEquals("tuned", chart.getTitle().getText());
+        var columns = (org.jfree.chart.axis.SymbolAxis) chart.getXYPlot().getDomainAxis();
+        assertEquals(List.of("Q", "K", "V", "AO", "LN1", "FFi", "FFo", "LN2"), List.of(columns.getSymbols()));
+        var rows = (org.jfree.chart.axis.SymbolAxis) chart.getXYPlot().getRangeAxis();
+        assertEquals(List.of("emb", "0", "head"), List.of(rows.getSymbols()));
+    }
+
+    @Test
+    void labelsThinOutInsteadOfOverprintingWhenCellsAreTooSmall() throws Exception {
+        List<Row> many = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            many.add(new Row("layer " + i, List.of(Cell.of(null, 1e-3 * (i + 1)))));
+        }
+        GridData tall = new GridData("relative L2", "base", "tuned", "cell = weight matrix",
+                GridData.encoderColumnLabels(), many);
+        JFreeChart chart = HeatmapChart.create(tall, HeatmapChart.Scale.LOG);
+        ChartExport.png(chart, dir.resolve("tall.png"), 400, 260, null);
+        var rows = (ThinningSymbolAxis) chart.getXYPlot().getRangeAxis();
+        assertTrue(rows.lastStep() > 1, "every k-th row labelled");
+        var labels = rows.lastLabels();
+        for (int a = 0; a + 1 < labels.size(); a++) {
+            assertTrue(!labels.get(a).intersects(labels.get(a + 1)), "labels " + a + " and " + (a + 1) + " overlap");
+        }
+    }
+
+    @Test
     void nanCellIsPaintedInTheNanGrey() throws Exception {
         Rendered r = renderPng(HeatmapChart.create(sample(), HeatmapChart.Scale.LOG));
         // left of the centred "TokenType NaN" text, inside the cell
@@ -127,7 +209,7 @@ class HeatmapChartTest {
         assertTrue(text.startsWith("<?xml") || text.startsWith("<svg"), "an SVG document");
         for (String label : List.of("relative L2 — tuned vs base", "embeddings", "layer 0", "head", "Q",
                 "AttnOut", "FFN-in", "OutLN", "Word", "TokenType NaN", "EmbLN 0", "1e-3", "log scale",
-                "hatched: no tensor")) {
+                "hatched: nothing to compare")) {
             assertTrue(text.contains(label), () -> "SVG lacks '" + label + "'");
         }
     }
@@ -164,10 +246,10 @@ class HeatmapChartTest {
     }
 
     @Test
-    void sharesAndCosineAreLinearDistancesLog() {
+    void sharesAreLinearDistancesAndOneMinusCosineLog() {
         assertEquals(HeatmapChart.Scale.LOG, HeatmapChart.defaultScale(Metric.REL_L2));
         assertEquals(HeatmapChart.Scale.LOG, HeatmapChart.defaultScale(Metric.ANGLE_RAD));
-        assertEquals(HeatmapChart.Scale.LINEAR, HeatmapChart.defaultScale(Metric.COSINE));
+        assertEquals(HeatmapChart.Scale.LOG, HeatmapChart.defaultScale(Metric.COSINE));
         assertEquals(HeatmapChart.Scale.LINEAR, HeatmapChart.defaultScale(Metric.FRAC_CHANGED));
         assertEquals(new Range(0, 1), HeatmapChart.naturalRange(Metric.FRAC_ZERO).orElseThrow());
         assertTrue(HeatmapChart.naturalRange(Metric.L2).isEmpty());

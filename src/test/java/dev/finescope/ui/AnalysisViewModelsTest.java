@@ -139,6 +139,19 @@ class AnalysisViewModelsTest {
         BufferedImage image = heatmap.figure().orElseThrow().tiles().image();
         assertEquals(2 * HeatmapChart.preferredSize(p.panels().get(0).data()).width, image.getWidth(),
                 "two heatmaps per row in the exported figure");
+        BufferedImage twice = heatmap.figure().orElseThrow().tiles().image(4);
+        assertEquals(4 * image.getWidth(), twice.getWidth(), "exported at 4×");
+        assertEquals(4 * image.getHeight(), twice.getHeight());
+        // every exported tile carries the colour bar of the range the window shows
+        for (var chart : heatmap.figure().orElseThrow().charts()) {
+            var made = chart.get();
+            var legend = java.util.stream.IntStream.range(0, made.getSubtitleCount()).mapToObj(made::getSubtitle)
+                    .filter(t -> t instanceof org.jfree.chart.title.PaintScaleLegend).findFirst().orElseThrow();
+            var axis = ((org.jfree.chart.title.PaintScaleLegend) legend).getAxis();
+            assertEquals(Math.log10(p.range().getLowerBound()), axis.getLowerBound(), 1e-12);
+            assertEquals(Math.log10(p.range().getUpperBound()), axis.getUpperBound(), 1e-12);
+            assertTrue(axis.getLabel().startsWith(p.metric().changeLabel()), axis.getLabel());
+        }
     }
 
     @Test
@@ -166,6 +179,8 @@ class AnalysisViewModelsTest {
 
     @Test
     void overlaidHistogramsCountEveryValueOfTheCellInBothModels() {
+        histograms.viewProperty().set(HistogramsViewModel.View.WEIGHTS);
+        histograms.robustProperty().set(false);
         workspace.selectCell(GridRow.layer(1), GridColumn.V);
         HistogramsViewModel.Result r = histograms.resultProperty().get();
         assertNotNull(r, histograms.messageProperty().get());
@@ -181,8 +196,28 @@ class AnalysisViewModelsTest {
     }
 
     @Test
+    void theRobustRangeLeavesOutThePercentileTailsAndSaysHowMany() {
+        histograms.viewProperty().set(HistogramsViewModel.View.DELTA);
+        histograms.scopeProperty().set(HistogramsViewModel.Scope.MODEL);
+        long expectedValues = LayerGrid.of(expected, false).rows().stream()
+                .flatMap(row -> LayerGrid.of(expected, false).cells(row).stream())
+                .flatMap(c -> c.measured().stream()).mapToLong(t -> t.metrics().numel()).sum();
+        long counted = histograms.table().rows().stream().mapToLong(row -> Long.parseLong(row.get(2))).sum();
+        long clipped = expectedValues - counted;
+        assertTrue(clipped > 0 && clipped <= Math.ceil(expectedValues * 0.002) + 2, clipped + " clipped");
+        String note = ((org.jfree.chart.title.TextTitle) histograms.resultProperty().get().chart().getSubtitle(1))
+                .getText();
+        assertTrue(note.contains("0.1–99.9th percentiles"), note);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {1, 3, 2},
+                HistogramsViewModel.percentiles(new long[] {1, 48, 50, 1}, 0, 4, 0.01, 0.99));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {0, 4, 0},
+                HistogramsViewModel.percentiles(new long[] {1, 48, 50, 1}, 0, 4, 0.001, 0.999));
+    }
+
+    @Test
     void theDeltaHistogramOfTheWholeModelCountsEveryGridValue() {
         histograms.viewProperty().set(HistogramsViewModel.View.DELTA);
+        histograms.robustProperty().set(false);
         histograms.scopeProperty().set(HistogramsViewModel.Scope.MODEL);
         long expectedValues = LayerGrid.of(expected, false).rows().stream()
                 .flatMap(row -> LayerGrid.of(expected, false).cells(row).stream())

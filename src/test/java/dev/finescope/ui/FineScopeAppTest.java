@@ -132,8 +132,8 @@ class FineScopeAppTest {
         waitFor("the hover text", () -> hoverText(robot).contains(relL2));
         assertTrue(hoverText(robot).startsWith("layer 1 · attention · value — fine-tuned"), hoverText(robot));
 
-        robot.clickOn("#heatmap-metric").clickOn("cosine");
-        waitFor("the cosine heatmap", () -> pane.getChart().getTitle().getText().startsWith("cosine"));
+        robot.clickOn("#heatmap-metric").clickOn("1 − cosine");
+        waitFor("the cosine heatmap", () -> pane.getChart().getTitle().getText().startsWith("1 − cosine"));
         hover(robot, pane, 1, 0);
         String cosine = "cosine = " + Numbers.metric(expected(Metric.COSINE, GridRow.layer(0), GridColumn.Q));
         waitFor("the cosine hover text", () -> hoverText(robot).contains(cosine));

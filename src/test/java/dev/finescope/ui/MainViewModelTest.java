@@ -101,6 +101,20 @@ class MainViewModelTest {
     }
 
     @Test
+    void chartsExportAndCopyAtTheChosenScale() throws Exception {
+        vm.openAtStart(Optional.of(UiFixtures.tinyWorkspace()), dir, null);
+        vm.exportScaleProperty().set(4);
+        Path png = dir.resolve("heat4.png");
+        dialogs.chosen.add(png);
+        vm.exportFigure(vm.heatmap().figure());
+        assertEquals(4 * 900, ImageIO.read(png.toFile()).getWidth());
+        AtomicReference<BufferedImage> copied = new AtomicReference<>();
+        vm.exportScaleProperty().set(2);
+        vm.copyFigure(vm.heatmap().figure(), copied::set);
+        assertEquals(2 * 900, copied.get().getWidth());
+    }
+
+    @Test
     void aboutNamesTheVersionsAndTheDataSource() {
         vm.openAtStart(Optional.of(UiFixtures.tinyWorkspace()), dir, null);
         String about = vm.about();

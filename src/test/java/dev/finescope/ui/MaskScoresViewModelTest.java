@@ -161,10 +161,10 @@ class MaskScoresViewModelTest {
     }
 
     @Test
-    void choosingAModelWithoutMasksLeavesTheMaskScoresForTheWeights() {
+    void choosingAModelWithoutMasksLeavesTheMaskScoresForTheChange() {
         select("masks");
         histograms.viewProperty().set(HistogramsViewModel.View.MASK_SCORES);
         select("fine-tuned");
-        assertEquals(HistogramsViewModel.View.WEIGHTS, histograms.viewProperty().get());
+        assertEquals(HistogramsViewModel.View.DELTA, histograms.viewProperty().get());
     }
 }

@@ -21,12 +21,20 @@ class SmallPartsTest {
     Path dir;
 
     @Test
-    void metricsShowSixSignificantDigits() {
-        assertEquals("0.128516", Numbers.metric(0.12851634));
-        assertEquals("4.41023e-04", Numbers.metric(4.410234e-4));
+    void metricsShowThreeSignificantDigitsAsTheChartsDo() {
+        assertEquals("0.129", Numbers.metric(0.12851634));
+        assertEquals("4.41e-4", Numbers.metric(4.410234e-4));
+        assertEquals("2e-5", Numbers.metric(2.0e-5));
+        assertEquals("2.56e-7", Numbers.metric(2.5596291199790317E-7));
+        assertEquals("0.0183", Numbers.metric(0.0182804));
+        assertEquals("12300", Numbers.metric(12345.6));
+        assertEquals("2.35e7", Numbers.metric(23456789));
+        assertEquals("-0.5", Numbers.metric(-0.5));
+        assertEquals(Numbers.metric(7.04822e-4), dev.finescope.chart.NumberText.format().format(7.04822e-4));
         assertEquals("0", Numbers.metric(0));
         assertEquals("undefined", Numbers.metric(Double.NaN));
-        assertEquals("100.00 %", Numbers.percent(1));
+        assertEquals("100 %", Numbers.percent(1));
+        assertEquals("12.5 %", Numbers.percent(0.125));
         assertEquals("384 × 1536", Numbers.shape(new long[] {384, 1536}));
     }
 

@@ -5,6 +5,7 @@ import dev.finescope.chart.CurveChart;
 import dev.finescope.chart.DivergingColorMap;
 import dev.finescope.chart.GridData;
 import dev.finescope.chart.HeatmapChart;
+import dev.finescope.chart.PairMatrixChart;
 import dev.finescope.whatif.SweepPoint;
 import dev.finescope.whatif.SweepResult;
 import dev.finescope.whatif.SweepSpec;
@@ -17,7 +18,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.annotations.XYTextAnnotation;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryPlot;
@@ -42,7 +42,6 @@ final class WhatIfCharts {
     static final int MAX_LABELLED_RUNS = 10;
 
     private static final Font AXIS_FONT = new Font("SansSerif", Font.PLAIN, 12);
-    private static final Font CELL_FONT = new Font("SansSerif", Font.PLAIN, 11);
 
     private WhatIfCharts() {
     }
@@ -192,49 +191,18 @@ final class WhatIfCharts {
     }
 
     /**
-     * A runs × runs matrix of a share in 0..1 (Hamming distance or Jaccard overlap of the masks), on viridis over
-     * the whole 0..1 range so that two matrices read on one scale; small matrices have their values written in.
+     * A runs × runs matrix of a share in 0..1 (Hamming distance, or Jaccard overlap drawn as its distance), on
+     * viridis over the whole 0..1 range: more colour = more different in both; small matrices have their values
+     * written in.
      */
-    static JFreeChart maskMatrix(List<String> labels, double[][] values, String title, String valueLabel,
-            String cellNote) {
-        List<GridData.Row> rows = new ArrayList<>();
-        for (int i = 0; i < labels.size(); i++) {
-            List<GridData.Cell> cells = new ArrayList<>();
-            for (int j = 0; j < labels.size(); j++) {
-                cells.add(GridData.Cell.of(null, values[i][j]));
-            }
-            rows.add(new GridData.Row(labels.get(i), cells));
-        }
-        GridData grid = new GridData(valueLabel, "", "", cellNote, labels, rows);
-        Range range = new Range(0, 1);
-        JFreeChart chart = HeatmapChart.create(grid, HeatmapChart.Scale.LINEAR, range, false);
-        chart.setTitle(new TextTitle(title, JFreeChart.DEFAULT_TITLE_FONT));
-        if (chart.getPlot() instanceof XYPlot plot) {
-            plot.getDomainAxis().setLabel(null);
-            plot.getDomainAxis().setVerticalTickLabels(labels.size() > 3);
-            if (labels.size() <= MAX_LABELLED_RUNS) {
-                ColorMapPaintScale paint = HeatmapChart.paintScale(HeatmapChart.Scale.LINEAR, range);
-                for (int i = 0; i < labels.size(); i++) {
-                    for (int j = 0; j < labels.size(); j++) {
-                        double v = values[i][j];
-                        XYTextAnnotation a = new XYTextAnnotation(Double.isNaN(v) ? "NaN"
-                                : String.format(Locale.ROOT, "%.3f", v), j, i);
-                        a.setFont(CELL_FONT);
-                        a.setPaint(dark(paint.colorOf(v)) ? Color.WHITE : Color.BLACK);
-                        plot.addAnnotation(a);
-                    }
-                }
-            }
-        }
-        return chart;
+    static JFreeChart maskMatrix(List<String> labels, double[][] values, PairMatrixChart.Measure measure,
+            String title, String valueLabel, String cellNote) {
+        return PairMatrixChart.create(labels, values, measure, title, valueLabel, cellNote,
+                labels.size() <= MAX_LABELLED_RUNS);
     }
 
     /** The size a runs × runs matrix reads well at. */
     static Dimension maskSize(int runs) {
         return new Dimension(Math.max(520, 160 + 90 * runs), 220 + 40 * Math.max(1, runs));
-    }
-
-    private static boolean dark(Color c) {
-        return 0.299 * c.getRed() + 0.587 * c.getGreen() + 0.114 * c.getBlue() < 140;
     }
 }

@@ -1,6 +1,7 @@
 package dev.finescope.ui.whatif;
 
 import dev.finescope.chart.ChartStyle;
+import dev.finescope.chart.PairMatrixChart;
 import dev.finescope.chart.GridData;
 import dev.finescope.checkpoint.Checkpoint;
 import dev.finescope.checkpoint.Checkpoints;
@@ -1018,12 +1019,12 @@ public final class WhatIfViewModel {
     }
 
     private static JFreeChart hammingChart(MaskComparison c) {
-        return WhatIfCharts.maskMatrix(c.labels(), c.hamming(), "Hamming distance of the learned masks",
+        return WhatIfCharts.maskMatrix(c.labels(), c.hamming(), PairMatrixChart.Measure.DIFFERENCE, "Hamming distance of the learned masks",
                 "share of mask bits that differ", "cell = a pair of runs, over the matrices both mask");
     }
 
     private static JFreeChart jaccardChart(MaskComparison c) {
-        return WhatIfCharts.maskMatrix(c.labels(), c.jaccard(), "Jaccard overlap of the zeroed entries",
+        return WhatIfCharts.maskMatrix(c.labels(), c.jaccard(), PairMatrixChart.Measure.SIMILARITY, "Jaccard overlap of the zeroed entries",
                 "|Z_a ∩ Z_b| / |Z_a ∪ Z_b|", "cell = a pair of runs, over the matrices both mask");
     }
 
