@@ -519,6 +519,19 @@ class OverlayTest {
     }
 
     @Test
+    void theWriterRefusesValuesThatAreNotFiniteAndWritesNothing() {
+        Path file = dir.resolve("nan.safetensors");
+        OverlayWriter w = OverlayWriter.forBase(base, OverlayWriter.relativeHint(file, base.path()));
+        IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
+                () -> w.head(CLASSIFIER_BIAS, new long[] {3}, new float[] {0.5f, Float.NaN, 1}));
+        assertEquals(CLASSIFIER_BIAS + ": entry 1 is NaN; an overlay holds finite values only", nan.getMessage());
+        IllegalArgumentException inf = assertThrows(IllegalArgumentException.class,
+                () -> w.replace(ATTN_OUT_0, new long[] {1, 2}, new float[] {Float.NEGATIVE_INFINITY, 0}));
+        assertEquals(ATTN_OUT_0 + ": entry 0 is infinite; an overlay holds finite values only", inf.getMessage());
+        assertFalse(Files.exists(file));
+    }
+
+    @Test
     void aTruncatedOverlayIsRefused() throws IOException {
         byte[] all = Files.readAllBytes(OverlayFixtures.numpyOverlay());
         Path file = Files.write(dir.resolve("cut.safetensors"), java.util.Arrays.copyOf(all, all.length - 100));
