@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.finescope.checkpoint.AtomicFiles;
 import dev.finescope.checkpoint.CheckpointException;
+import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.run.Device;
 import dev.finescope.run.RunException;
 import dev.finescope.train.Evaluator;
@@ -46,6 +47,11 @@ final class EvalCommand implements Callable<Integer> {
             description = "The model folder (config.json, weights with classifier.*, vocab.txt or tokenizer.json), "
                     + "or a run's overlay (base ⊕ overlay, the base found from the overlay).")
     private Path model;
+
+    @Option(names = "--base", paramLabel = "PATH",
+            description = "With an overlay as --model: its base model, when it is not where the overlay says and "
+                    + "not found by its fingerprint (checked against it); builtin:NAME for a built-in model.")
+    private Path base;
 
     @Option(names = "--data", required = true, paramLabel = "PATH",
             description = "A GLUE folder, the task's folder, or one labelled file in the task's layout.")
@@ -100,7 +106,8 @@ final class EvalCommand implements Callable<Integer> {
         List<Split> splits;
         try {
             Device d = Device.fromJsonName(device);
-            try (TaskModel m = TaskModel.open(model, outputs, TrainingRun.device(d))) {
+            try (TaskModel m = base == null ? TaskModel.open(model, outputs, TrainingRun.device(d))
+                    : TaskModel.open(ModelFolder.openOverlay(base, model), outputs, TrainingRun.device(d))) {
                 splits = TaskData.readForEvaluation(data, t, split);
                 if (predictions != null) {
                     m.requireOutside(predictions);

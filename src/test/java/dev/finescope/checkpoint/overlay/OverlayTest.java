@@ -469,8 +469,23 @@ class OverlayTest {
         Path moved = Files.copy(OverlayFixtures.numpyOverlay(), dir.resolve("lonely.safetensors"));
         CheckpointException e = assertThrows(CheckpointException.class, () -> ModelFolder.open(moved));
         assertEquals(moved + ": names its base 'base' at '../tiny-bert/base', but "
-                + dir.getParent().resolve("tiny-bert/base") + " does not exist; open the overlay together with its "
-                + "base", e.getMessage());
+                + dir.getParent().resolve("tiny-bert/base") + " does not exist, and no model with its fingerprint is "
+                + "known here; give its base (--base on the command line; in the app, the workspace's base)",
+                e.getMessage());
+    }
+
+    @Test
+    void aHintThatLeadsNowhereIsPassedOverForTheModelItsFingerprintFinds() throws IOException {
+        Path moved = Files.copy(OverlayFixtures.numpyOverlay(), dir.resolve("found.safetensors"));
+        try (Overlay o = Overlay.open(moved)) {
+            // the base was fingerprinted once in the overlay's form (as opening the overlay on it does): the cache
+            // remembers where it is
+            assertEquals(o.baseFingerprint(), Fingerprint.sameForm(base, o.baseFingerprint()));
+        }
+        try (Overlay o = Overlay.open(moved); ModelFolder m = ModelFolder.open(moved)) {
+            assertEquals(base.path(), o.resolveBase());
+            assertEquals(base.path(), m.base().orElseThrow().path());
+        }
     }
 
     @Test
