@@ -150,8 +150,10 @@ public final class AdamW implements AutoCloseable {
     }
 
     /**
-     * The first trained tensor (in the optimizer's order) holding a NaN or an infinity, if any: one reduction per
-     * tensor (the largest |value|, which NaN propagates into) and one transfer for them all.
+     * The first trained tensor (in the optimizer's order) holding a NaN or an infinity, if any: one sum per tensor
+     * (NaN and infinities carry into it; no temporary array) and one transfer for them all. A sum that is not
+     * finite is confirmed by the tensor's largest |value| (which NaN also carries into), so that finite values
+     * whose sum overflows are not taken for broken ones.
      */
     public Optional<NonFinite> firstNonFiniteWeight() {
         return firstNonFinite(ModelParameter::array);
@@ -169,14 +171,17 @@ public final class AdamW implements AutoCloseable {
         GradientRecording.offOnThisThread();
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            ai.djl.ndarray.NDList largest = new ai.djl.ndarray.NDList(parameters.size());
+            ai.djl.ndarray.NDList sums = new ai.djl.ndarray.NDList(parameters.size());
             for (ModelParameter p : parameters) {
-                largest.add(values.apply(p).abs().max().reshape(1));
+                sums.add(values.apply(p).sum().reshape(1));
             }
-            float[] m = ai.djl.ndarray.NDArrays.concat(largest).toFloatArray();
-            for (int i = 0; i < m.length; i++) {
-                if (!Float.isFinite(m[i])) {
-                    return Optional.of(new NonFinite(parameters.get(i), m[i]));
+            float[] s = ai.djl.ndarray.NDArrays.concat(sums).toFloatArray();
+            for (int i = 0; i < s.length; i++) {
+                if (!Float.isFinite(s[i])) {
+                    float largest = values.apply(parameters.get(i)).abs().max().getFloat();
+                    if (!Float.isFinite(largest)) {
+                        return Optional.of(new NonFinite(parameters.get(i), largest));
+                    }
                 }
             }
             return Optional.empty();
