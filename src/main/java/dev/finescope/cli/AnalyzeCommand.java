@@ -8,9 +8,13 @@ import dev.finescope.chart.ChartExport;
 import dev.finescope.chart.GridData;
 import dev.finescope.chart.HeatmapChart;
 import dev.finescope.checkpoint.AtomicFiles;
+import dev.finescope.checkpoint.Checkpoint;
+import dev.finescope.checkpoint.CheckpointException;
+import dev.finescope.checkpoint.Checkpoints;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.NameMap;
 import dev.finescope.checkpoint.Progress;
+import dev.finescope.checkpoint.overlay.Overlay;
 import java.awt.Dimension;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -51,7 +55,8 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @OutputPaths.Reads
     @Option(names = "--base", required = true, paramLabel = "PATH",
-            description = "The pre-trained model: a model folder or a weights file.")
+            description = "The pre-trained model: a model folder or a weights file (also the base of a tuned "
+                    + "overlay whose own base is not found).")
     private Path base;
 
     @OutputPaths.Reads
@@ -146,7 +151,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         List<Result> results = new ArrayList<>();
         try (ModelFolder b = ModelFolder.open(base)) {
             for (int i = 0; i < tuned.size(); i++) {
-                try (ModelFolder t = ModelFolder.open(tuned.get(i))) {
+                try (ModelFolder t = openTuned(tuned.get(i))) {
                     String label = labels.get(i) != null ? labels.get(i) : t.label();
                     ModelComparison c = analyzer.compare(b.weights(), b.label(), t.weights(), label, names,
                             Progress.NONE);
@@ -156,6 +161,26 @@ final class AnalyzeCommand implements Callable<Integer> {
             }
         }
         return results;
+    }
+
+    /**
+     * A tuned model; an overlay whose own base is neither where it says nor found by its fingerprint opens on
+     * {@code --base} (its fingerprint checked against it).
+     */
+    private ModelFolder openTuned(Path t) {
+        if (Files.isRegularFile(t)) {
+            try (Checkpoint c = Checkpoints.open(t)) {
+                if (!Overlay.isOverlay(c)) {
+                    return ModelFolder.open(t);
+                }
+            }
+            try (Overlay o = Overlay.open(t)) {
+                o.resolveBase();
+            } catch (CheckpointException e) {
+                return ModelFolder.openOverlay(base, t);
+            }
+        }
+        return ModelFolder.open(t);
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.finescope.checkpoint.AtomicFiles;
 import dev.finescope.checkpoint.CheckpointException;
+import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.run.Device;
 import dev.finescope.run.RunException;
 import dev.finescope.train.Evaluator;
@@ -47,6 +48,12 @@ final class EvalCommand implements Callable<Integer> {
             description = "The model folder (config.json, weights with classifier.*, vocab.txt or tokenizer.json), "
                     + "or a run's overlay (base ⊕ overlay, the base found from the overlay).")
     private Path model;
+
+    @OutputPaths.Reads
+    @Option(names = "--base", paramLabel = "PATH",
+            description = "With an overlay as --model: its base model, when it is not where the overlay says and "
+                    + "not found by its fingerprint (checked against it); builtin:NAME for a built-in model.")
+    private Path base;
 
     @OutputPaths.Reads
     @Option(names = "--data", required = true, paramLabel = "PATH",
@@ -93,7 +100,8 @@ final class EvalCommand implements Callable<Integer> {
         if (batchSize < 1 || maxLength < 2) {
             throw new BadInputException("--batch-size must be at least 1 and --max-len at least 2");
         }
-        try (OutputPaths paths = OutputPaths.of().input("model", model).input("data file", data)
+        try (OutputPaths paths = OutputPaths.of().input("model", model).input("base model", base)
+                .input("data file", data)
                 .fileInNewFolder("--predictions", predictions).check()) {
             return evaluate(t);
         }
@@ -106,7 +114,8 @@ final class EvalCommand implements Callable<Integer> {
         List<Split> splits;
         try {
             Device d = Device.fromJsonName(device);
-            try (TaskModel m = TaskModel.open(model, outputs, TrainingRun.device(d))) {
+            try (TaskModel m = base == null ? TaskModel.open(model, outputs, TrainingRun.device(d))
+                    : TaskModel.open(ModelFolder.openOverlay(base, model), outputs, TrainingRun.device(d))) {
                 splits = TaskData.readForEvaluation(data, t, split);
                 if (predictions != null) {
                     m.requireOutside(predictions);

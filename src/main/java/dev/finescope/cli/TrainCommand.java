@@ -193,8 +193,9 @@ final class TrainCommand implements Callable<Integer> {
             return 130;
         }
         if (!eventsToStdout) {
-            stdout.println("finished after " + result.steps() + " steps: "
-                    + dev.finescope.train.Trainer.describe(result.metrics()));
+            stdout.println("finished after " + result.steps() + " steps: " + (result.metrics().isEmpty()
+                    ? "no metrics (the closing evaluation was cancelled)"
+                    : dev.finescope.train.Trainer.describe(result.metrics())));
             stdout.println("overlay: " + result.overlay().map(Path::toString).orElse("(none)"));
         }
         return 0;

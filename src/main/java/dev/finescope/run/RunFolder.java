@@ -42,6 +42,8 @@ public final class RunFolder {
     public static final String OVERLAY_FILE = "overlay.safetensors";
     public static final String METRICS_FILE = "metrics.json";
     public static final String PROCESS_FILE = "process.json";
+    /** Made and removed at each step to learn that the folder still takes new files. */
+    static final String WRITE_CHECK_FILE = ".write-check";
 
     /** A process whose start time differs from the recorded one by more than this is another process. */
     static final Duration START_TIME_TOLERANCE = Duration.ofSeconds(1);
@@ -245,6 +247,24 @@ public final class RunFolder {
             return Duration.between(r, actual.get()).abs().compareTo(START_TIME_TOLERANCE) <= 0;
         } catch (RuntimeException e) {
             return true;
+        }
+    }
+
+    /**
+     * Checks that files can still be made in this folder (the overlay and {@code metrics.json} are written beside
+     * their final names and renamed into place) by making and removing a small file: a folder made read-only or
+     * taken away mid-run is a {@link RunException} at the next step, not a lost result at the end.
+     */
+    public void checkWritable() {
+        Path probe = path.resolve(WRITE_CHECK_FILE);
+        try {
+            Files.newByteChannel(probe, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE).close();
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new RunException(path, "the run folder can no longer be written ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                    + "), so the trained weights could not be saved; the run stops here");
         }
     }
 

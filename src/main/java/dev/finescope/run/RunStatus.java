@@ -9,7 +9,10 @@ import java.util.Optional;
 public enum RunStatus {
     /** No terminal event yet and the process is alive. */
     RUNNING("running"),
-    /** A finished event: metrics and an overlay exist. */
+    /**
+     * A finished event: the overlay exists, and the final metrics unless the closing evaluation was cancelled
+     * (then the event has none and there is no {@code metrics.json}).
+     */
     FINISHED("finished"),
     /** A failed event with its reason. */
     FAILED("failed"),

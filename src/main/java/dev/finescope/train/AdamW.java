@@ -6,6 +6,8 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Adam with decoupled weight decay (Loshchilov and Hutter; PyTorch's {@code AdamW}), with a learning rate and
@@ -136,6 +138,53 @@ public final class AdamW implements AutoCloseable {
                 }
                 clearGradient(w, g);
             }
+        }
+    }
+
+    /** A tensor holding a value that is not a finite number: its name, and NaN or infinity (the largest |value|). */
+    public record NonFinite(ModelParameter parameter, double value) {
+        /** {@code NaN} or {@code infinite}. */
+        public String describe() {
+            return Double.isNaN(value) ? "NaN" : "infinite";
+        }
+    }
+
+    /**
+     * The first trained tensor (in the optimizer's order) holding a NaN or an infinity, if any: one sum per tensor
+     * (NaN and infinities carry into it; no temporary array) and one transfer for them all. A sum that is not
+     * finite is confirmed by the tensor's largest |value| (which NaN also carries into), so that finite values
+     * whose sum overflows are not taken for broken ones.
+     */
+    public Optional<NonFinite> firstNonFiniteWeight() {
+        return firstNonFinite(ModelParameter::array);
+    }
+
+    /** As {@link #firstNonFiniteWeight()} over the gradients (before {@link #step} clears them). */
+    public Optional<NonFinite> firstNonFiniteGradient() {
+        return firstNonFinite(p -> p.array().getGradient());
+    }
+
+    private Optional<NonFinite> firstNonFinite(Function<ModelParameter, NDArray> values) {
+        if (parameters.isEmpty()) {
+            return Optional.empty();
+        }
+        GradientRecording.offOnThisThread();
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            ai.djl.ndarray.NDList sums = new ai.djl.ndarray.NDList(parameters.size());
+            for (ModelParameter p : parameters) {
+                sums.add(values.apply(p).sum().reshape(1));
+            }
+            float[] s = ai.djl.ndarray.NDArrays.concat(sums).toFloatArray();
+            for (int i = 0; i < s.length; i++) {
+                if (!Float.isFinite(s[i])) {
+                    float largest = values.apply(parameters.get(i)).abs().max().getFloat();
+                    if (!Float.isFinite(largest)) {
+                        return Optional.of(new NonFinite(parameters.get(i), largest));
+                    }
+                }
+            }
+            return Optional.empty();
         }
     }
 

@@ -38,17 +38,40 @@ public final class TrainStep {
             collector.backward(l);
             loss = l.getFloat();
         }
+        long step = optimizer.steps() + 1L;
         if (!Double.isFinite(loss)) {
             optimizer.zeroGradients();
-            throw new IllegalStateException("the loss became " + loss + " at step " + (optimizer.steps() + 1));
+            throw new NonFiniteException("step " + step + ": the loss became " + describe(loss));
         }
         double norm = optimizer.clipGradients(maxGradientNorm);
         if (!Double.isFinite(norm)) {
+            String which = optimizer.firstNonFiniteGradient()
+                    .map(n -> "the gradient of " + n.parameter().name() + " became " + n.describe())
+                    .orElse("the gradient norm became " + describe(norm));
             optimizer.zeroGradients();
-            throw new IllegalStateException("the gradient norm became " + norm + " at step " + (optimizer.steps() + 1));
+            throw new NonFiniteException("step " + step + ": " + which);
         }
         optimizer.step(rateScale);
+        optimizer.firstNonFiniteWeight().ifPresent(n -> {
+            throw new NonFiniteException("step " + step + ": " + what(n.parameter()) + " became " + n.describe()
+                    + " (the learning rate may be too high)");
+        });
         return new Result(loss, norm);
+    }
+
+    /** A step that made the loss, a gradient or a weight NaN or infinite; the run cannot go on from it. */
+    public static final class NonFiniteException extends IllegalStateException {
+        NonFiniteException(String message) {
+            super(message);
+        }
+    }
+
+    private static String describe(double value) {
+        return Double.isNaN(value) ? "NaN" : "infinite";
+    }
+
+    private static String what(ModelParameter p) {
+        return p.group() == ParameterGroup.SCORES ? "the mask scores " + p.name() : "the weight " + p.name();
     }
 
     /** The loss of a batch without dropout and without recording gradients. */

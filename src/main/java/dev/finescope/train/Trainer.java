@@ -30,12 +30,18 @@ import java.util.function.BooleanSupplier;
  * CPU, two runs compute the same steps bit for bit.
  *
  * <p>Cancelling is cooperative: {@code cancel} is asked before every step and between evaluation batches; the loop
- * then ends after the current step and reports {@link Outcome#cancelled()}.
+ * then ends after the current step and reports {@link Outcome#cancelled()}. Once every step is done the weights are
+ * final: {@link Listener#trained} hears so before the closing evaluation, so a cancelled (or failed) evaluation
+ * costs only its metrics.
  */
 public final class Trainer {
 
-    /** How the loop ended. Metrics are those of the last complete evaluation (empty if there was none). */
-    public record Outcome(boolean cancelled, long steps, Map<String, Double> metrics,
+    /**
+     * How the loop ended. {@code trained}: every step was done (a cancel then came during the closing evaluation).
+     * Metrics are those of the closing evaluation; of the last complete one when cancelled before the last step;
+     * empty when there was none, or when the closing evaluation was cancelled.
+     */
+    public record Outcome(boolean cancelled, boolean trained, long steps, Map<String, Double> metrics,
                           List<Evaluator.Result> lastEvaluation) {
     }
 
@@ -44,6 +50,13 @@ public final class Trainer {
         void onEvent(RunEvent event);
 
         void log(String line);
+
+        /**
+         * Every step is done and the weights are final; the closing evaluation follows. The place to save the
+         * weights first. Throwing stops the run.
+         */
+        default void trained(long steps) {
+        }
     }
 
     private final BertEncoder model;
@@ -108,7 +121,7 @@ public final class Trainer {
                 int[] permutation = permutation(train.size(), order);
                 for (int b = 0; b < stepsPerEpoch && step < totalSteps; b++) {
                     if (cancel.getAsBoolean()) {
-                        return new Outcome(true, step, metricsOf(last), last);
+                        return new Outcome(true, false, step, metricsOf(last), last);
                     }
                     int from = b * hp.batchSize();
                     int[] indices = java.util.Arrays.copyOfRange(permutation, from,
@@ -130,7 +143,7 @@ public final class Trainer {
                     if (hp.evalEverySteps() > 0 && step % hp.evalEverySteps() == 0 && step < totalSteps) {
                         Optional<List<Evaluator.Result>> e = evaluate(step, cancel);
                         if (e.isEmpty()) {
-                            return new Outcome(true, step, metricsOf(last), last);
+                            return new Outcome(true, false, step, metricsOf(last), last);
                         }
                         last = e.get();
                     }
@@ -139,17 +152,18 @@ public final class Trainer {
                 if (hp.evalEverySteps() == 0 && step < totalSteps) {
                     Optional<List<Evaluator.Result>> e = evaluate(step, cancel);
                     if (e.isEmpty()) {
-                        return new Outcome(true, step, metricsOf(last), last);
+                        return new Outcome(true, false, step, metricsOf(last), last);
                     }
                     last = e.get();
                 }
             }
         }
+        listener.trained(step);
         Optional<List<Evaluator.Result>> e = evaluate(step, cancel);
         if (e.isEmpty()) {
-            return new Outcome(true, step, metricsOf(last), last);
+            return new Outcome(true, true, step, Map.of(), List.of());
         }
-        return new Outcome(false, step, metricsOf(e.get()), e.get());
+        return new Outcome(false, true, step, metricsOf(e.get()), e.get());
     }
 
     /** Evaluates every dev split and reports each; empty when cancelled on the way. */

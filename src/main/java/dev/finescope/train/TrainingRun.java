@@ -42,7 +42,11 @@ import org.slf4j.LoggerFactory;
  * tokenized within the model's vocabulary and positions), the device, and building the model; a problem is one
  * {@link RunException} line. {@link #execute} then trains and writes the folder of {@code product.md}:
  * {@code events.jsonl} (started, steps, evaluations, and exactly one of finished, failed, cancelled),
- * {@code log.txt}, and for a finished run the result overlay and {@code metrics.json}.
+ * {@code log.txt}, and for a finished run the result overlay and {@code metrics.json}. The overlay is written as
+ * soon as the last step is done, before the closing evaluation, and again with the metrics once it has them: a
+ * cancel during that evaluation finishes the run without metrics (no closing evaluation event, a finished event
+ * with none, no {@code metrics.json}) but keeps its weights. The folder is checked to take new files before the
+ * first step and after each, so a folder made read-only fails the run at once.
  */
 public final class TrainingRun implements AutoCloseable {
 
@@ -248,8 +252,8 @@ public final class TrainingRun implements AutoCloseable {
 
     /**
      * Trains and writes the result into {@code folder}. Exactly one terminal event is appended: finished (after
-     * the overlay and {@code metrics.json} are in place), cancelled, or failed with the reason (then the error is
-     * thrown on).
+     * the overlay and, when the closing evaluation ran, {@code metrics.json} are in place), cancelled (before the
+     * last step; no overlay), or failed with the reason (then the error is thrown on).
      */
     public Result execute(RunFolder folder, EventLog events, RunLog log, BooleanSupplier cancel) {
         GradientRecording.offOnThisThread();
@@ -267,31 +271,54 @@ public final class TrainingRun implements AutoCloseable {
             for (Split s : data.splits()) {
                 log.info("data " + s.summary());
             }
+            Path overlay = folder.overlayFile();
+            ResultOverlay[] result = new ResultOverlay[1];
             Trainer trainer = new Trainer(model, plan, hp, train, dev, data.metrics(), new Trainer.Listener() {
                 @Override
                 public void onEvent(RunEvent event) {
                     events.append(event);
+                    if (event instanceof RunEvent.Step) {
+                        // a folder that cannot take the overlay any more stops the run now, not after the last step
+                        folder.checkWritable();
+                    }
                 }
 
                 @Override
                 public void log(String line) {
                     log.info(line);
                 }
+
+                @Override
+                public void trained(long steps) {
+                    // the weights are saved before the closing evaluation, which may yet be cancelled
+                    result[0] = resultOverlay(steps);
+                    result[0].write(base, overlay);
+                    log.info("weights after " + steps + " steps saved to " + overlay + " (" + sizeOf(overlay)
+                            + " bytes); the closing evaluation follows");
+                }
             });
             log.info(String.format(Locale.ROOT, "%d steps: %d epochs of %d examples in batches of %d (max %d "
                     + "tokens), seed %d", trainer.totalSteps(), hp.epochs(), train.size(), hp.batchSize(),
                     hp.maxLength(), hp.seed()));
+            folder.checkWritable();
             events.append(new RunEvent.Started(Instant.now(), deviceDescription, train.size(),
                     dev.stream().mapToInt(EncodedSplit::size).sum(), trainableParameters(), totalParameters(),
                     trainer.totalSteps()));
             Trainer.Outcome outcome = trainer.run(cancel);
-            if (outcome.cancelled()) {
+            if (outcome.cancelled() && !outcome.trained()) {
                 events.append(new RunEvent.Cancelled(Instant.now(), outcome.steps()));
                 log.info("cancelled after " + outcome.steps() + " steps; no overlay written");
                 return new Result(Status.CANCELLED, outcome.steps(), Map.of(), Optional.empty());
             }
-            Path overlay = folder.overlayFile();
-            writeOverlay(outcome, overlay);
+            if (outcome.cancelled()) {
+                // every step was done and the weights are saved: the run's result stands, without its metrics
+                events.append(new RunEvent.Finished(Instant.now(), outcome.steps(), Map.of(), RunFolder.OVERLAY_FILE));
+                log.info("finished after " + outcome.steps() + " steps; the closing evaluation was cancelled, so the "
+                        + "run has no metrics; overlay " + overlay + " (" + sizeOf(overlay) + " bytes)");
+                return new Result(Status.FINISHED, outcome.steps(), Map.of(), Optional.of(overlay));
+            }
+            // the same weights again, now with the metrics they scored
+            result[0].metrics(Jsons.metrics(outcome.metrics())).write(base, overlay);
             folder.writeMetrics(outcome.metrics());
             events.append(new RunEvent.Finished(Instant.now(), outcome.steps(), outcome.metrics(),
                     RunFolder.OVERLAY_FILE));
@@ -311,8 +338,8 @@ public final class TrainingRun implements AutoCloseable {
         }
     }
 
-    /** The overlay of the trained model, written in one call. */
-    private void writeOverlay(Trainer.Outcome outcome, Path target) {
+    /** The result of the trained model, without metrics yet. */
+    private ResultOverlay resultOverlay(long steps) {
         Map<String, String> provenance = new LinkedHashMap<>();
         provenance.put(Overlay.PROVENANCE_DATA_HASH, Jsons.object(data.fileHashes()));
         provenance.put(Overlay.PROVENANCE_SEED, Long.toString(spec.hyperParameters().seed()));
@@ -321,13 +348,11 @@ public final class TrainingRun implements AutoCloseable {
         provenance.put("pytorch_version", Engine.getInstance().getVersion());
         provenance.put("device", deviceDescription);
         provenance.put("data", data.name());
-        provenance.put("steps", Long.toString(outcome.steps()));
-        ResultOverlay.of(model, plan)
+        provenance.put("steps", Long.toString(steps));
+        return ResultOverlay.of(model, plan)
                 .plan(PlanJson.toJson(plan.plan()))
-                .metrics(Jsons.metrics(outcome.metrics()))
                 .labels(labelNames)
-                .provenance(provenance)
-                .write(base, target);
+                .provenance(provenance);
     }
 
     private static long sizeOf(Path p) {

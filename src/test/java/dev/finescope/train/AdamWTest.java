@@ -72,4 +72,39 @@ class AdamWTest {
             assertTrue(e.getMessage().startsWith("x is frozen"), e.getMessage());
         }
     }
+
+    @Test
+    void theFirstTensorWithANaNOrAnInfinityIsNamed() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            float nan = Float.NaN;
+            float inf = Float.POSITIVE_INFINITY;
+            List<ModelParameter> params = List.of(
+                    new ModelParameter("a", manager.create(new float[] {1, 2, 3}), ParameterGroup.WEIGHTS, true),
+                    new ModelParameter("b", manager.create(new float[] {4, 5}), ParameterGroup.NO_DECAY, true),
+                    new ModelParameter("c", manager.create(new float[] {6, inf}), ParameterGroup.WEIGHTS, true));
+            try (AdamW optimizer = new AdamW(params, AdamW.Settings.of(1e-3, 1e-2))) {
+                assertEquals("c", optimizer.firstNonFiniteWeight().orElseThrow().parameter().name());
+                assertEquals("infinite", optimizer.firstNonFiniteWeight().orElseThrow().describe());
+                float[][] gradients = {{1, 2, 3}, {inf, nan}, {nan, 1}};
+                try (NDManager scope = manager.newSubManager();
+                     GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    NDArray loss = null;
+                    for (int i = 0; i < params.size(); i++) {
+                        NDArray w = params.get(i).array();
+                        NDArray term = w.mul(scope.create(gradients[i])).sum();
+                        loss = loss == null ? term : loss.add(term);
+                    }
+                    collector.backward(loss);
+                }
+                AdamW.NonFinite g = optimizer.firstNonFiniteGradient().orElseThrow();
+                assertEquals("b", g.parameter().name());
+                assertEquals("NaN", g.describe(), "NaN wins over infinity in the largest |value|");
+                // finite values whose sum overflows are not broken
+                params.get(2).array().set(new float[] {3e38f, 3e38f});
+                optimizer.zeroGradients();
+                assertTrue(optimizer.firstNonFiniteWeight().isEmpty());
+                assertTrue(optimizer.firstNonFiniteGradient().isEmpty());
+            }
+        }
+    }
 }

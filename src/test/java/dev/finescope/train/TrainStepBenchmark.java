@@ -101,14 +101,27 @@ public final class TrainStepBenchmark {
                     cpu[i] = (bean.getCurrentThreadCpuTime() - c0) / 1e9;
                 }
                 Arrays.sort(cpu);
+                // the check every step makes after its update (part of the step times above)
+                double[] checks = new double[steps];
+                double[] checkCpu = new double[steps];
+                for (int i = 0; i < steps; i++) {
+                    long c0 = bean.getCurrentThreadCpuTime();
+                    long t0 = System.nanoTime();
+                    opt.firstNonFiniteWeight();
+                    checks[i] = (System.nanoTime() - t0) / 1e9;
+                    checkCpu[i] = (bean.getCurrentThreadCpuTime() - c0) / 1e9;
+                }
+                Arrays.sort(checks);
+                Arrays.sort(checkCpu);
                 long t0 = System.nanoTime();
                 TrainStep.evaluate(model, batch, labels);
                 double forward = (System.nanoTime() - t0) / 1e9;
                 Arrays.sort(times);
                 LOGGER.info(String.format(java.util.Locale.ROOT, "%s: %d trainable parameters; step median %.3f s "
                                 + "(min %.3f, max %.3f) = %.1f examples/s; calling thread's CPU per step median %.3f s; "
-                                + "eval forward %.3f s", kind, model.parameterCount(true), times[steps / 2], times[0], times[steps - 1],
-                        32 / times[steps / 2], cpu[steps / 2], forward));
+                                + "eval forward %.3f s; finite-weights check median %.4f s (calling thread's CPU %.4f s)", kind, model.parameterCount(true), times[steps / 2], times[0], times[steps - 1],
+                        32 / times[steps / 2], cpu[steps / 2], forward,
+                        checks[steps / 2], checkCpu[steps / 2]));
             }
         }
         Runtime rt = Runtime.getRuntime();

@@ -38,7 +38,7 @@ public final class BuiltinBase {
 
     /** Makes {@code builtin:all-MiniLM-L6-v2} resolvable wherever overlays are opened. */
     public static void register() {
-        BuiltinModels.register(NAME, () -> folder(Progress.NONE));
+        BuiltinModels.register(NAME, () -> folder(Progress.NONE), BuiltinBase::importedFolder);
     }
 
     /** The jar holding the ONNX model, when it is on the class path. */

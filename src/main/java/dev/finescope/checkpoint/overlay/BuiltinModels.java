@@ -21,6 +21,7 @@ public final class BuiltinModels {
     public static final String PREFIX = "builtin:";
 
     private static final Map<String, Supplier<Path>> MODELS = new ConcurrentHashMap<>();
+    private static final Map<String, Supplier<Optional<Path>>> MADE = new ConcurrentHashMap<>();
 
     private BuiltinModels() {
     }
@@ -36,9 +37,28 @@ public final class BuiltinModels {
         MODELS.put(name, Objects.requireNonNull(folder, "folder"));
     }
 
+    /**
+     * As {@link #register(String, Supplier)}, with {@code made} telling where the model's folder is when it has
+     * been made already, without making it.
+     */
+    public static void register(String name, Supplier<Path> folder, Supplier<Optional<Path>> made) {
+        register(name, folder);
+        MADE.put(name, Objects.requireNonNull(made, "made"));
+    }
+
     /** Forgets {@code name}; for tests and for shutting down. */
     public static void unregister(String name) {
         MODELS.remove(name);
+        MADE.remove(name);
+    }
+
+    /**
+     * The folder of the built-in model {@code name} when it exists already (never made now); empty when it does
+     * not, or when its registration cannot tell.
+     */
+    public static Optional<Path> made(String name) {
+        Supplier<Optional<Path>> s = MADE.get(name);
+        return s == null ? Optional.empty() : s.get();
     }
 
     /** The folder of the built-in model {@code name}, made now if need be; empty when none is registered. */

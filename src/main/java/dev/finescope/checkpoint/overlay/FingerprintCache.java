@@ -83,6 +83,33 @@ final class FingerprintCache {
     }
 
     /**
+     * The files of every model recorded with exactly {@code fingerprint} whose files are still as they were (same
+     * size and modification time), most recently recorded first: where a base may be found again by its
+     * fingerprint alone.
+     */
+    List<List<Path>> modelsWith(String fingerprint) {
+        List<List<Path>> out = new ArrayList<>();
+        synchronized (LOCK) {
+            for (JsonNode entry : entries(read())) {
+                List<FileStamp> recorded = stampsOf(entry);
+                if (recorded == null || recorded.isEmpty() || !fingerprint.equals(entry.path("fingerprint").asText(""))) {
+                    continue;
+                }
+                List<Path> files = new ArrayList<>();
+                try {
+                    recorded.forEach(f -> files.add(Path.of(f.path())));
+                } catch (java.nio.file.InvalidPathException e) {
+                    continue;
+                }
+                if (recorded.equals(stamps(files))) {
+                    out.add(0, files);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
      * Records {@code fingerprint} for {@code stamps}, replacing an older entry for the same files and algorithm
      * (and every entry for the same files with other sizes or times, which is stale).
      */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.finescope.checkpoint.Checkpoint;
 import dev.finescope.checkpoint.CheckpointException;
+import dev.finescope.checkpoint.DType;
 import dev.finescope.checkpoint.ModelConfig;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.NameMap;
@@ -52,6 +53,17 @@ public final class HuggingFaceExport {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String PREFIX = "bert.";
+    private static final String POOLER_WEIGHT = PREFIX + "pooler.dense.weight";
+    private static final String POOLER_BIAS = PREFIX + "pooler.dense.bias";
+
+    /** The pooler's scale for a model that has none: see {@link #linearPooler}. */
+    static final float POOLER_SCALE = 0x1p-16f;
+
+    /** A config.json key saying that the pooler was made by the export, and how. */
+    public static final String POOLER_NOTE_KEY = "finescope_pooler";
+    static final String POOLER_NOTE = "made by FineScope's export: the trained model has no pooler (its classifier "
+            + "reads the [CLS] state); this pooler, 2^-16 times the identity with no bias, keeps tanh in its linear "
+            + "range and the classifier is scaled by 2^16, so the logits are the trained model's";
 
     /** What an export wrote: the folder, the tensor names in the file, and the base's tensors left out. */
     public record Result(Path folder, List<String> tensors, List<String> dropped) {
@@ -104,8 +116,17 @@ public final class HuggingFaceExport {
         Map<String, Tensor> byTarget = new LinkedHashMap<>();
         exported.forEach((source, target) -> byTarget.put(target, model.tensor(source)));
         int layers = base.config().numLayers() > 0 ? base.config().numLayers() : countLayers(byTarget);
-        checkComplete(base, overlay, byTarget, layers);
+        boolean noPooler = !byTarget.containsKey(POOLER_WEIGHT) && !byTarget.containsKey(POOLER_BIAS);
+        checkComplete(base, overlay, byTarget, layers, noPooler);
         ObjectNode config = config(base, overlay, byTarget);
+        Map<String, float[]> made = new LinkedHashMap<>();
+        Map<String, long[]> madeShapes = new LinkedHashMap<>();
+        if (noPooler) {
+            linearPooler(model, exported, byTarget, made, madeShapes);
+            config.put(POOLER_NOTE_KEY, POOLER_NOTE);
+            LOGGER.info("{} has no pooler: exported with a pooler of 2^-16·I and the classifier scaled by 2^16, "
+                    + "which give the logits of the head on [CLS] that was trained", base.label());
+        }
         if (!dropped.isEmpty()) {
             LOGGER.info("export leaves out {} tensors that {} does not have: {}", dropped.size(), ARCHITECTURE,
                     dropped);
@@ -121,7 +142,12 @@ public final class HuggingFaceExport {
             writer.metadata(Overlay.BASE_FINGERPRINT_KEY, overlay.baseFingerprint());
             writer.metadata(Overlay.BASE_LABEL_KEY, overlay.baseLabel());
             writer.metadata(Overlay.PROVENANCE_KEY, overlay.metadata().getOrDefault(Overlay.PROVENANCE_KEY, "{}"));
-            byTarget.forEach(writer::addCopy);
+            byTarget.forEach((name, t) -> {
+                if (!made.containsKey(name)) {
+                    writer.addCopy(name, t);
+                }
+            });
+            made.forEach((name, values) -> writer.addFloats(name, DType.F32, madeShapes.get(name), values));
             writer.write(temp.resolve(WEIGHTS_FILE), progress);
             Files.write(temp.resolve(ModelConfig.CONFIG_FILE_NAME),
                     JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
@@ -135,7 +161,9 @@ public final class HuggingFaceExport {
             done = true;
             LOGGER.info("exported {} ⊕ {} to {} ({} tensors)", base.label(), overlay.file().getFileName(), out,
                     byTarget.size());
-            return new Result(out, List.copyOf(byTarget.keySet()), dropped);
+            List<String> tensors = new ArrayList<>(byTarget.keySet());
+            made.keySet().stream().filter(n -> !tensors.contains(n)).forEach(tensors::add);
+            return new Result(out, tensors, dropped);
         } catch (DirectoryNotEmptyException e) {
             throw new CheckpointException(outFolder, "is no longer empty; nothing was exported", e);
         } catch (IOException e) {
@@ -202,14 +230,49 @@ public final class HuggingFaceExport {
         return max + 1;
     }
 
-    private static void checkComplete(ModelFolder base, Overlay overlay, Map<String, Tensor> byTarget, int layers) {
+    /**
+     * A model without a pooler (FineScope's BERT then puts the head on the {@code [CLS]} state, as the built-in
+     * MiniLM base, a sentence-transformers export, has none) gets the pooler {@code BertForSequenceClassification}
+     * always applies, made to pass the state through: weight {@code s·I}, bias 0, with the classifier's weight
+     * divided by {@code s}, so that {@code W/s · tanh(s·h) = W·h·(1 − (s·h)²/3 + …)}. With {@code s = 2^-16} and
+     * hidden values below 100 the relative change is below 1e-6, under float32 rounding of the logits; scaling by
+     * a power of two is exact.
+     */
+    private static void linearPooler(Checkpoint model, Map<String, String> exported, Map<String, Tensor> byTarget,
+            Map<String, float[]> made, Map<String, long[]> shapes) {
+        long[] shape = byTarget.get(CLASSIFIER_WEIGHT).shape();
+        int hidden = Math.toIntExact(shape[1]);
+        float[] pooler = new float[Math.multiplyExact(hidden, hidden)];
+        for (int i = 0; i < hidden; i++) {
+            pooler[i * hidden + i] = POOLER_SCALE;
+        }
+        String source = exported.entrySet().stream().filter(e -> e.getValue().equals(CLASSIFIER_WEIGHT))
+                .map(Map.Entry::getKey).findFirst().orElseThrow();
+        float[] classifier = model.tensor(source).toFloatArray();
+        for (int i = 0; i < classifier.length; i++) {
+            classifier[i] /= POOLER_SCALE;
+            if (!Float.isFinite(classifier[i])) {
+                throw new CheckpointException(model.source(), "has a classifier weight too large to export without "
+                        + "a pooler (" + classifier[i] * POOLER_SCALE + ")");
+            }
+        }
+        made.put(POOLER_WEIGHT, pooler);
+        shapes.put(POOLER_WEIGHT, new long[] {hidden, hidden});
+        made.put(POOLER_BIAS, new float[hidden]);
+        shapes.put(POOLER_BIAS, new long[] {hidden});
+        made.put(CLASSIFIER_WEIGHT, classifier);
+        shapes.put(CLASSIFIER_WEIGHT, shape.clone());
+    }
+
+    private static void checkComplete(ModelFolder base, Overlay overlay, Map<String, Tensor> byTarget, int layers,
+            boolean poolerMade) {
         if (!byTarget.containsKey(CLASSIFIER_WEIGHT) || !byTarget.containsKey(CLASSIFIER_BIAS)) {
             throw new CheckpointException(overlay.file(), "has no task head (" + CLASSIFIER_WEIGHT + ", "
                     + CLASSIFIER_BIAS + ") and neither has its base; there is no classifier to export");
         }
         List<String> missing = new ArrayList<>();
         for (String name : expectedNames(layers)) {
-            if (!byTarget.containsKey(name)) {
+            if (!byTarget.containsKey(name) && !(poolerMade && (name.equals(POOLER_WEIGHT) || name.equals(POOLER_BIAS)))) {
                 missing.add(name);
             }
         }

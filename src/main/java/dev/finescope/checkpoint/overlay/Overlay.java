@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.finescope.checkpoint.Checkpoint;
 import dev.finescope.checkpoint.CheckpointException;
 import dev.finescope.checkpoint.DType;
+import dev.finescope.checkpoint.ModelConfig;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.SafetensorsReader;
 import dev.finescope.checkpoint.Tensor;
@@ -495,13 +496,16 @@ public final class Overlay implements AutoCloseable {
 
     /**
      * Where the base named by {@value #BASE_HINT_KEY} is: {@code builtin:NAME} through {@link BuiltinModels}, an
-     * absolute path as it is, anything else relative to this overlay's folder. A {@link CheckpointException}
-     * naming this file when the hint is empty, malformed, or leads nowhere.
+     * absolute path as it is, anything else relative to this overlay's folder. When the hint leads nowhere (the
+     * overlay was copied or moved without its base) the base is looked for by its fingerprint
+     * ({@link #findBaseByFingerprint}). A {@link CheckpointException} naming this file when the hint is malformed
+     * or names a built-in model this FineScope lacks, or when neither the hint nor the fingerprint finds the base.
      */
     public Path resolveBase() {
         String what = "its base " + Messages.quote(baseLabel);
         if (baseHint.isBlank()) {
-            throw fail("does not say where " + what + " is; open it together with its base");
+            return findBaseByFingerprint().orElseThrow(() -> fail("does not say where " + what + " is, and no "
+                    + "model with its fingerprint is known here; " + GIVE_THE_BASE));
         }
         if (baseHint.startsWith(BuiltinModels.PREFIX)) {
             String name = baseHint.substring(BuiltinModels.PREFIX.length());
@@ -519,12 +523,51 @@ public final class Overlay implements AutoCloseable {
         }
         Path folder = file.toAbsolutePath().getParent();
         Path resolved = hinted.isAbsolute() || folder == null ? hinted : folder.resolve(hinted);
-        resolved = resolved.toAbsolutePath().normalize();
-        if (!Files.exists(resolved)) {
-            throw fail("names " + what + " at " + Messages.quote(baseHint) + ", but " + resolved
-                    + " does not exist; open the overlay together with its base");
+        Path absolute = resolved.toAbsolutePath().normalize();
+        if (Files.exists(absolute)) {
+            return absolute;
         }
-        return resolved;
+        return findBaseByFingerprint().orElseThrow(() -> fail("names " + what + " at " + Messages.quote(baseHint)
+                + ", but " + absolute + " does not exist, and no model with its fingerprint is known here; "
+                + GIVE_THE_BASE));
+    }
+
+    /** How a person gives an overlay its base when FineScope cannot find it. */
+    private static final String GIVE_THE_BASE = "give its base (--base on the command line; in the app, the "
+            + "workspace's base)";
+
+    /**
+     * A model whose tensors have this overlay's base fingerprint, found without the hint: among the models whose
+     * fingerprints the per-user cache remembers (every base an overlay was written for or opened on, unchanged
+     * since), then among the built-in models already imported into that cache (none is imported for the search). Each candidate is checked by its fingerprint, which the cache
+     * answers without reading the weights; a model folder is preferred to its weights file.
+     */
+    public Optional<Path> findBaseByFingerprint() {
+        List<Path> candidates = new ArrayList<>();
+        FingerprintCache cache = new FingerprintCache(dev.finescope.checkpoint.UserDirectories.cache());
+        for (List<Path> files : cache.modelsWith(baseFingerprint)) {
+            Path config = files.stream().filter(f -> f.getFileName() != null
+                    && f.getFileName().toString().equals(ModelConfig.CONFIG_FILE_NAME)).findFirst().orElse(null);
+            candidates.add(config != null ? config.getParent() : files.get(0));
+        }
+        for (String name : BuiltinModels.names()) {
+            BuiltinModels.made(name).ifPresent(candidates::add);
+        }
+        for (Path candidate : candidates) {
+            if (!Files.exists(candidate)) {
+                continue;
+            }
+            try (ModelFolder model = ModelFolder.open(candidate)) {
+                if (model.overlay().isEmpty() && Fingerprint.sameForm(model, baseFingerprint).equals(baseFingerprint)) {
+                    LOGGER.info("{}: its base {} is not at {}; found it by its fingerprint at {}", file,
+                            Messages.quote(baseLabel), Messages.quote(baseHint), candidate);
+                    return Optional.of(candidate.toAbsolutePath().normalize());
+                }
+            } catch (CheckpointException | IllegalArgumentException e) {
+                LOGGER.debug("{} is not the base of {}: {}", candidate, file, e.getMessage());
+            }
+        }
+        return Optional.empty();
     }
 
     // ------------------------------------------------------------------------------------------------ accessors

@@ -328,6 +328,12 @@ public final class OverlayWriter {
             throw new IllegalArgumentException(name + ": shape " + Tensor.shapeString(shape) + " needs " + n
                     + " values, got " + values.length);
         }
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new IllegalArgumentException(name + ": entry " + i + " is " + (Float.isNaN(values[i]) ? "NaN"
+                        : "infinite") + "; an overlay holds finite values only");
+            }
+        }
     }
 
     private void checkLabelsFitHead() {

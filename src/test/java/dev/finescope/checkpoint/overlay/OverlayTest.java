@@ -469,8 +469,23 @@ class OverlayTest {
         Path moved = Files.copy(OverlayFixtures.numpyOverlay(), dir.resolve("lonely.safetensors"));
         CheckpointException e = assertThrows(CheckpointException.class, () -> ModelFolder.open(moved));
         assertEquals(moved + ": names its base 'base' at '../tiny-bert/base', but "
-                + dir.getParent().resolve("tiny-bert/base") + " does not exist; open the overlay together with its "
-                + "base", e.getMessage());
+                + dir.getParent().resolve("tiny-bert/base") + " does not exist, and no model with its fingerprint is "
+                + "known here; give its base (--base on the command line; in the app, the workspace's base)",
+                e.getMessage());
+    }
+
+    @Test
+    void aHintThatLeadsNowhereIsPassedOverForTheModelItsFingerprintFinds() throws IOException {
+        Path moved = Files.copy(OverlayFixtures.numpyOverlay(), dir.resolve("found.safetensors"));
+        try (Overlay o = Overlay.open(moved)) {
+            // the base was fingerprinted once in the overlay's form (as opening the overlay on it does): the cache
+            // remembers where it is
+            assertEquals(o.baseFingerprint(), Fingerprint.sameForm(base, o.baseFingerprint()));
+        }
+        try (Overlay o = Overlay.open(moved); ModelFolder m = ModelFolder.open(moved)) {
+            assertEquals(base.path(), o.resolveBase());
+            assertEquals(base.path(), m.base().orElseThrow().path());
+        }
     }
 
     @Test
@@ -516,6 +531,19 @@ class OverlayTest {
     private static Path seed(String name) {
         return OverlayFixtures.resource("OverlayFuzzTestInputs/anyBytesOpenAndApplyOrRaiseOnlyCheckpointExceptions/"
                 + name);
+    }
+
+    @Test
+    void theWriterRefusesValuesThatAreNotFiniteAndWritesNothing() {
+        Path file = dir.resolve("nan.safetensors");
+        OverlayWriter w = OverlayWriter.forBase(base, OverlayWriter.relativeHint(file, base.path()));
+        IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
+                () -> w.head(CLASSIFIER_BIAS, new long[] {3}, new float[] {0.5f, Float.NaN, 1}));
+        assertEquals(CLASSIFIER_BIAS + ": entry 1 is NaN; an overlay holds finite values only", nan.getMessage());
+        IllegalArgumentException inf = assertThrows(IllegalArgumentException.class,
+                () -> w.replace(ATTN_OUT_0, new long[] {1, 2}, new float[] {Float.NEGATIVE_INFINITY, 0}));
+        assertEquals(ATTN_OUT_0 + ": entry 0 is infinite; an overlay holds finite values only", inf.getMessage());
+        assertFalse(Files.exists(file));
     }
 
     @Test
