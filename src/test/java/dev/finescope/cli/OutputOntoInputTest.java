@@ -68,8 +68,8 @@ class OutputOntoInputTest {
         recipes.put("export", List.of("--base", base.toString(), "--overlay", masksA.toString()));
         recipes.put("train", List.of("--spec", spec.toString(), "--base", base.toString(), "--data", task.toString(),
                 "--task", "SST-2", "--plan", plan.toString(), "--max-steps", "1", "--device", "cpu"));
-        recipes.put("eval", List.of("--model", base.toString(), "--data", task.toString(), "--task", "SST-2",
-                "--max-len", "32", "--device", "cpu"));
+        recipes.put("eval", List.of("--model", masksA.toString(), "--base", base.toString(), "--data",
+                task.toString(), "--task", "SST-2", "--max-len", "32", "--device", "cpu"));
         recipes.put("whatif prune", with(session, "--sparsity", "0.5"));
         recipes.put("whatif revert", with(session, "--select", "layer:0"));
         recipes.put("whatif sweep", with(session, "--columns", "Q", "--sparsity", "0.5"));
