@@ -103,7 +103,7 @@ public final class SensitivitySweep {
                     complete = false;
                     break;
                 }
-                SweepPoint p = new SweepPoint(t.layer(), t.column(), t.sparsity(), o.primary(), o.delta());
+                SweepPoint p = new SweepPoint(t.layer(), t.column(), t.sparsity(), o.primary(), o.delta(), o.change());
                 points.add(p);
                 if (csv != null) {
                     csv.write(SweepCsv.row(p));
@@ -185,7 +185,7 @@ public final class SensitivitySweep {
                 complete = false;
                 break;
             }
-            SweepPoint p = new SweepPoint(layer, "layer", Double.NaN, o.primary(), o.delta());
+            SweepPoint p = new SweepPoint(layer, "layer", Double.NaN, o.primary(), o.delta(), o.change());
             points.add(p);
             tell.point(p, points.size(), layers);
         }
