@@ -24,6 +24,7 @@ import dev.finescope.ui.Workspace;
 import dev.finescope.ui.testing.OnFx;
 import dev.finescope.ui.testing.RecordingDialogs;
 import dev.finescope.whatif.MatrixRef;
+import dev.finescope.whatif.PairedChange;
 import dev.finescope.whatif.PruneMethod;
 import dev.finescope.whatif.Selection;
 import dev.finescope.whatif.SweepPoint;
@@ -31,7 +32,9 @@ import dev.finescope.whatif.SweepSpec;
 import dev.finescope.whatif.WhatIfSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,6 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.title.PaintScaleLegend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -247,6 +251,57 @@ class WhatIfViewModelTest {
     }
 
     @Test
+    void aSweepBuildsItsChartsOnceAndEachPointWritesOneCell() {
+        OnFx.run(() -> {
+            Set<JFreeChart> heatmaps = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            vm.sweepPictureProperty().addListener((obs, was, now) -> heatmaps.add(now.heatmap()));
+            vm.sparsitiesProperty().set("10, 50");
+            vm.runSweep();
+            WhatIfViewModel.SweepPicture p = vm.sweepPictureProperty().get();
+            assertEquals(LAYERS * 6 * 2, p.result().points().size());
+            assertEquals(1, heatmaps.size(), "one heatmap per sweep, changed in place");
+            assertEquals(LAYERS * 6 * 2, p.charts().cellsWritten(), "one cell write per point");
+            vm.shownSparsityProperty().set(0.1);
+            assertEquals(p.heatmap(), vm.sweepPictureProperty().get().heatmap(), "another sparsity, same chart");
+            assertEquals(LAYERS * 6 * 2, p.charts().cellsWritten());
+        });
+    }
+
+    @Test
+    void theSweepsColourScaleIsDeltaCentredOnTheUnprunedModelAndFixedBeforeTheFirstPoint() {
+        OnFx.run(() -> {
+            List<double[]> bounds = new ArrayList<>();
+            vm.sweepPictureProperty().addListener((obs, was, now) -> bounds.add(legendBounds(now.heatmap())));
+            vm.sparsitiesProperty().set("10, 90");
+            vm.runSweep();
+            WhatIfViewModel.SessionInfo info = vm.sessionProperty().get();
+            assertEquals(0.5, info.chance(), "6 of the 12 dev sentences have each label");
+            double half = 100 * (info.baseline() - info.chance());
+            for (double[] b : bounds) {
+                assertArrayEquals(new double[] {-half, half}, b, 1e-9);
+            }
+            PaintScaleLegend legend = legend(vm.sweepPictureProperty().get().heatmap());
+            assertEquals(java.awt.Color.WHITE.getRGB() & 0xf0f0f0,
+                    ((java.awt.Color) legend.getScale().getPaint(0)).getRGB() & 0xf0f0f0,
+                    "no change is (near) white");
+        });
+    }
+
+    private static PaintScaleLegend legend(JFreeChart chart) {
+        for (int i = 0; i < chart.getSubtitleCount(); i++) {
+            if (chart.getSubtitle(i) instanceof PaintScaleLegend l) {
+                return l;
+            }
+        }
+        throw new AssertionError("no colour legend");
+    }
+
+    private static double[] legendBounds(JFreeChart chart) {
+        PaintScaleLegend l = legend(chart);
+        return new double[] {l.getScale().getLowerBound(), l.getScale().getUpperBound()};
+    }
+
+    @Test
     void hoverOverTheSweepsHeatmapGivesTheExactValue() {
         OnFx.run(() -> {
             vm.sparsitiesProperty().set("50");
@@ -254,8 +309,16 @@ class WhatIfViewModelTest {
             SweepPoint q = point(vm.sweepPictureProperty().get().result().points(), 1, "V", 0.5);
             vm.hoverSweep(1, 2);
             String text = vm.sweepHoverProperty().get();
-            assertTrue(text.startsWith("layer 1 · V pruned to 50 %: accuracy "
-                    + String.format(Locale.ROOT, "%.4f", q.metric())), text);
+            assertTrue(text.startsWith("layer 1 · V pruned to 50 %: accuracy " + WhatIfNumbers.sig3(q.metric())),
+                    text);
+            PairedChange c = q.change();
+            assertEquals(12, c.examples());
+            if (c.flipped() == 0) {
+                assertTrue(text.endsWith("no answer of the 12 examples changed"), text);
+            } else {
+                assertTrue(text.contains(c.lost() + " of 12 examples lost, " + c.gained() + " gained"), text);
+                assertTrue(text.endsWith(c.significant() ? ")" : "within noise"), text);
+            }
         });
     }
 
@@ -264,9 +327,13 @@ class WhatIfViewModelTest {
         OnFx.run(() -> {
             vm.sparsitiesProperty().set("30, 70");
             java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
-            vm.sweepPictureProperty().addListener((obs, was, now) -> {
-                if (now != null && now.done() >= 5 && vm.busyBinding().get() && !cancelled.getAndSet(true)) {
-                    vm.cancel();
+            vm.runningProperty().addListener((obs, was, task) -> {
+                if (task != null && !cancelled.get()) {
+                    task.workDoneProperty().addListener((o, w, done) -> {
+                        if (done.doubleValue() >= 5 && !cancelled.getAndSet(true)) {
+                            vm.cancel();
+                        }
+                    });
                 }
             });
             vm.runSweep();
