@@ -212,6 +212,31 @@ class SensitivitySweepTest {
         assertEquals(null, SweepCsv.read(csv).points().get(0).change());
     }
 
+    @Test
+    void pointsOfAnOlderCsvWithoutFlipsAreEvaluatedAgainToGetTheirUncertainty() throws IOException {
+        Path csv = dir.resolve("older.csv");
+        SweepResult whole = SensitivitySweep.run(session, SMALL, csv, null, Cancel.NEVER);
+        List<String> lines = Files.readAllLines(csv);
+        List<String> older = new ArrayList<>();
+        for (String line : lines) {
+            older.add(line.equals(SweepCsv.HEADER) ? SweepCsv.HEADER_WITHOUT_FLIPS
+                    : line.startsWith("#") ? line : line.substring(0, nthComma(line, 5)));
+        }
+        Files.write(csv, older);
+        assertTrue(SweepCsv.read(csv).points().stream().allMatch(p -> p.change() == null));
+        SweepResult again = SensitivitySweep.run(session, SMALL, csv, null, Cancel.NEVER);
+        assertTrue(again.points().stream().allMatch(p -> p.change() != null));
+        assertEquals(whole.points(), again.points());
+    }
+
+    private static int nthComma(String line, int n) {
+        int at = -1;
+        for (int i = 0; i < n; i++) {
+            at = line.indexOf(',', at + 1);
+        }
+        return at;
+    }
+
     private static String flips(SweepPoint p) {
         return p.change().gained() + "," + p.change().lost() + "," + p.change().examples();
     }

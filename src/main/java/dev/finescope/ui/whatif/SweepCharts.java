@@ -50,8 +50,10 @@ import org.jfree.data.xy.XYSeriesCollection;
  * <p>The heatmap's colour is Δ on a diverging map centred on the unpruned model (white: no change; blue: pruning
  * hurt; red: it helped), over a range fixed before the first point: ± (unpruned − floor), where the floor is what a
  * ruined model scores (for accuracy, always answering the dev set's most common label). The scale cannot move
- * while points arrive or between sparsities, and a colour's strength reads as the share of what fine-tuning gained
- * over guessing that pruning took away; a drop below the floor takes the end colour. A cell not yet evaluated is
+ * while points arrive or between sparsities, and its ends mean "all that fine-tuning gained over guessing is gone";
+ * a drop below the floor takes the end colour. Between, the colour follows the square root of |Δ| / range (the
+ * legend's ticks are placed accordingly), so that the few points most cells move stay visible next to the ruinous
+ * drops of high sparsities, without any rescaling. A cell not yet evaluated is
  * flat grey with an ellipsis (no cell of a sweep lacks its tensor; the hatching that means "no tensor" elsewhere is
  * not used here); a cell whose Δ is beyond noise (McNemar's exact test at 5 %) carries a dot.
  *
@@ -104,7 +106,7 @@ final class SweepCharts {
         this.layers = layers;
         this.cells = new SweepPoint[sparsities.length][layers][columnKeys.size()];
         this.shown = Math.max(0, Math.min(shown, sparsities.length - 1));
-        this.paintScale = DivergingColorMap.BLUE_WHITE_RED.centredOnZero(range * unit);
+        this.paintScale = DivergingColorMap.BLUE_WHITE_RED.centredOnZero(1);
         this.progress = new TextTitle("", AXIS_FONT);
         this.heatmap = buildHeatmap();
         this.lines = new XYSeries[layers];
@@ -243,6 +245,17 @@ final class SweepCharts {
         style.apply(heatmap);
         style.apply(curves);
         heatmap.getTitle().setPaint(style.text());
+        // the style reaches the combined plot's shared axis; its panel and value axis are the line chart's own
+        for (Object o : ((CombinedDomainXYPlot) curves.getPlot()).getSubplots()) {
+            XYPlot panel = (XYPlot) o;
+            panel.setBackgroundPaint(style.background());
+            ValueAxis values = panel.getRangeAxis();
+            values.setLabelPaint(style.text());
+            values.setTickLabelPaint(style.text());
+            Color grid = style == ChartStyle.DARK ? new Color(0x30363d) : new Color(0xdddddd);
+            panel.setDomainGridlinePaint(grid);
+            panel.setRangeGridlinePaint(grid);
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ building
@@ -295,17 +308,16 @@ final class SweepCharts {
 
         JFreeChart chart = new JFreeChart(title(), JFreeChart.DEFAULT_TITLE_FONT, plot, false);
         chart.setBackgroundPaint(Color.WHITE);
-        String floorText = metric.equals("accuracy") ? "chance " + WhatIfNumbers.sig3(floor) + ", always the "
-                + "commonest label" : WhatIfNumbers.sig3(floor);
+        String floorText = metric.equals("accuracy") ? "chance " + WhatIfNumbers.sig3(floor) + " (the commonest "
+                + "label)" : WhatIfNumbers.sig3(floor);
         TextTitle key = new TextTitle("colour: Δ against the unpruned " + WhatIfNumbers.sig3(baseline)
-                + " (white), one scale for every sparsity, ending where the model falls to " + floorText
-                + " · • beyond noise (McNemar, 95 %) · grey …: not yet evaluated", AXIS_FONT);
+                + " · ends: down to " + floorText + " · • beyond noise (95 %) · grey …: not yet", AXIS_FONT);
         key.setMaximumLinesToDisplay(3);
         chart.addSubtitle(key);
         progress(0, 0, false);
         chart.addSubtitle(progress);
-        NumberAxis legendAxis = new NumberAxis("Δ " + metric + ", " + deltaUnit() + " (blue: pruning hurt, red: "
-                + "it helped)");
+        NumberAxis legendAxis = new DeltaAxis("Δ " + metric + ", " + deltaUnit() + ", one scale for every sparsity "
+                + "(blue: pruning hurt, red: it helped)");
         legendAxis.setRange(paintScale.getLowerBound(), paintScale.getUpperBound());
         legendAxis.setTickLabelFont(AXIS_FONT);
         legendAxis.setLabelFont(AXIS_FONT);
@@ -345,6 +357,11 @@ final class SweepCharts {
         NumberAxis values = new NumberAxis(metric);
         values.setAutoRangeIncludesZero(false);
         values.setAutoRangeMinimumSize(0.02);
+        org.jfree.chart.axis.TickUnits ticks = new org.jfree.chart.axis.TickUnits();
+        for (double t : new double[] {0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5}) {
+            ticks.add(new org.jfree.chart.axis.NumberTickUnit(t));
+        }
+        values.setStandardTickUnits(ticks);
         values.setLabelFont(AXIS_FONT);
         XYPlot plot = new XYPlot(perLayer, null, values, renderer);
         plot.setDataset(1, unpruned);
@@ -405,7 +422,7 @@ final class SweepCharts {
                 fill = ColorMapPaintScale.NAN_PAINT;
                 mark = "NaN";
             } else {
-                fill = paintScale.colorOf(p.delta() * unit);
+                fill = paintScale.colorOf(position(p.delta()));
             }
             g2.setPaint(fill);
             g2.fill(cell);
@@ -424,6 +441,60 @@ final class SweepCharts {
                 g2.setPaint(ink);
                 g2.fill(new Ellipse2D.Double(cell.getCenterX() - r, cell.getCenterY() - r, 2 * r, 2 * r));
             }
+        }
+    }
+
+    /** Where Δ sits on the colour map, −1 … 1: the square root of |Δ| / range, with Δ's sign. */
+    double position(double delta) {
+        double t = Math.min(1, Math.abs(delta) / range);
+        return Math.signum(delta) * Math.sqrt(t);
+    }
+
+    /** The colour of a change Δ on the heatmap. */
+    Color colourOf(double delta) {
+        return paintScale.colorOf(position(delta));
+    }
+
+    /**
+     * The legend's axis: the map's positions −1 … 1, ticks at round values of Δ (in the shown units) placed where
+     * their colour is, and the ends labelled with the range.
+     */
+    private final class DeltaAxis extends NumberAxis {
+
+        DeltaAxis(String label) {
+            super(label);
+        }
+
+        @Override
+        public java.util.List<org.jfree.chart.axis.ValueTick> refreshTicks(Graphics2D g2,
+                org.jfree.chart.axis.AxisState state, Rectangle2D dataArea, RectangleEdge edge) {
+            java.util.List<org.jfree.chart.axis.ValueTick> ticks = new java.util.ArrayList<>();
+            double end = range * unit;
+            java.util.List<Double> values = new java.util.ArrayList<>();
+            double last = 0;
+            for (double decade = Math.pow(10, Math.floor(Math.log10(end)) - 2); decade <= end; decade *= 10) {
+                for (double m : new double[] {1, 2, 5}) {
+                    double v = m * decade;
+                    double u = Math.sqrt(v / end);
+                    if (v < end && u - last >= 0.16 && 1 - u >= 0.12) {
+                        values.add(v);
+                        last = u;
+                    }
+                }
+            }
+            values.add(end);
+            ticks.add(tick(0, "0"));
+            for (double v : values) {
+                String text = WhatIfNumbers.sig3(v);
+                ticks.add(tick(Math.sqrt(v / end), "+" + text));
+                ticks.add(tick(-Math.sqrt(v / end), "−" + text));
+            }
+            return ticks;
+        }
+
+        private org.jfree.chart.axis.NumberTick tick(double u, String text) {
+            return new org.jfree.chart.axis.NumberTick(u, text, org.jfree.chart.ui.TextAnchor.TOP_CENTER,
+                    org.jfree.chart.ui.TextAnchor.CENTER, 0.0);
         }
     }
 

@@ -486,6 +486,8 @@ public final class WhatIfPane extends BorderPane {
         Label hover = new Label();
         hover.setId("sweep-hover");
         hover.getStyleClass().add("hover-readout");
+        hover.setWrapText(true);
+        hover.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         hover.textProperty().bind(Bindings.createStringBinding(() -> vm.sweepHoverProperty().get().isEmpty()
                 ? "Hover over a cell for its exact numbers." : vm.sweepHoverProperty().get(),
                 vm.sweepHoverProperty()));

@@ -276,14 +276,81 @@ class WhatIfViewModelTest {
             vm.runSweep();
             WhatIfViewModel.SessionInfo info = vm.sessionProperty().get();
             assertEquals(0.5, info.chance(), "6 of the 12 dev sentences have each label");
-            double half = 100 * (info.baseline() - info.chance());
+            SweepCharts charts = vm.sweepPictureProperty().get().charts();
+            assertEquals(info.baseline() - info.chance(), charts.range(), 1e-12,
+                    "Δ runs down to the model at chance, and as far up");
             for (double[] b : bounds) {
-                assertArrayEquals(new double[] {-half, half}, b, 1e-9);
+                assertArrayEquals(new double[] {-1, 1}, b, 0, "the colour scale never moves");
             }
-            PaintScaleLegend legend = legend(vm.sweepPictureProperty().get().heatmap());
-            assertEquals(java.awt.Color.WHITE.getRGB() & 0xf0f0f0,
-                    ((java.awt.Color) legend.getScale().getPaint(0)).getRGB() & 0xf0f0f0,
-                    "no change is (near) white");
+            double r = charts.range();
+            assertEquals(new java.awt.Color(0xf7f7f7), charts.colourOf(0), "no change is the map's white");
+            assertEquals(charts.colourOf(-r), charts.colourOf(-2 * r), "below chance: the end colour");
+            assertEquals(-0.5, charts.position(-r / 4), 1e-12, "a square-root scale: a quarter of the range is half way");
+            assertEquals(0.5, charts.position(r / 4), 1e-12, "and as far the other way");
+            assertTrue(charts.colourOf(-r / 4).getBlue() > charts.colourOf(-r / 4).getRed(), "a loss is blue");
+            assertTrue(charts.colourOf(r / 4).getRed() > charts.colourOf(r / 4).getBlue(), "a gain is red");
+        });
+    }
+
+    @Test
+    void cellsNotYetEvaluatedAreFlatGreyAndEvaluatedOnesTakeTheColourOfTheirChange() {
+        OnFx.run(() -> {
+            vm.sparsitiesProperty().set("40, 80");
+            vm.shownSparsityProperty().set(0.8);
+            vm.runningProperty().addListener((obs, was, task) -> {
+                if (task != null) {
+                    task.workDoneProperty().addListener((o, w, done) -> {
+                        if (done.doubleValue() >= 6) {
+                            vm.cancel();
+                        }
+                    });
+                }
+            });
+            vm.runSweep();
+            WhatIfViewModel.SweepPicture p = vm.sweepPictureProperty().get();
+            assertFalse(p.result().complete());
+            SweepCharts charts = p.charts();
+            org.jfree.chart.ChartRenderingInfo info = new org.jfree.chart.ChartRenderingInfo();
+            java.awt.image.BufferedImage image = p.heatmap().createBufferedImage(900, 520, info);
+            java.awt.geom.Rectangle2D area = info.getPlotInfo().getDataArea();
+            int seen = 0;
+            int notYet = 0;
+            for (int row = 0; row < LAYERS; row++) {
+                for (int col = 0; col < 6; col++) {
+                    // a quarter of a cell from its top left corner: clear of the centre's mark and the borders
+                    int x = (int) (area.getX() + area.getWidth() * (col + 0.25) / 6);
+                    int y = (int) (area.getY() + area.getHeight() * (row + 0.25) / LAYERS);
+                    int rgb = image.getRGB(x, y) & 0xffffff;
+                    SweepPoint q = charts.point(row, col);
+                    if (q == null) {
+                        notYet++;
+                        assertEquals(SweepCharts.NOT_YET_PAINT.getRGB() & 0xffffff, rgb, "layer " + row + " col " + col);
+                    } else {
+                        seen++;
+                        assertEquals(charts.colourOf(q.delta()).getRGB() & 0xffffff, rgb, "layer " + row + " col " + col);
+                    }
+                }
+            }
+            assertTrue(seen >= 3 && notYet >= 6, seen + " cells evaluated at 80 %, " + notYet + " not yet");
+            assertTrue(((org.jfree.chart.title.TextTitle) p.heatmap().getSubtitle(0)).getText()
+                    .contains("grey …: not yet"));
+        });
+    }
+
+    @Test
+    void theCurvesHaveALegendOfTheirLayersAndTheUnprunedLine() {
+        OnFx.run(() -> {
+            vm.sparsitiesProperty().set("50");
+            vm.runSweep();
+            JFreeChart curves = vm.sweepPictureProperty().get().curves();
+            assertTrue(curves.getLegend() != null && curves.getLegend().isVisible());
+            List<String> labels = new ArrayList<>();
+            org.jfree.chart.LegendItemCollection items = curves.getPlot().getLegendItems();
+            for (int i = 0; i < items.getItemCount(); i++) {
+                labels.add(items.get(i).getLabel());
+            }
+            assertEquals(List.of("layer 0", "layer 1", "unpruned "
+                    + WhatIfNumbers.sig3(vm.sessionProperty().get().baseline())), labels);
         });
     }
 
