@@ -308,10 +308,13 @@ final class SweepCharts {
 
         JFreeChart chart = new JFreeChart(title(), JFreeChart.DEFAULT_TITLE_FONT, plot, false);
         chart.setBackgroundPaint(Color.WHITE);
-        String floorText = metric.equals("accuracy") ? "chance " + WhatIfNumbers.sig3(floor) + " (the commonest "
-                + "label)" : WhatIfNumbers.sig3(floor);
+        String floorText = metric.equals("accuracy") ? "chance (" + WhatIfNumbers.sig3(floor) + ")"
+                : WhatIfNumbers.sig3(floor);
         TextTitle key = new TextTitle("colour: Δ against the unpruned " + WhatIfNumbers.sig3(baseline)
-                + " · ends: down to " + floorText + " · • beyond noise (95 %) · grey …: not yet", AXIS_FONT);
+                + " · scale ends at " + floorText + " · • beyond noise (95 %) · grey …: not yet", AXIS_FONT);
+        key.setToolTipText("The scale is fixed before the first point: from the unpruned model down to "
+                + floorText + ", always answering the most common label, and as far up; the colour follows the "
+                + "square root of |Δ|.");
         key.setMaximumLinesToDisplay(3);
         chart.addSubtitle(key);
         progress(0, 0, false);
