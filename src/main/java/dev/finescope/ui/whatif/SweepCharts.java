@@ -311,12 +311,15 @@ final class SweepCharts {
         String floorText = metric.equals("accuracy") ? "chance (" + WhatIfNumbers.sig3(floor) + ")"
                 : WhatIfNumbers.sig3(floor);
         TextTitle key = new TextTitle("colour: Δ against the unpruned " + WhatIfNumbers.sig3(baseline)
-                + " · scale ends at " + floorText + " · • beyond noise (95 %) · grey …: not yet", AXIS_FONT);
+                + " · scale ends at " + floorText, AXIS_FONT);
         key.setToolTipText("The scale is fixed before the first point: from the unpruned model down to "
                 + floorText + ", always answering the most common label, and as far up; the colour follows the "
                 + "square root of |Δ|.");
-        key.setMaximumLinesToDisplay(3);
+        key.setMaximumLinesToDisplay(2);
         chart.addSubtitle(key);
+        TextTitle marks = new TextTitle("• beyond noise (McNemar, 95 %) · grey …: not yet evaluated", AXIS_FONT);
+        marks.setMaximumLinesToDisplay(2);
+        chart.addSubtitle(marks);
         progress(0, 0, false);
         chart.addSubtitle(progress);
         NumberAxis legendAxis = new DeltaAxis("Δ " + metric + ", " + deltaUnit() + ", one scale for every sparsity "

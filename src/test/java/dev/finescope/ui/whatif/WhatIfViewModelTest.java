@@ -332,8 +332,8 @@ class WhatIfViewModelTest {
                 }
             }
             assertTrue(seen >= 3 && notYet >= 6, seen + " cells evaluated at 80 %, " + notYet + " not yet");
-            assertTrue(((org.jfree.chart.title.TextTitle) p.heatmap().getSubtitle(0)).getText()
-                    .contains("grey …: not yet"));
+            assertTrue(((org.jfree.chart.title.TextTitle) p.heatmap().getSubtitle(1)).getText()
+                    .contains("grey …: not yet evaluated"));
         });
     }
 
