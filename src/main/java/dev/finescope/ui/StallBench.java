@@ -30,7 +30,12 @@ import org.slf4j.LoggerFactory;
  * analysis and the run overlap. Every gap between animation pulses is recorded with what was going on, and a
  * table of the longest gaps per phase is printed when the run has ended.
  *
- * <pre>xvfb-run -a java -cp target/finescope.jar dev.finescope.ui.StallBench [--steps N] [--pair-dir DIR]</pre>
+ * <p>After the What-if tab it runs a whole sensitivity sweep of the selected fine-tune (every matrix at the default
+ * sparsities, on the first {@code --sweep-examples} dev sentences) from its Sweep page, as a user does;
+ * {@code --whatif-only} ends the scenario there (no run, no pair).
+ *
+ * <pre>xvfb-run -a java -cp target/finescope.jar dev.finescope.ui.StallBench [--steps N] [--pair-dir DIR]
+ *     [--sweep-examples N] [--whatif-only]</pre>
  *
  * <p>The table goes to standard output through the log (other messages from WARN up).
  */
@@ -45,6 +50,8 @@ public final class StallBench {
     private final List<Frame> frames = new ArrayList<>();
     private final int steps;
     private final Path pairDir;
+    private final int sweepExamples;
+    private final boolean whatIfOnly;
     private MainWindow window;
     private long last;
     private long analysisStarted;
@@ -52,9 +59,11 @@ public final class StallBench {
     /** What the scenario is doing; each frame is counted under the phase it ended in. */
     private String phase = "start-up: window built, sample workspace analysed";
 
-    private StallBench(int steps, Path pairDir) {
+    private StallBench(int steps, Path pairDir, int sweepExamples, boolean whatIfOnly) {
         this.steps = steps;
         this.pairDir = pairDir;
+        this.sweepExamples = sweepExamples;
+        this.whatIfOnly = whatIfOnly;
     }
 
     public static void main(String[] args) throws Exception {
@@ -68,13 +77,19 @@ public final class StallBench {
         List<String> a = Arrays.asList(args);
         int steps = Integer.parseInt(option(a, "--steps", "40"));
         Path pairDir = Path.of(option(a, "--pair-dir", "target/bench"));
-        say("%s", "preparing the BERT-base pair in " + pairDir.toAbsolutePath() + " …");
-        Path[] pair = AnalysisBenchmark.ensurePair(pairDir, AnalysisBenchmark.Size.BASE, Progress.NONE);
+        int sweepExamples = Integer.parseInt(option(a, "--sweep-examples", "64"));
+        boolean whatIfOnly = a.contains("--whatif-only");
+        Path[] pair = null;
+        if (!whatIfOnly) {
+            say("%s", "preparing the BERT-base pair in " + pairDir.toAbsolutePath() + " …");
+            pair = AnalysisBenchmark.ensurePair(pairDir, AnalysisBenchmark.Size.BASE, Progress.NONE);
+        }
         BuiltinBase.register();
         // as the app's own start does (Main)
         dev.finescope.StartupClasses.startIfWorthIt(Runtime.getRuntime().availableProcessors());
-        StallBench bench = new StallBench(steps, pairDir);
-        Platform.startup(() -> bench.start(pair));
+        StallBench bench = new StallBench(steps, pairDir, sweepExamples, whatIfOnly);
+        Path[] thePair = pair;
+        Platform.startup(() -> bench.start(thePair));
     }
 
     private static void setIfAbsent(String key, String value) {
@@ -120,11 +135,22 @@ public final class StallBench {
             after(2000, () -> showTabs(List.of("Ranking", "Histograms", "Plan", "Runs"), () -> {
                 phase = "What-if tab shown: pane built, session opened";
                 say("%s", "showing the What-if tab …");
+                long t0 = System.nanoTime();
                 window.tabs().getSelectionModel().select(MainWindow.TAB_NAMES.indexOf("What-if"));
+                long built = System.nanoTime();
+                // the pane is built in the selection; its first style and layout pass come with the next pulse
+                Platform.runLater(() -> say("What-if tab: pane built in %.1f ms, first pulse after %.1f ms",
+                        (built - t0) / 1e6, (System.nanoTime() - t0) / 1e6));
                 when(() -> vm.whatIf().sessionProperty().get() != null && !analysing(), 120, () -> {
                     phase = "idle";
-                    window.tabs().getSelectionModel().select(0);
-                    after(2000, () -> launch(vm, runs, ws, pair));
+                    after(1500, () -> sweep(vm, () -> {
+                        window.tabs().getSelectionModel().select(0);
+                        if (whatIfOnly) {
+                            after(1000, this::report);
+                        } else {
+                            after(2000, () -> launch(vm, runs, ws, pair));
+                        }
+                    }));
                 });
             }));
         });
@@ -141,6 +167,42 @@ public final class StallBench {
         phase = names.get(0) + " tab first shown";
         window.tabs().getSelectionModel().select(MainWindow.TAB_NAMES.indexOf(names.get(0)));
         after(1500, () -> showTabs(names.subList(1, names.size()), then));
+    }
+
+    /**
+     * Runs a whole sensitivity sweep from the What-if tab's Sweep page (the tab is on screen): every matrix at the
+     * default sparsities, on the first {@code sweepExamples} dev sentences, afresh (no resume).
+     */
+    private void sweep(MainViewModel vm, Runnable then) {
+        dev.finescope.ui.whatif.WhatIfViewModel w = vm.whatIf();
+        phase = "What-if sweep page first shown";
+        ((dev.finescope.ui.whatif.WhatIfPane) window.tabs().getSelectionModel().getSelectedItem().getContent())
+                .showPage(dev.finescope.ui.whatif.WhatIfViewModel.Page.SWEEP);
+        after(1500, () -> {
+            phase = "What-if session opened for the sweep's examples";
+            w.maxExamplesProperty().set(sweepExamples);
+            when(() -> w.sessionProperty().get() != null && w.runningProperty().get() == null && !analysing(), 120,
+                    () -> {
+                        phase = "idle";
+                        after(1000, () -> {
+                            say("%s", "running a sensitivity sweep on " + sweepExamples + " examples …");
+                            phase = "What-if sweep running (" + sweepExamples + " examples)";
+                            long t0 = System.nanoTime();
+                            w.resumeProperty().set(false);
+                            w.runSweep();
+                            when(() -> w.runningProperty().get() == null, 1800, () -> {
+                                var p = w.sweepPictureProperty().get();
+                                say("%s", "sweep: " + (p == null ? "no picture" : p.note()) + String.format(
+                                        Locale.ROOT, " in %.1f s", (System.nanoTime() - t0) / 1e9));
+                                phase = "What-if sweep finished";
+                                after(1500, () -> {
+                                    phase = "idle";
+                                    then.run();
+                                });
+                            });
+                        });
+                    });
+        });
     }
 
     private void launch(MainViewModel vm, RunsViewModel runs, Workspace ws, Path[] pair) {
@@ -208,10 +270,14 @@ public final class StallBench {
                 "  %6.1f ms ending at %8.3f s, %s", f.gapNanos() / 1e6, (f.at() + uptimeAtZero) / 1e9, f.phase()));
         RunItem run = window.runsViewModel().runs().isEmpty() ? null : window.runsViewModel().runs().get(0);
         say("");
-        say("analysis of the BERT-base pair: %.2f s; run: %s",
-                (analysisEnded - analysisStarted) / 1e9, run == null ? "none" : run.status() + ", "
-                        + run.summaryProperty().get());
-        say("(%d cores; pair in %s)", Runtime.getRuntime().availableProcessors(), pairDir);
+        if (whatIfOnly) {
+            say("(%d cores; what-if only)", Runtime.getRuntime().availableProcessors());
+        } else {
+            say("analysis of the BERT-base pair: %.2f s; run: %s",
+                    (analysisEnded - analysisStarted) / 1e9, run == null ? "none" : run.status() + ", "
+                            + run.summaryProperty().get());
+            say("(%d cores; pair in %s)", Runtime.getRuntime().availableProcessors(), pairDir);
+        }
         window.close();
         Platform.exit();
     }

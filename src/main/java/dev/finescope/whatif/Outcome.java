@@ -14,12 +14,20 @@ import java.util.Map;
  * @param entries              entries of the matrices pruned
  * @param firstLayerRecomputed the first layer this evaluation ran (0: the whole model; the layer count: only the head)
  * @param nanos                wall time of the evaluation
+ * @param change               the examples whose correctness flipped against the unedited model, with the
+ *                             uncertainty of the accuracy's change; null when the primary metric is not accuracy
  */
 public record Outcome(Map<String, Double> metrics, String primaryMetric, double primary, double baseline,
-                      long zeroed, long entries, int firstLayerRecomputed, long nanos) {
+                      long zeroed, long entries, int firstLayerRecomputed, long nanos, PairedChange change) {
 
     public Outcome {
         metrics = Map.copyOf(metrics);
+    }
+
+    /** An outcome without per-example counts. */
+    public Outcome(Map<String, Double> metrics, String primaryMetric, double primary, double baseline,
+            long zeroed, long entries, int firstLayerRecomputed, long nanos) {
+        this(metrics, primaryMetric, primary, baseline, zeroed, entries, firstLayerRecomputed, nanos, null);
     }
 
     /** {@code primary − baseline}: negative when the edit hurts. */

@@ -74,9 +74,11 @@ public final class SensitivitySweep {
         }
         SweepListener tell = listener == null ? SweepListener.NONE : listener;
         List<Task> todo = new ArrayList<>();
+        // a point from a file written before the flips were kept is evaluated again where they can be counted
+        boolean counts = baseline.change() != null;
         for (Task t : tasks) {
             SweepPoint p = resumed.get(t.key());
-            if (p != null) {
+            if (p != null && (p.change() != null || !counts)) {
                 points.add(p);
                 tell.point(p, points.size(), tasks.size());
             } else {
@@ -103,7 +105,7 @@ public final class SensitivitySweep {
                     complete = false;
                     break;
                 }
-                SweepPoint p = new SweepPoint(t.layer(), t.column(), t.sparsity(), o.primary(), o.delta());
+                SweepPoint p = new SweepPoint(t.layer(), t.column(), t.sparsity(), o.primary(), o.delta(), o.change());
                 points.add(p);
                 if (csv != null) {
                     csv.write(SweepCsv.row(p));
@@ -185,7 +187,7 @@ public final class SensitivitySweep {
                 complete = false;
                 break;
             }
-            SweepPoint p = new SweepPoint(layer, "layer", Double.NaN, o.primary(), o.delta());
+            SweepPoint p = new SweepPoint(layer, "layer", Double.NaN, o.primary(), o.delta(), o.change());
             points.add(p);
             tell.point(p, points.size(), layers);
         }

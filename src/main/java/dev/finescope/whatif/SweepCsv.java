@@ -16,14 +16,18 @@ import java.util.Map;
 
 /**
  * A sweep's points as CSV: a few {@code # key: value} lines that say what the points belong to (the session's
- * model and data, the sweep, the baseline), then {@code layer,column,sparsity,metric,delta}. Numbers are written
+ * model and data, the sweep, the baseline), then {@code layer,column,sparsity,metric,delta,gained,lost,examples}
+ * (the last three: the examples whose correctness flipped, empty when not known; files written before they were
+ * kept have the first five columns only and still read). Numbers are written
  * as Java writes doubles, so that points read back are the very values computed and a resumed sweep ends equal to
  * an uninterrupted one.
  */
 final class SweepCsv {
 
     static final String TITLE = "# FineScope what-if sweep";
-    static final String HEADER = "layer,column,sparsity,metric,delta";
+    static final String HEADER = "layer,column,sparsity,metric,delta,gained,lost,examples";
+    /** The column line of files written before the flips were kept. */
+    static final String HEADER_WITHOUT_FLIPS = "layer,column,sparsity,metric,delta";
     static final String MODEL = "model";
     static final String SESSION = "session";
     static final String SWEEP = "sweep";
@@ -65,7 +69,9 @@ final class SweepCsv {
     }
 
     static String row(SweepPoint p) {
-        return p.layer() + "," + p.column() + "," + p.sparsity() + "," + p.metric() + "," + p.delta() + "\n";
+        PairedChange c = p.change();
+        return p.layer() + "," + p.column() + "," + p.sparsity() + "," + p.metric() + "," + p.delta() + ","
+                + (c == null ? ",," : c.gained() + "," + c.lost() + "," + c.examples()) + "\n";
     }
 
     /** Writes the header and the points in grid order, atomically. */
@@ -121,7 +127,7 @@ final class SweepCsv {
                 header.put(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
             }
         }
-        if (i >= lines.size() || !lines.get(i).equals(HEADER)) {
+        if (i >= lines.size() || !(lines.get(i).equals(HEADER) || lines.get(i).equals(HEADER_WITHOUT_FLIPS))) {
             throw new IllegalArgumentException(file + ": has no column line '" + HEADER + "' after its header");
         }
         List<SweepPoint> points = new ArrayList<>();
@@ -145,10 +151,15 @@ final class SweepCsv {
 
     private static SweepPoint parse(String line) {
         String[] cells = line.split(",", -1);
-        if (cells.length != 5) {
-            throw new IllegalArgumentException(cells.length + " cells instead of 5");
+        if (cells.length != 5 && cells.length != 8) {
+            throw new IllegalArgumentException(cells.length + " cells instead of 8");
+        }
+        PairedChange change = null;
+        if (cells.length == 8 && !cells[5].isEmpty()) {
+            change = new PairedChange(Integer.parseInt(cells[5]), Integer.parseInt(cells[6]),
+                    Integer.parseInt(cells[7]));
         }
         return new SweepPoint(Integer.parseInt(cells[0]), cells[1], Double.parseDouble(cells[2]),
-                Double.parseDouble(cells[3]), Double.parseDouble(cells[4]));
+                Double.parseDouble(cells[3]), Double.parseDouble(cells[4]), change);
     }
 }

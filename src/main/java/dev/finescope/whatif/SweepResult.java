@@ -158,7 +158,7 @@ public record SweepResult(String modelLabel, String primaryMetric, double baseli
 
     /**
      * Writes the points as CSV in grid order, atomically: {@code # key: value} lines (model, sweep, metric,
-     * baseline), then {@code layer,column,sparsity,metric,delta}.
+     * baseline), then {@code layer,column,sparsity,metric,delta,gained,lost,examples}.
      */
     public void writeCsv(Path file) {
         SweepCsv.write(file, SweepCsv.header(modelLabel, null, spec, primaryMetric, baseline), spec, points);

@@ -93,6 +93,8 @@ public final class WhatIfSession implements AutoCloseable {
     private NDArray[][] cache;
     private long cacheBytes;
     private Outcome baseline;
+    /** Whether the unedited model answers each example right; null unless the primary metric is accuracy. */
+    private boolean[] baselineCorrect;
     private boolean closed;
 
     private WhatIfSession(SessionSpec spec, TaskModel model, ModelFolder folder, ModelFolder ownBase,
@@ -322,7 +324,9 @@ public final class WhatIfSession implements AutoCloseable {
         Pass pass = run(0, Cancel.NEVER, false, true, batchDone);
         Evaluator.Result r = Evaluator.score(split, pass.logits(), metrics);
         double primary = r.metrics().get(primaryMetric);
-        baseline = new Outcome(r.metrics(), primaryMetric, primary, primary, 0, 0, 0, System.nanoTime() - t0);
+        baselineCorrect = correct(r);
+        baseline = new Outcome(r.metrics(), primaryMetric, primary, primary, 0, 0, 0, System.nanoTime() - t0,
+                baselineCorrect == null ? null : new PairedChange(0, 0, split.size()));
         if (cache != null) {
             LOGGER.info("{} on {} examples: hidden states cached, {} MB ({} batches × {} layer boundaries)", label,
                     split.size(), String.format(Locale.ROOT, "%.1f", cacheBytes / 1e6), batches.size(),
@@ -355,8 +359,38 @@ public final class WhatIfSession implements AutoCloseable {
         }
         Evaluator.Result r = Evaluator.score(split, pass.logits(), metrics);
         double primary = r.metrics().get(primaryMetric);
+        boolean[] correct = correct(r);
         return new Outcome(r.metrics(), primaryMetric, primary, baseline.primary(), applied.zeroed, applied.entries,
-                first, System.nanoTime() - t0);
+                first, System.nanoTime() - t0, correct == null || baselineCorrect == null ? null
+                        : PairedChange.of(baselineCorrect, correct));
+    }
+
+    /** Whether each example's prediction is its label, when accuracy is what the session reports; else null. */
+    private boolean[] correct(Evaluator.Result r) {
+        if (!primaryMetric.equals(GlueMetrics.key(TaskMetric.ACCURACY)) || split.size() == 0) {
+            return null;
+        }
+        boolean[] out = new boolean[split.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = r.predictions()[i] == split.target(i);
+        }
+        return out;
+    }
+
+    /**
+     * The accuracy of always answering the most common label of the examples: what a model that learned nothing
+     * scores, the floor a ruinous edit falls to; NaN when the primary metric is not accuracy.
+     */
+    public double chanceAccuracy() {
+        if (baselineCorrect == null) {
+            return Double.NaN;
+        }
+        Map<Float, Integer> counts = new HashMap<>();
+        int most = 0;
+        for (int i = 0; i < split.size(); i++) {
+            most = Math.max(most, counts.merge(split.target(i), 1, Integer::sum));
+        }
+        return most / (double) split.size();
     }
 
     /** The logits and the last layer's hidden states per batch after the edits, for checks against other models. */

@@ -70,7 +70,7 @@ class WhatIfCommandTest {
         assertTrue(run.out().matches("(?s).*accuracy @ 50 %\\s+Q\\s+FFN-in\\R.*"), run.out());
         assertTrue(run.out().matches("(?s).*layer 0\\s+0\\.\\d{4}\\s+0\\.\\d{4}\\R.*"), run.out());
         List<String> lines = Files.readAllLines(csv);
-        assertEquals(4, lines.size() - lines.indexOf("layer,column,sparsity,metric,delta") - 1);
+        assertEquals(4, lines.size() - lines.indexOf("layer,column,sparsity,metric,delta,gained,lost,examples") - 1);
         for (String name : List.of("sweep-s50.png", "sweep-curves.png")) {
             byte[] head = Arrays.copyOf(Files.readAllBytes(dir.resolve(name)), 4);
             assertEquals("\u0089PNG", new String(head, java.nio.charset.StandardCharsets.ISO_8859_1), name);

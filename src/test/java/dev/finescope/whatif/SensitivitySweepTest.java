@@ -87,8 +87,8 @@ class SensitivitySweepTest {
         assertEquals(uninterrupted.points(), resumed.points());
         assertEquals(Files.readString(whole), Files.readString(partial));
         assertEquals(8, rows(whole).size());
-        assertEquals("0,Q,0.2," + uninterrupted.points().get(4).metric() + "," + uninterrupted.points().get(4).delta(),
-                rows(whole).get(0), "rows in grid order");
+        assertEquals("0,Q,0.2," + uninterrupted.points().get(4).metric() + "," + uninterrupted.points().get(4).delta()
+                + "," + flips(uninterrupted.points().get(4)), rows(whole).get(0), "rows in grid order");
     }
 
     @Test
@@ -184,9 +184,61 @@ class SensitivitySweepTest {
         assertEquals(List.of(0.0, 1.0), java.util.Arrays.stream(r.curvesPerLayer().get(0).x()).boxed().toList());
         Path csv = dir.resolve("revert.csv");
         r.writeCsv(csv);
-        assertEquals(List.of("0,layer,NaN," + r.points().get(1).metric() + "," + r.points().get(1).delta(),
-                "1,layer,NaN," + r.points().get(0).metric() + "," + r.points().get(0).delta()), rows(csv));
+        assertEquals(List.of("0,layer,NaN," + r.points().get(1).metric() + "," + r.points().get(1).delta() + ","
+                + flips(r.points().get(1)), "1,layer,NaN," + r.points().get(0).metric() + ","
+                + r.points().get(0).delta() + "," + flips(r.points().get(0))), rows(csv));
         assertTrue(Files.readString(csv).contains("# sweep: revert each layer\n"));
+    }
+
+    @Test
+    void everyPointCountsTheExamplesWhoseAnswerFlippedAndItsCsvKeepsThem() throws IOException {
+        SweepResult r = SensitivitySweep.run(session, SMALL, null, null, Cancel.NEVER);
+        for (SweepPoint p : r.points()) {
+            PairedChange c = p.change();
+            assertEquals(12, c.examples());
+            assertEquals(p.delta(), c.delta(), 1e-12, "the flips give the change of accuracy: " + p);
+        }
+        Path csv = dir.resolve("flips.csv");
+        r.writeCsv(csv);
+        assertEquals(r.points().stream().sorted(SweepCsv.gridOrder(SMALL)).toList(), SweepCsv.read(csv).points());
+    }
+
+    @Test
+    void aCsvWrittenBeforeTheFlipsWereKeptStillReads() throws IOException {
+        Path csv = dir.resolve("old.csv");
+        Files.writeString(csv, SweepCsv.TITLE + "\n# sweep: x\nlayer,column,sparsity,metric,delta\n"
+                + "1,Q,0.2,0.75,-0.083\n");
+        assertEquals(List.of(new SweepPoint(1, "Q", 0.2, 0.75, -0.083)), SweepCsv.read(csv).points());
+        assertEquals(null, SweepCsv.read(csv).points().get(0).change());
+    }
+
+    @Test
+    void pointsOfAnOlderCsvWithoutFlipsAreEvaluatedAgainToGetTheirUncertainty() throws IOException {
+        Path csv = dir.resolve("older.csv");
+        SweepResult whole = SensitivitySweep.run(session, SMALL, csv, null, Cancel.NEVER);
+        List<String> lines = Files.readAllLines(csv);
+        List<String> older = new ArrayList<>();
+        for (String line : lines) {
+            older.add(line.equals(SweepCsv.HEADER) ? SweepCsv.HEADER_WITHOUT_FLIPS
+                    : line.startsWith("#") ? line : line.substring(0, nthComma(line, 5)));
+        }
+        Files.write(csv, older);
+        assertTrue(SweepCsv.read(csv).points().stream().allMatch(p -> p.change() == null));
+        SweepResult again = SensitivitySweep.run(session, SMALL, csv, null, Cancel.NEVER);
+        assertTrue(again.points().stream().allMatch(p -> p.change() != null));
+        assertEquals(whole.points(), again.points());
+    }
+
+    private static int nthComma(String line, int n) {
+        int at = -1;
+        for (int i = 0; i < n; i++) {
+            at = line.indexOf(',', at + 1);
+        }
+        return at;
+    }
+
+    private static String flips(SweepPoint p) {
+        return p.change().gained() + "," + p.change().lost() + "," + p.change().examples();
     }
 
     private static SweepPoint point(SweepResult r, int layer, String column, double sparsity) {

@@ -50,6 +50,17 @@ class WhatIfSessionTest {
     }
 
     @Test
+    void anOutcomeCountsTheExamplesWhoseAnswerFlippedAgainstTheUneditedModel() {
+        assertEquals(new PairedChange(0, 0, 12), session.baseline().change());
+        assertEquals(0.5, session.chanceAccuracy(), "the 12 dev sentences hold 6 of each label");
+        Outcome o = session.evaluate(List.of(new Edit.Prune(all(), 0.9, PruneMethod.RANDOM, 3)), Cancel.NEVER);
+        PairedChange c = o.change();
+        assertEquals(12, c.examples());
+        assertEquals(o.delta(), c.delta(), 1e-12);
+        assertEquals(Math.round(o.primary() * 12), Math.round(o.baseline() * 12) + c.gained() - c.lost());
+    }
+
+    @Test
     void theSessionKnowsItsModelTaskAndExamples() {
         assertEquals(2, session.layerCount());
         assertEquals("tuned", session.modelLabel());

@@ -1,13 +1,11 @@
 package dev.finescope.ui.whatif;
 
 import dev.finescope.chart.ColorMapPaintScale;
-import dev.finescope.chart.CurveChart;
 import dev.finescope.chart.DivergingColorMap;
 import dev.finescope.chart.GridData;
 import dev.finescope.chart.HeatmapChart;
 import dev.finescope.chart.PairMatrixChart;
 import dev.finescope.whatif.SweepPoint;
-import dev.finescope.whatif.SweepResult;
 import dev.finescope.whatif.SweepSpec;
 import java.awt.Color;
 import java.awt.Dimension;
@@ -31,8 +29,8 @@ import org.jfree.data.Range;
 import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
- * The what-if pictures, built from the {@code chart} package's heatmap and curves so that they look like every
- * other chart of the product: the sweep's grid at one sparsity, its curves per layer, the revert-each-layer bars
+ * The what-if pictures, built from the {@code chart} package's heatmap and colour maps so that they look like every
+ * other chart of the product (the sweep's own live charts are {@link SweepCharts}): the revert-each-layer bars
  * (a signed change, so a diverging map centred on zero) and the mask-overlap matrices. Pure functions of their
  * data: the view model calls them off the FX thread, and exports call them again for fresh light-style charts.
  */
@@ -56,75 +54,6 @@ final class WhatIfCharts {
     /** What one sweep point prunes: "each matrix" or "each layer". */
     static String unit(SweepSpec spec) {
         return spec.granularity() == SweepSpec.Granularity.CELL ? "each matrix" : "each layer";
-    }
-
-    /**
-     * The colour range of a sweep: every metric value so far and the unpruned baseline, so that switching between
-     * sparsities keeps colours comparable and the unpruned model's colour is on the legend.
-     */
-    static Range sweepRange(SweepResult result) {
-        double lo = result.baseline();
-        double hi = result.baseline();
-        for (SweepPoint p : result.points()) {
-            if (Double.isFinite(p.metric())) {
-                lo = Math.min(lo, p.metric());
-                hi = Math.max(hi, p.metric());
-            }
-        }
-        if (!Double.isFinite(lo) || !Double.isFinite(hi)) {
-            return new Range(0, 1);
-        }
-        if (hi - lo < 1e-6) {
-            return new Range(lo - 0.05, hi + 0.05);
-        }
-        return new Range(lo, hi);
-    }
-
-    /** The metric with each matrix (or layer) pruned to {@code sparsity}, on the layer × matrix grid. */
-    static JFreeChart sweepHeatmap(SweepResult result, double sparsity, Range range) {
-        GridData grid = result.grid(sparsity);
-        JFreeChart chart = HeatmapChart.create(grid, HeatmapChart.Scale.LINEAR, range, false);
-        chart.setTitle(new TextTitle(result.primaryMetric() + ", " + unit(result.spec()) + " pruned to "
-                + percent(sparsity) + " — " + result.modelLabel(), JFreeChart.DEFAULT_TITLE_FONT));
-        if (chart.getPlot() instanceof XYPlot plot) {
-            plot.getDomainAxis().setLabel(result.spec().granularity() == SweepSpec.Granularity.CELL
-                    ? "matrix pruned" : "layer pruned (its matrices together)");
-        }
-        chart.addSubtitle(1, new TextTitle("unpruned " + String.format(Locale.ROOT, "%.4f", result.baseline())
-                + " · one colour scale for all sparsities" + (result.complete() ? "" : " · empty: not yet"),
-                AXIS_FONT));
-        return chart;
-    }
-
-    /** The size the heatmap reads well at. */
-    static Dimension heatmapSize(SweepResult result, double sparsity) {
-        return HeatmapChart.preferredSize(result.grid(sparsity));
-    }
-
-    /** The metric against sparsity, one curve per layer, with the unpruned model as a dashed line. */
-    static JFreeChart sweepCurves(SweepResult result) {
-        List<CurveChart.Curve> curves = result.curvesPerLayer();
-        JFreeChart chart = CurveChart.create(result.primaryMetric() + " per layer — " + result.modelLabel(), "sparsity (% of entries zeroed)", List.of(new CurveChart.Panel(
-                result.primaryMetric(), curves, "no points yet")));
-        chart.addSubtitle(new TextTitle((result.spec().granularity() == SweepSpec.Granularity.CELL
-                ? "mean over the layer's matrices, each pruned alone" : "the layer's matrices pruned together")
-                + " · dashed: unpruned", AXIS_FONT));
-        if (chart.getPlot() instanceof org.jfree.chart.plot.CombinedDomainXYPlot combined
-                && !combined.getSubplots().isEmpty()) {
-            XYPlot plot = (XYPlot) combined.getSubplots().get(0);
-            ValueMarker baseline = new ValueMarker(result.baseline(), Color.DARK_GRAY,
-                    new java.awt.BasicStroke(1.2f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER,
-                            10f, new float[] {6f, 4f}, 0f));
-            plot.addRangeMarker(baseline);
-            NumberAxis values = (NumberAxis) plot.getRangeAxis();
-            values.setAutoRangeIncludesZero(false);
-            Range r = sweepRange(result);
-            values.setRange(new Range(r.getLowerBound() - 0.02, r.getUpperBound() + 0.02));
-            NumberAxis sparsity = (NumberAxis) combined.getDomainAxis();
-            sparsity.setRange(0, 100);
-            sparsity.setStandardTickUnits(NumberAxis.createStandardTickUnits());
-        }
-        return chart;
     }
 
     /**

@@ -443,9 +443,14 @@ public final class WhatIfPane extends BorderPane {
         curves.setId("sweep-curves");
         curves.setMinSize(260, 220);
         Runnable show = () -> {
+            // a sweep's charts change in place and redraw themselves: only a new sweep's charts are set
             WhatIfViewModel.SweepPicture p = vm.sweepPictureProperty().get();
-            heatmap.setChart(p == null ? null : p.heatmap());
-            curves.setChart(p == null ? null : p.curves());
+            if (p == null || heatmap.getChart() != p.heatmap()) {
+                heatmap.setChart(p == null ? null : p.heatmap());
+            }
+            if (p == null || curves.getChart() != p.curves()) {
+                curves.setChart(p == null ? null : p.curves());
+            }
         };
         vm.sweepPictureProperty().addListener((obs, was, now) -> show.run());
         show.run();
@@ -481,6 +486,8 @@ public final class WhatIfPane extends BorderPane {
         Label hover = new Label();
         hover.setId("sweep-hover");
         hover.getStyleClass().add("hover-readout");
+        hover.setWrapText(true);
+        hover.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         hover.textProperty().bind(Bindings.createStringBinding(() -> vm.sweepHoverProperty().get().isEmpty()
                 ? "Hover over a cell for its exact numbers." : vm.sweepHoverProperty().get(),
                 vm.sweepHoverProperty()));

@@ -73,7 +73,6 @@ import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
 import javafx.concurrent.Task;
 import org.jfree.chart.JFreeChart;
-import org.jfree.data.Range;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,7 +95,7 @@ public final class WhatIfViewModel {
 
     /** The session's model and data as the user reads them, with the unedited model's metric. */
     public record SessionInfo(String modelLabel, String task, String split, int examples, String metric,
-            double baseline, int layers, boolean canRevert) {
+            double baseline, int layers, boolean canRevert, double chance) {
 
         /** "full fine-tune · SST-2 dev, 450 examples · accuracy 0.8711 unedited". */
         public String describe() {
@@ -111,9 +110,19 @@ public final class WhatIfViewModel {
             double baseline, double delta, long zeroed, long entries, int firstLayer, double seconds) {
     }
 
-    /** The sweep as drawn: the grid at one sparsity and the curves, over the points so far. */
-    public record SweepPicture(SweepResult result, double sparsity, Range range, JFreeChart heatmap,
-            JFreeChart curves, int done, int total) {
+    /**
+     * The sweep as drawn: its points so far, and its charts (built once per sweep, changed in place as points
+     * arrive) showing the grid at {@code sparsity} and the curves.
+     */
+    public record SweepPicture(SweepResult result, SweepCharts charts, double sparsity, int done, int total) {
+
+        public JFreeChart heatmap() {
+            return charts.heatmap();
+        }
+
+        public JFreeChart curves() {
+            return charts.curves();
+        }
 
         /** One line under the charts. */
         public String note() {
@@ -147,6 +156,14 @@ public final class WhatIfViewModel {
     public static final String DEFAULT_SPARSITIES = "10, 30, 50, 70, 90";
 
     private static final Logger LOGGER = LoggerFactory.getLogger(WhatIfViewModel.class);
+
+    /** The thread that turns a sweep's points into chart writes, at most every 100 ms (see LiveSweep). */
+    private static final java.util.concurrent.ScheduledExecutorService DRAWING =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "what-if drawing");
+                t.setDaemon(true);
+                return t;
+            });
 
     private final Workspace workspace;
     private final UiExecutor executor;
@@ -202,7 +219,7 @@ public final class WhatIfViewModel {
     private ExperimentTask<?> preparing;
     private boolean shown;
     private long scanGeneration;
-    private long drawGeneration;
+    private long sweepGeneration;
     /** The sparsity the heatmap shows, read by the sweep's worker for its partial pictures. */
     private volatile double shownSparsityValue = Double.NaN;
     /** The style the workers draw with. */
@@ -562,6 +579,7 @@ public final class WhatIfViewModel {
             shownSparsity.set(shares.contains(0.5) ? 0.5 : shares.get(shares.size() / 2));
         }
         sweepCsv.set(csv);
+        long generation = ++sweepGeneration;
         String what = "sweep " + spec.granularity().name().toLowerCase(Locale.ROOT) + " × "
                 + shares.size() + " sparsities, " + describe(spec.method(), spec.seed());
         startExperiment(new ExperimentTask<SweepResult>("What-if: " + what, l) {
@@ -571,32 +589,27 @@ public final class WhatIfViewModel {
                 if (!resumeEarlier) {
                     Files.deleteIfExists(csv);
                 }
-                List<SweepPoint> points = new ArrayList<>();
-                AtomicReference<SweepPicture> pending = new AtomicReference<>();
-                int[] progress = {0, 0};
+                // the charts are built once, here; points then only write their cells (see LiveSweep)
+                SweepCharts charts = new SweepCharts(label(), info.metric(), info.baseline(), info.chance(), spec,
+                        info.layers(), Math.max(0, indexOf(spec, shownSparsityValue)));
+                charts.restyle(styleValue);
+                SweepFeed feed = new SweepFeed(generation, charts);
+                LiveSweep live = new LiveSweep(label(), info.metric(), info.baseline(), spec, info.layers(), feed,
+                        Platform.isFxApplicationThread() ? null : DRAWING);
                 SweepResult r;
                 try {
                     r = SensitivitySweep.run(s, spec, csv, (p, done, total) -> {
-                        points.add(p);
-                        progress[0] = done;
-                        progress[1] = total;
                         updateProgress(done, total);
                         say("Sweep: layer " + p.layer() + " · " + p.column() + " at "
                                 + WhatIfCharts.percent(p.sparsity()) + " (" + done + " of " + total + ")");
-                        publish(pending, sweepPicture, sweepPictureOf(new SweepResult(label(), info.metric(),
-                                info.baseline(), spec, points, false), done, total));
+                        live.accept(p, done, total);
                     }, this::isCancelled);
                 } catch (CancellationException e) {
-                    publish(pending, sweepPicture, sweepPictureOf(new SweepResult(label(), info.metric(),
-                            info.baseline(), spec, points, false), progress[0], progress[1]));
+                    live.finish(false);
                     throw e;
                 }
-                SweepResult named = new SweepResult(label(), r.primaryMetric(), r.baseline(), r.spec(), r.points(),
-                        r.complete());
-                int n = named.points().size();
-                publish(pending, sweepPicture, sweepPictureOf(named, named.complete() ? n : progress[0],
-                        named.complete() ? n : Math.max(n, progress[1])));
-                return named;
+                live.finish(r.complete());
+                return new SweepResult(label(), r.primaryMetric(), r.baseline(), r.spec(), r.points(), r.complete());
             }
 
             @Override
@@ -613,31 +626,24 @@ public final class WhatIfViewModel {
         });
     }
 
-    /** The pointer is over chart row {@code row}, column {@code column} of the sweep's heatmap. */
+    /**
+     * The pointer is over chart row {@code row}, column {@code column} of the sweep's heatmap: the cell's metric, its
+     * change with the 95 % interval of that change, and whether it is beyond noise.
+     */
     public void hoverSweep(int row, int column) {
         SweepPicture p = sweepPicture.get();
-        if (p == null) {
+        if (p == null || row < 0 || row >= p.charts().layers() || p.charts().columnLabel(column).isEmpty()) {
             sweepHover.set("");
             return;
         }
-        GridData grid = p.result().grid(p.sparsity());
-        if (row < 0 || row >= grid.rows().size()) {
-            sweepHover.set("");
-            return;
-        }
-        GridData.Row r = grid.rows().get(row);
-        Optional<GridData.Cell> cell = grid.cell(row, column);
-        String columnLabel = column >= 0 && column < grid.columnLabels().size() ? grid.columnLabels().get(column)
-                : "";
-        String where = r.label() + " · " + columnLabel + " pruned to " + WhatIfCharts.percent(p.sparsity());
-        if (cell.isEmpty() || !cell.get().present() || Double.isNaN(cell.get().value())) {
+        String where = "layer " + row + " · " + p.charts().columnLabel(column) + " pruned to "
+                + WhatIfCharts.percent(p.sparsity());
+        SweepPoint q = p.charts().point(row, column);
+        if (q == null) {
             sweepHover.set(where + ": not evaluated" + (p.result().complete() ? "" : " yet"));
             return;
         }
-        double v = cell.get().value();
-        sweepHover.set(where + ": " + p.result().primaryMetric() + " " + String.format(Locale.ROOT, "%.4f", v)
-                + " (Δ " + String.format(Locale.ROOT, "%+.4f", v - p.result().baseline()) + " against "
-                + String.format(Locale.ROOT, "%.4f", p.result().baseline()) + " unpruned)");
+        sweepHover.set(where + ": " + p.charts().describe(q));
     }
 
     public void clearSweepHover() {
@@ -713,10 +719,13 @@ public final class WhatIfViewModel {
                     + p.modelLabel(), () -> WhatIfCharts.revertBars(p.data()), 900, 480));
             case SWEEP -> Optional.ofNullable(sweepPicture.get()).map(p -> {
                 SweepResult r = p.result();
-                Dimension size = WhatIfCharts.heatmapSize(r, p.sparsity());
+                int layers = p.charts().layers();
+                double floor = p.charts().floor();
+                int shown = p.charts().indexOf(p.sparsity());
                 return new Figure("whatif-sweep-" + r.modelLabel() + "-" + Math.round(100 * p.sparsity()),
-                        List.of(() -> WhatIfCharts.sweepHeatmap(r, p.sparsity(), p.range()),
-                                () -> WhatIfCharts.sweepCurves(r)), size.width, Math.max(size.height, 520), 2);
+                        List.of(() -> SweepCharts.of(r, layers, floor, shown).heatmap(),
+                                () -> SweepCharts.of(r, layers, floor, shown).curves()), 900,
+                        Math.max(230 + 34 * layers, 520), 2);
             });
             case MASKS -> Optional.ofNullable(maskPicture.get()).map(p -> {
                 MaskComparison c = p.comparison();
@@ -998,16 +1007,6 @@ public final class WhatIfViewModel {
                 + String.format(Locale.ROOT, "%08x", key.hashCode()) + ".csv");
     }
 
-    private SweepPicture sweepPictureOf(SweepResult r, int done, int total) {
-        double wanted = shownSparsityValue;
-        double[] shares = r.spec().sparsities();
-        double s = java.util.Arrays.stream(shares).anyMatch(x -> x == wanted) ? wanted : shares[shares.length / 2];
-        Range range = WhatIfCharts.sweepRange(r);
-        ChartStyle st = styleValue;
-        return new SweepPicture(r, s, range, st.apply(WhatIfCharts.sweepHeatmap(r, s, range)),
-                st.apply(WhatIfCharts.sweepCurves(r)), done, total);
-    }
-
     private RevertPicture revertPictureOf(WhatIfCharts.RevertData d) {
         return new RevertPicture(d.modelLabel(), d.metric(), d.baseline(), d.points(), d.complete(),
                 styleValue.apply(WhatIfCharts.revertBars(d)));
@@ -1071,31 +1070,110 @@ public final class WhatIfViewModel {
         }
     }
 
-    /** Draws the sweep again at the shown sparsity, off the FX thread; the newest request wins. */
+    /** Shows the chosen sparsity on the sweep's heatmap: the charts change in place, one redraw. */
     private void redrawSweep() {
         SweepPicture p = sweepPicture.get();
         if (p == null) {
             return;
         }
-        long id = ++drawGeneration;
-        ProgressTask<SweepPicture> t = new ProgressTask<>("Drawing the sweep") {
-            @Override
-            protected SweepPicture call() {
-                return sweepPictureOf(p.result(), p.done(), p.total());
+        int s = p.charts().indexOf(shownSparsityValue);
+        if (s < 0) {
+            return;
+        }
+        p.charts().show(s);
+        p.charts().batch(() -> { });
+        sweepPicture.set(new SweepPicture(p.result(), p.charts(), shownSparsityValue, p.done(), p.total()));
+    }
+
+    private static int indexOf(SweepSpec spec, double sparsity) {
+        double[] shares = spec.sparsities();
+        for (int i = 0; i < shares.length; i++) {
+            if (Double.compare(shares[i], sparsity) == 0) {
+                return i;
             }
-        };
-        t.setOnSucceeded(e -> {
-            if (id == drawGeneration && sweepPicture.get() != null
-                    && sweepPicture.get().result() == p.result()) {
-                sweepPicture.set(t.getValue());
+        }
+        return -1;
+    }
+
+    /**
+     * Where a sweep's points go from its drawing thread: their cell and curve writes are kept until the FX thread
+     * applies them all at once to the sweep's charts (one redraw), with the newest result; a flush on the FX thread
+     * (the sweep's end in a same-thread executor) applies at once.
+     */
+    private final class SweepFeed implements LiveSweep.Sink {
+        private final long generation;
+        private final SweepCharts charts;
+        private final List<Runnable> writes = new ArrayList<>();
+        private SweepResult latest;
+        private int done;
+        private int total;
+        private boolean posted;
+
+        SweepFeed(long generation, SweepCharts charts) {
+            this.generation = generation;
+            this.charts = charts;
+        }
+
+        @Override
+        public synchronized void cell(int s, int layer, int column, SweepPoint point) {
+            writes.add(() -> charts.write(s, layer, column, point));
+        }
+
+        @Override
+        public synchronized void curve(int layer, int s, double mean) {
+            writes.add(() -> charts.curve(layer, s, mean));
+        }
+
+        @Override
+        public void flush(SweepResult soFar, int done, int total) {
+            boolean post;
+            synchronized (this) {
+                latest = soFar;
+                this.done = done;
+                this.total = total;
+                post = !posted;
+                posted = true;
             }
-        });
-        executor.execute(t);
+            if (Platform.isFxApplicationThread()) {
+                apply();
+            } else if (post) {
+                Platform.runLater(this::apply);
+            }
+        }
+
+        /** On the FX thread: every write so far, one redraw, the newest picture. */
+        private void apply() {
+            List<Runnable> now;
+            SweepResult r;
+            int d;
+            int t;
+            synchronized (this) {
+                now = List.copyOf(writes);
+                writes.clear();
+                r = latest;
+                latest = null;
+                d = done;
+                t = total;
+                posted = false;
+            }
+            if (r == null || generation != sweepGeneration) {
+                return;
+            }
+            charts.batch(() -> {
+                now.forEach(Runnable::run);
+                charts.progress(d, t, r.complete());
+            });
+            sweepPicture.set(new SweepPicture(r, charts, charts.sparsity(), d, t));
+        }
     }
 
     /** Draws every picture again (the theme changed). */
     private void redrawAll() {
-        redrawSweep();
+        SweepPicture sp = sweepPicture.get();
+        if (sp != null) {
+            sp.charts().restyle(styleValue);
+            sp.charts().batch(() -> { });
+        }
         RevertPicture r = revertPicture.get();
         MaskPicture m = maskPicture.get();
         if (r == null && m == null) {
@@ -1270,7 +1348,7 @@ public final class WhatIfViewModel {
                 }
                 SessionSpec spec = s.spec();
                 SessionInfo info = new SessionInfo(label, spec.task(), spec.split(), s.examples(), s.primaryMetric(),
-                        s.baseline().primary(), s.layerCount(), s.canRevert());
+                        s.baseline().primary(), s.layerCount(), s.canRevert(), s.chanceAccuracy());
                 SessionLease l = lease;
                 onFx(() -> sessionOpened(l, info));
                 checkCancelled();

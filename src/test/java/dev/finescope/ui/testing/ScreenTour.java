@@ -10,6 +10,8 @@ import dev.finescope.ui.MainWindow;
 import dev.finescope.ui.TunedModel;
 import dev.finescope.ui.runs.LaunchViewModel;
 import dev.finescope.ui.runs.RunItem;
+import dev.finescope.ui.whatif.WhatIfPane;
+import dev.finescope.ui.whatif.WhatIfViewModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +31,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Walks the real window through its main screens on the sample workspace and writes a PNG of each (the scene as
  * drawn, and with {@code DISPLAY} set the whole screen through ImageMagick's {@code import}): the heatmap with a
- * selected cell, the histograms of a change, the plan editor with its cost, and a run training with its live
- * curves. Usage, on a machine without a display:
- * {@code xvfb-run -a -s '-screen 0 1600x1000x24' java -cp … dev.finescope.ui.testing.ScreenTour OUT_FOLDER}.
+ * selected cell, the histograms of a change, the plan editor with its cost, a what-if sensitivity sweep in the
+ * light and the dark theme, and a run training with its live curves. Usage, on a machine without a display:
+ * {@code xvfb-run -a -s '-screen 0 1600x1000x24' java -cp … dev.finescope.ui.testing.ScreenTour OUT_FOLDER [whatif]};
+ * with {@code whatif} it takes the what-if shots only.
  */
 public final class ScreenTour {
 
@@ -62,6 +65,12 @@ public final class ScreenTour {
             w.viewModel().workspace().selectCell(GridRow.layer(4), GridColumn.V);
             return null;
         });
+        if (args.length > 1 && args[1].equals("whatif")) {
+            whatIf(w, out);
+            Platform.runLater(w::close);
+            Thread.sleep(1000);
+            System.exit(0);
+        }
         Thread.sleep(2500);
         shot(w, out, "heatmap");
 
@@ -100,6 +109,8 @@ public final class ScreenTour {
         Thread.sleep(2000);
         shot(w, out, "plan");
 
+        whatIf(w, out);
+
         fx(() -> {
             w.tabs().getSelectionModel().select(5);
             LaunchViewModel form = w.runsViewModel().newLaunchForm();
@@ -123,6 +134,47 @@ public final class ScreenTour {
         Platform.runLater(w::close);
         Thread.sleep(1000);
         System.exit(0);
+    }
+
+    /**
+     * The What-if tab's sensitivity sweep of the full fine-tune on the first 128 dev sentences, the heatmap at 90 %
+     * with a cell hovered: {@code whatif.png}, then the same in the dark theme, {@code whatif-dark.png}.
+     */
+    private static void whatIf(MainWindow w, Path out) throws Exception {
+        WhatIfViewModel vm = w.viewModel().whatIf();
+        fx(() -> {
+            w.tabs().getSelectionModel().select(MainWindow.TAB_NAMES.indexOf("What-if"));
+            ((WhatIfPane) w.tabs().getSelectionModel().getSelectedItem().getContent())
+                    .showPage(WhatIfViewModel.Page.SWEEP);
+            vm.maxExamplesProperty().set(128);
+            vm.resumeProperty().set(false);
+            vm.shownSparsityProperty().set(0.9);
+            return null;
+        });
+        await("the what-if session", () -> vm.sessionProperty().get() != null && vm.runningProperty().get() == null);
+        fx(() -> {
+            vm.runSweep();
+            return null;
+        });
+        await("the sweep", () -> vm.runningProperty().get() == null && vm.sweepPictureProperty().get() != null
+                && vm.sweepPictureProperty().get().result().complete());
+        fx(() -> {
+            vm.hoverSweep(2, 4);
+            return null;
+        });
+        Thread.sleep(1500);
+        shot(w, out, "whatif");
+        boolean wasDark = fx(() -> w.viewModel().darkProperty().get());
+        fx(() -> {
+            w.viewModel().darkProperty().set(true);
+            return null;
+        });
+        Thread.sleep(2000);
+        shot(w, out, "whatif-dark");
+        fx(() -> {
+            w.viewModel().darkProperty().set(wasDark);
+            return null;
+        });
     }
 
     private static <T> T fx(Callable<T> body) throws Exception {

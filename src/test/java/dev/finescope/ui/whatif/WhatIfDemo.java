@@ -19,7 +19,8 @@ import javafx.util.Duration;
  * its experiments (a sensitivity sweep; a few prunes, a revert and the revert-each-layer sweep; or the mask
  * comparison) on the first EXAMPLES dev sentences, writes a snapshot of the window once they are done and exits.
  * Run it under {@code xvfb-run} on a machine without a display; preferences go to a node of their own;
- * {@code -Ddark=true} puts on the dark theme.
+ * {@code -Ddark=true} puts on the dark theme, {@code -Dsize=1280x800} sets the window's size, and
+ * {@code -Dmid=N} photographs a sweep once N points are in (mid-sweep) rather than at its end.
  */
 public final class WhatIfDemo {
 
@@ -39,11 +40,29 @@ public final class WhatIfDemo {
             MainWindow window = new FineScopeApp().start(stage, Optional.of(workspace));
             WhatIfViewModel vm = window.viewModel().whatIf();
             window.viewModel().darkProperty().set(Boolean.getBoolean("dark"));
+            String size = System.getProperty("size");
+            if (size != null) {
+                String[] wh = size.split("x");
+                stage.setWidth(Double.parseDouble(wh[0]));
+                stage.setHeight(Double.parseDouble(wh[1]));
+            }
+            int mid = Integer.getInteger("mid", 0);
+            if (mid > 0) {
+                boolean[] shot = {false};
+                vm.sweepPictureProperty().addListener((obs, was, now) -> {
+                    if (now != null && now.done() >= mid && !shot[0]) {
+                        shot[0] = true;
+                        vm.hoverSweep(now.charts().layers() - 1, 4);
+                        PaneShot.snapshotLater(window.scene(), png, Duration.millis(300));
+                    }
+                });
+            }
             window.tabs().getSelectionModel().select(MainWindow.TAB_NAMES.indexOf("What-if"));
             WhatIfPane pane = (WhatIfPane) window.tabs().getTabs().get(MainWindow.TAB_NAMES.indexOf("What-if"))
                     .getContent();
             vm.maxExamplesProperty().set(examples);
             vm.sparsitiesProperty().set(sparsities);
+            vm.resumeProperty().set(Boolean.getBoolean("resume"));
             Deque<Runnable> steps = new ArrayDeque<>();
             switch (page) {
                 case "prune" -> {
@@ -97,14 +116,17 @@ public final class WhatIfDemo {
             });
             boolean[] started = {false};
             javafx.beans.InvalidationListener ready = o -> {
+                // the session of the chosen examples open, so that no change of settings cancels the first step
                 if (!started[0] && vm.modelProperty().get() != null
-                        && (!page.equals("masks") || vm.maskCandidates().size() >= 2)) {
+                        && (page.equals("masks") ? vm.maskCandidates().size() >= 2
+                        : vm.sessionProperty().get() != null && vm.runningProperty().get() == null)) {
                     started[0] = true;
                     Platform.runLater(next);
                 }
             };
             vm.modelProperty().addListener(ready);
             vm.maskCandidates().addListener(ready);
+            vm.sessionProperty().addListener(ready);
         });
     }
 }

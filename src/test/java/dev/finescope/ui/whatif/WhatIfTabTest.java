@@ -116,6 +116,19 @@ class WhatIfTabTest {
         String note = robot.lookup("#sweep-note").queryAs(Label.class).getText();
         assertTrue(note.startsWith("24 points · complete"), note);
         assertTrue(Files.isRegularFile(window.viewModel().whatIf().sweepCsvProperty().get()));
+
+        // the pointer over layer 1 · FFN-in: the hover names the cell, its change and whether that is noise
+        java.awt.geom.Point2D cell = heatmap.canvasPoint(4, 1).orElseThrow();
+        robot.moveTo(heatmap.canvas().localToScreen(cell.getX(), cell.getY()));
+        WaitForAsyncUtils.waitForFxEvents();
+        Label hover = robot.lookup("#sweep-hover").queryAs(Label.class);
+        String text = hover.getText();
+        assertTrue(text.startsWith("layer 1 · FFN-in pruned to 60 %: accuracy "), text);
+        assertTrue(text.endsWith("within noise") || text.contains("beyond noise") || text.endsWith("changed"), text);
+        assertTrue(hover.isWrapText() && hover.getHeight() >= hover.prefHeight(hover.getWidth()) - 0.5,
+                "the whole hover text is shown: " + hover.getHeight() + " px for " + text);
+        assertTrue(curves.getChart().getLegend().isVisible(), "the curves have a legend");
+        assertEquals(3, curves.getChart().getPlot().getLegendItems().getItemCount(), "two layers and the unpruned line");
         assertTrue(window.viewModel().whatIf().sweepCsvProperty().get().startsWith(dir.resolve("whatif")));
     }
 }

@@ -24,6 +24,7 @@ import dev.finescope.ui.Workspace;
 import dev.finescope.ui.testing.OnFx;
 import dev.finescope.ui.testing.RecordingDialogs;
 import dev.finescope.whatif.MatrixRef;
+import dev.finescope.whatif.PairedChange;
 import dev.finescope.whatif.PruneMethod;
 import dev.finescope.whatif.Selection;
 import dev.finescope.whatif.SweepPoint;
@@ -31,7 +32,9 @@ import dev.finescope.whatif.SweepSpec;
 import dev.finescope.whatif.WhatIfSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,6 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.title.PaintScaleLegend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -247,6 +251,124 @@ class WhatIfViewModelTest {
     }
 
     @Test
+    void aSweepBuildsItsChartsOnceAndEachPointWritesOneCell() {
+        OnFx.run(() -> {
+            Set<JFreeChart> heatmaps = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            vm.sweepPictureProperty().addListener((obs, was, now) -> heatmaps.add(now.heatmap()));
+            vm.sparsitiesProperty().set("10, 50");
+            vm.runSweep();
+            WhatIfViewModel.SweepPicture p = vm.sweepPictureProperty().get();
+            assertEquals(LAYERS * 6 * 2, p.result().points().size());
+            assertEquals(1, heatmaps.size(), "one heatmap per sweep, changed in place");
+            assertEquals(LAYERS * 6 * 2, p.charts().cellsWritten(), "one cell write per point");
+            vm.shownSparsityProperty().set(0.1);
+            assertEquals(p.heatmap(), vm.sweepPictureProperty().get().heatmap(), "another sparsity, same chart");
+            assertEquals(LAYERS * 6 * 2, p.charts().cellsWritten());
+        });
+    }
+
+    @Test
+    void theSweepsColourScaleIsDeltaCentredOnTheUnprunedModelAndFixedBeforeTheFirstPoint() {
+        OnFx.run(() -> {
+            List<double[]> bounds = new ArrayList<>();
+            vm.sweepPictureProperty().addListener((obs, was, now) -> bounds.add(legendBounds(now.heatmap())));
+            vm.sparsitiesProperty().set("10, 90");
+            vm.runSweep();
+            WhatIfViewModel.SessionInfo info = vm.sessionProperty().get();
+            assertEquals(0.5, info.chance(), "6 of the 12 dev sentences have each label");
+            SweepCharts charts = vm.sweepPictureProperty().get().charts();
+            assertEquals(info.baseline() - info.chance(), charts.range(), 1e-12,
+                    "Δ runs down to the model at chance, and as far up");
+            for (double[] b : bounds) {
+                assertArrayEquals(new double[] {-1, 1}, b, 0, "the colour scale never moves");
+            }
+            double r = charts.range();
+            assertEquals(new java.awt.Color(0xf7f7f7), charts.colourOf(0), "no change is the map's white");
+            assertEquals(charts.colourOf(-r), charts.colourOf(-2 * r), "below chance: the end colour");
+            assertEquals(-0.5, charts.position(-r / 4), 1e-12, "a square-root scale: a quarter of the range is half way");
+            assertEquals(0.5, charts.position(r / 4), 1e-12, "and as far the other way");
+            assertTrue(charts.colourOf(-r / 4).getBlue() > charts.colourOf(-r / 4).getRed(), "a loss is blue");
+            assertTrue(charts.colourOf(r / 4).getRed() > charts.colourOf(r / 4).getBlue(), "a gain is red");
+        });
+    }
+
+    @Test
+    void cellsNotYetEvaluatedAreFlatGreyAndEvaluatedOnesTakeTheColourOfTheirChange() {
+        OnFx.run(() -> {
+            vm.sparsitiesProperty().set("40, 80");
+            vm.shownSparsityProperty().set(0.8);
+            vm.runningProperty().addListener((obs, was, task) -> {
+                if (task != null) {
+                    task.workDoneProperty().addListener((o, w, done) -> {
+                        if (done.doubleValue() >= 6) {
+                            vm.cancel();
+                        }
+                    });
+                }
+            });
+            vm.runSweep();
+            WhatIfViewModel.SweepPicture p = vm.sweepPictureProperty().get();
+            assertFalse(p.result().complete());
+            SweepCharts charts = p.charts();
+            org.jfree.chart.ChartRenderingInfo info = new org.jfree.chart.ChartRenderingInfo();
+            java.awt.image.BufferedImage image = p.heatmap().createBufferedImage(900, 520, info);
+            java.awt.geom.Rectangle2D area = info.getPlotInfo().getDataArea();
+            int seen = 0;
+            int notYet = 0;
+            for (int row = 0; row < LAYERS; row++) {
+                for (int col = 0; col < 6; col++) {
+                    // a quarter of a cell from its top left corner: clear of the centre's mark and the borders
+                    int x = (int) (area.getX() + area.getWidth() * (col + 0.25) / 6);
+                    int y = (int) (area.getY() + area.getHeight() * (row + 0.25) / LAYERS);
+                    int rgb = image.getRGB(x, y) & 0xffffff;
+                    SweepPoint q = charts.point(row, col);
+                    if (q == null) {
+                        notYet++;
+                        assertEquals(SweepCharts.NOT_YET_PAINT.getRGB() & 0xffffff, rgb, "layer " + row + " col " + col);
+                    } else {
+                        seen++;
+                        assertEquals(charts.colourOf(q.delta()).getRGB() & 0xffffff, rgb, "layer " + row + " col " + col);
+                    }
+                }
+            }
+            assertTrue(seen >= 3 && notYet >= 6, seen + " cells evaluated at 80 %, " + notYet + " not yet");
+            assertTrue(((org.jfree.chart.title.TextTitle) p.heatmap().getSubtitle(1)).getText()
+                    .contains("grey …: not yet evaluated"));
+        });
+    }
+
+    @Test
+    void theCurvesHaveALegendOfTheirLayersAndTheUnprunedLine() {
+        OnFx.run(() -> {
+            vm.sparsitiesProperty().set("50");
+            vm.runSweep();
+            JFreeChart curves = vm.sweepPictureProperty().get().curves();
+            assertTrue(curves.getLegend() != null && curves.getLegend().isVisible());
+            List<String> labels = new ArrayList<>();
+            org.jfree.chart.LegendItemCollection items = curves.getPlot().getLegendItems();
+            for (int i = 0; i < items.getItemCount(); i++) {
+                labels.add(items.get(i).getLabel());
+            }
+            assertEquals(List.of("layer 0", "layer 1", "unpruned "
+                    + WhatIfNumbers.sig3(vm.sessionProperty().get().baseline())), labels);
+        });
+    }
+
+    private static PaintScaleLegend legend(JFreeChart chart) {
+        for (int i = 0; i < chart.getSubtitleCount(); i++) {
+            if (chart.getSubtitle(i) instanceof PaintScaleLegend l) {
+                return l;
+            }
+        }
+        throw new AssertionError("no colour legend");
+    }
+
+    private static double[] legendBounds(JFreeChart chart) {
+        PaintScaleLegend l = legend(chart);
+        return new double[] {l.getScale().getLowerBound(), l.getScale().getUpperBound()};
+    }
+
+    @Test
     void hoverOverTheSweepsHeatmapGivesTheExactValue() {
         OnFx.run(() -> {
             vm.sparsitiesProperty().set("50");
@@ -254,8 +376,16 @@ class WhatIfViewModelTest {
             SweepPoint q = point(vm.sweepPictureProperty().get().result().points(), 1, "V", 0.5);
             vm.hoverSweep(1, 2);
             String text = vm.sweepHoverProperty().get();
-            assertTrue(text.startsWith("layer 1 · V pruned to 50 %: accuracy "
-                    + String.format(Locale.ROOT, "%.4f", q.metric())), text);
+            assertTrue(text.startsWith("layer 1 · V pruned to 50 %: accuracy " + WhatIfNumbers.sig3(q.metric())),
+                    text);
+            PairedChange c = q.change();
+            assertEquals(12, c.examples());
+            if (c.flipped() == 0) {
+                assertTrue(text.endsWith("no answer of the 12 examples changed"), text);
+            } else {
+                assertTrue(text.contains(c.lost() + " of 12 examples lost, " + c.gained() + " gained"), text);
+                assertTrue(text.endsWith(c.significant() ? ")" : "within noise"), text);
+            }
         });
     }
 
@@ -264,9 +394,13 @@ class WhatIfViewModelTest {
         OnFx.run(() -> {
             vm.sparsitiesProperty().set("30, 70");
             java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
-            vm.sweepPictureProperty().addListener((obs, was, now) -> {
-                if (now != null && now.done() >= 5 && vm.busyBinding().get() && !cancelled.getAndSet(true)) {
-                    vm.cancel();
+            vm.runningProperty().addListener((obs, was, task) -> {
+                if (task != null && !cancelled.get()) {
+                    task.workDoneProperty().addListener((o, w, done) -> {
+                        if (done.doubleValue() >= 5 && !cancelled.getAndSet(true)) {
+                            vm.cancel();
+                        }
+                    });
                 }
             });
             vm.runSweep();
