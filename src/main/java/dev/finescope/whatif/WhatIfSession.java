@@ -123,6 +123,22 @@ public final class WhatIfSession implements AutoCloseable {
     }
 
     /**
+     * Runs libtorch's operators on at most {@code threads} threads in this process from now on (at least one). The
+     * app leaves one core to its window, as its analysis does, so that a sweep's evaluations do not starve the
+     * frames; a training run is a process of its own and keeps every core.
+     */
+    public static void limitThreads(int threads) {
+        ai.djl.engine.Engine.getEngine("PyTorch");
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(Math.max(1, threads));
+    }
+
+    /** The number of threads libtorch's operators run on in this process. */
+    public static int threads() {
+        ai.djl.engine.Engine.getEngine("PyTorch");
+        return ai.djl.pytorch.jni.JniUtils.getNumThreads();
+    }
+
+    /**
      * Opens the model (folder, or overlay with its base), reads and tokenizes the split once, and evaluates the
      * unedited model (filling the cache).
      *

@@ -264,4 +264,16 @@ class WhatIfSessionTest {
         assertEquals("unknown GLUE task 'SST-3' (one of CoLA, SST-2, MRPC, STS-B, QQP, MNLI, QNLI, RTE, WNLI)",
                 assertThrows(IllegalArgumentException.class, () -> WhatIfSession.open(task, null)).getMessage());
     }
+    @Test
+    void limitThreadsSetsHowManyThreadsLibtorchUsesInThisProcess() {
+        int before = WhatIfSession.threads();
+        try {
+            WhatIfSession.limitThreads(2);
+            assertEquals(2, WhatIfSession.threads());
+            WhatIfSession.limitThreads(0);
+            assertEquals(1, WhatIfSession.threads());
+        } finally {
+            WhatIfSession.limitThreads(before);
+        }
+    }
 }

@@ -226,7 +226,11 @@ public final class WhatIfViewModel {
     private volatile ChartStyle styleValue = ChartStyle.LIGHT;
 
     public WhatIfViewModel(Workspace workspace, UiExecutor executor, DialogService dialogs) {
-        this(workspace, executor, dialogs, WhatIfSession::open);
+        this(workspace, executor, dialogs, (spec, progress) -> {
+            // one core stays with the window while the sweep evaluates
+            WhatIfSession.limitThreads(Runtime.getRuntime().availableProcessors() - 1);
+            return WhatIfSession.open(spec, progress);
+        });
     }
 
     WhatIfViewModel(Workspace workspace, UiExecutor executor, DialogService dialogs,
