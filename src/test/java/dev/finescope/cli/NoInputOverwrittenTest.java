@@ -233,7 +233,8 @@ class NoInputOverwrittenTest {
                 + "end or choose another file"), refused.errLines());
         // the sweep that ran wrote its whole grid: 2 layers × 6 matrices × 2 sparsities
         List<String> lines = Files.readAllLines(csv);
-        assertEquals(2 * 6 * 2, lines.size() - lines.indexOf("layer,column,sparsity,metric,delta") - 1);
+        assertEquals(2 * 6 * 2,
+                lines.size() - lines.indexOf("layer,column,sparsity,metric,delta,gained,lost,examples") - 1);
     }
 
     @Test
