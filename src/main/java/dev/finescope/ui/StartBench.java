@@ -58,7 +58,10 @@ public final class StartBench {
             System.exit(2);
         }
         Map<String, List<String>> commands = new LinkedHashMap<>();
-        commands.put("hello window", command(java, flags, List.of("-cp", jar.toString(),
+        // the hello window from this build, so that an older jar (--jar) is timed against the same yardstick
+        Path own = Path.of(StartBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path helloJar = Files.isRegularFile(own) ? own : jar;
+        commands.put("hello window", command(java, flags, List.of("-cp", helloJar.toString(),
                 HelloStage.class.getName())));
         commands.put("app", command(java, flags, List.of("-Dfinescope.smokeTest=true", "-jar", jar.toString())));
         if (Files.isRegularFile(cds)) {
