@@ -20,8 +20,10 @@ public final class LinearCka {
     /**
      * CKA of two matrices, rows = examples.
      *
-     * @throws IllegalArgumentException when the row counts differ, there are fewer than 2 rows, rows are ragged, or
-     *                                  a side is constant (no variance: CKA is undefined)
+     * @return the CKA, or NaN when a side has no variance across the examples (its centred values are all 0, or
+     *         below 1e-12 of its own size, rounding noise): CKA is undefined there. BERT's [CLS] state after the
+     *         embeddings is such a case: the same token at the same position in every sentence.
+     * @throws IllegalArgumentException when the row counts differ, there are fewer than 2 rows, or rows are ragged
      */
     public static double of(double[][] x, double[][] y) {
         if (x.length != y.length) {
@@ -33,13 +35,25 @@ public final class LinearCka {
         }
         double[][] xc = centred(x);
         double[][] yc = centred(y);
+        if (!varies(x, xc) || !varies(y, yc)) {
+            return Double.NaN;
+        }
         double cross = squaredFrobeniusOfProduct(yc, xc);
         double xx = Math.sqrt(squaredFrobeniusOfProduct(xc, xc));
         double yy = Math.sqrt(squaredFrobeniusOfProduct(yc, yc));
-        if (xx == 0 || yy == 0) {
-            throw new IllegalArgumentException("CKA is undefined for a representation without variance");
-        }
         return cross / (xx * yy);
+    }
+
+    private static boolean varies(double[][] m, double[][] centred) {
+        double raw = 0;
+        double spread = 0;
+        for (int r = 0; r < m.length; r++) {
+            for (int j = 0; j < m[r].length; j++) {
+                raw += m[r][j] * m[r][j];
+                spread += centred[r][j] * centred[r][j];
+            }
+        }
+        return spread > 0 && spread > 1e-12 * raw;
     }
 
     /** ‖Aᵀ B‖²_F for column-centred A (n × a) and B (n × b). */
