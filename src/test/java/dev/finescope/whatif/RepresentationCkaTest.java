@@ -111,4 +111,59 @@ class RepresentationCkaTest {
                         spec(TinyWhatIf.BASE, null, 256), Progress.NONE, dir.resolve("cache")));
         assertTrue(e.getMessage().endsWith("has no base to compare with; give the second model"), e.getMessage());
     }
+    /**
+     * The numbers of padded batches equal those of each sentence run alone (no padding), pooled and compared here
+     * independently: the mean leaves padding out and the [CLS] rows line up with their sentences.
+     */
+    @Test
+    void batchedAndPaddedStatesGiveWhatSentencesRunAloneGive() {
+        Path tuned = TinyWhatIf.tunedFolder(dir);
+        RepresentationCka.Result r = RepresentationCka.compute(spec(tuned, TinyWhatIf.BASE, 256), Progress.NONE,
+                dir.resolve("cache"));
+        dev.finescope.train.data.Split split = dev.finescope.train.TaskData.readForEvaluation(TinyWhatIf.DATA,
+                dev.finescope.train.data.Task.fromName("SST-2").orElseThrow(), "dev").get(0);
+        double[][][][] states = new double[2][][][];
+        Path[] models = {tuned, TinyWhatIf.BASE};
+        for (int m = 0; m < 2; m++) {
+            dev.finescope.train.BertConfig config = dev.finescope.train.BertConfig.read(
+                    models[m].resolve("config.json"));
+            try (dev.finescope.checkpoint.ModelFolder folder = dev.finescope.checkpoint.ModelFolder.open(models[m]);
+                 dev.finescope.train.TextTokenizer tokenizer = dev.finescope.train.TextTokenizer.forModel(
+                         TinyWhatIf.BASE);
+                 dev.finescope.train.BertEncoder encoder = dev.finescope.train.BertEncoder.builder()
+                         .setCheckpoint(folder.weights()).setConfig(config).build()) {
+                dev.finescope.train.EncodedSplit encoded = dev.finescope.train.EncodedSplit.of(split, tokenizer, 32,
+                        false, config.vocabSize());
+                int n = encoded.size();
+                states[m] = new double[2 * (config.numLayers() + 1)][n][];
+                for (int i = 0; i < n; i++) {
+                    try (ai.djl.ndarray.NDManager scope = encoder.newScope()) {
+                        dev.finescope.train.TokenBatch one = encoded.batch(new int[] {i});
+                        List<ai.djl.ndarray.NDArray> hidden = encoder.forward(scope, one, false).hiddenStates();
+                        for (int l = 0; l < hidden.size(); l++) {
+                            float[] all = hidden.get(l).toFloatArray();
+                            int h = config.hiddenSize();
+                            int t = all.length / h;
+                            double[] cls = new double[h];
+                            double[] mean = new double[h];
+                            for (int j = 0; j < h; j++) {
+                                cls[j] = all[j];
+                                for (int p = 0; p < t; p++) {
+                                    mean[j] += all[p * h + j] / (double) t;
+                                }
+                            }
+                            states[m][2 * l][i] = cls;
+                            states[m][2 * l + 1][i] = mean;
+                        }
+                    }
+                }
+            }
+        }
+        for (int l = 1; l < r.layers().size(); l++) {
+            assertEquals(dev.finescope.analysis.LinearCka.of(states[0][2 * l], states[1][2 * l]),
+                    r.layers().get(l).ckaCls(), 1e-5, "cls " + l);
+            assertEquals(dev.finescope.analysis.LinearCka.of(states[0][2 * l + 1], states[1][2 * l + 1]),
+                    r.layers().get(l).ckaMean(), 1e-5, "mean " + l);
+        }
+    }
 }
