@@ -108,7 +108,7 @@ public interface TextTokenizer extends AutoCloseable {
      * lower-casing and accent stripping of {@code tokenizer_config.json} (BERT's defaults: lower-case, strip
      * accents when lower-casing).
      */
-    static TextTokenizer forModel(Path folder) {
+    public static TextTokenizer forModel(Path folder) {
         Path json = folder.resolve("tokenizer.json");
         if (Files.isRegularFile(json)) {
             return HuggingFaceJsonTokenizer.open(json);

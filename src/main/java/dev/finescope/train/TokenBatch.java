@@ -109,7 +109,7 @@ public final class TokenBatch {
         return manager.create(typeIds, new Shape(size, length));
     }
 
-    NDArray attentionMask(NDManager manager) {
+    public NDArray attentionMask(NDManager manager) {
         return manager.create(attentionMask, new Shape(size, length));
     }
 

@@ -74,6 +74,8 @@ class OutputOntoInputTest {
         recipes.put("whatif revert", with(session, "--select", "layer:0"));
         recipes.put("whatif sweep", with(session, "--columns", "Q", "--sparsity", "0.5"));
         recipes.put("whatif revert-layers", with(session));
+        recipes.put("whatif cka", List.of("--model", tuned.toString(), "--against", base.toString(), "--data",
+                task.toString(), "--task", "SST-2", "--max-len", "32"));
         recipes.put("whatif masks", List.of(masksA.toString(), masksB.toString()));
         recipes.put("bench import", List.of("--source", onnx.toString(), "--repeats", "1"));
         recipes.put("bench analyze", List.of("--repeats", "1"));
