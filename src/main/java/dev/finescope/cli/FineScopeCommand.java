@@ -148,6 +148,8 @@ public final class FineScopeCommand implements Runnable {
         cl.registerConverter(Path.class, new PathConverter());
         cl.setParameterExceptionHandler(FineScopeCommand::usageError);
         cl.setExecutionExceptionHandler(FineScopeCommand::failure);
+        // after the subcommands are in, so that every help page wraps between words only
+        cl.setHelpFactory(WholeWordHelp::new);
         int code = cl.execute(args);
         out.flush();
         err.flush();
