@@ -98,6 +98,16 @@ public final class WorkspaceViewModel {
         open(List.of(path));
     }
 
+    /** As {@link #addTuned(Path)}, by the name {@code label} (null: the file's or folder's). */
+    public void addTuned(Path path, String label) {
+        if (label == null || label.isBlank() || workspace.getBase() == null || WorkspaceFile.isWorkspace(path)) {
+            addTuned(path);
+            return;
+        }
+        TunedModel t = new TunedModel(uniqueLabel(label.strip(), List.of()), path, TunedModel.Kind.FOLDER);
+        executor.execute(new LoadTask("Opening " + t.label(), workspace.getBase(), null, null, List.of(t)));
+    }
+
     /**
      * Opens models as a user drops them: a folder holding a workspace file opens that workspace; otherwise the
      * first model becomes the base when there is none, and the rest are added as fine-tuned models.

@@ -23,7 +23,12 @@ import org.jfree.chart.JFreeChart;
 final class CurvesImage {
 
     /** What to draw: a copy of a run's points taken on the FX thread. */
-    record Data(String title, String subtitle, List<double[]> loss, Map<String, List<double[]>> metrics) {
+    record Data(String title, String subtitle, List<double[]> loss, Map<String, List<double[]>> metrics,
+            String emptyMessage) {
+
+        Data(String title, String subtitle, List<double[]> loss, Map<String, List<double[]>> metrics) {
+            this(title, subtitle, loss, metrics, "waiting for the first step");
+        }
     }
 
     private final UiExecutor executor;
@@ -83,18 +88,32 @@ final class CurvesImage {
         executor.execute(task);
     }
 
-    /** The chart of a run: loss on top, dev metrics below when there are any. */
+    /**
+     * The chart of a run: the losses on top (training, and dev's at each evaluation: one unit, one axis), the other
+     * dev metrics below on an axis of their own, when there are any; accuracy and a loss never share an axis.
+     */
     static JFreeChart chart(Data d) {
         List<Panel> panels = new ArrayList<>();
-        panels.add(new Panel("training loss", List.of(curve("training loss", d.loss(), false)),
-                "waiting for the first step"));
-        if (!d.metrics().isEmpty()) {
-            List<Curve> metricCurves = new ArrayList<>();
-            d.metrics().forEach((name, points) -> metricCurves.add(curve("dev " + name, points, true)));
-            panels.add(new Panel("on dev", metricCurves, null));
+        List<Curve> losses = new ArrayList<>();
+        losses.add(curve("training loss", d.loss(), false));
+        List<Curve> metricCurves = new ArrayList<>();
+        d.metrics().forEach((name, points) -> {
+            if (name.equals(LOSS) || name.endsWith("." + LOSS)) {
+                losses.add(curve("dev " + name, points, true));
+            } else {
+                metricCurves.add(curve("dev " + name, points, true));
+            }
+        });
+        panels.add(new Panel("loss", losses, d.emptyMessage()));
+        if (!metricCurves.isEmpty()) {
+            panels.add(new Panel(metricCurves.size() == 1 ? metricCurves.get(0).name() : "on dev", metricCurves,
+                    null));
         }
         return CurveChart.create(d.title(), d.subtitle(), "step", panels);
     }
+
+    /** The metric name of the dev loss in a run's evaluations. */
+    static final String LOSS = "loss";
 
     private static Curve curve(String name, List<double[]> points, boolean markers) {
         double[] x = new double[points.size()];

@@ -116,6 +116,14 @@ public final class RunsPane extends BorderPane {
         problem.visibleProperty().bind(problem.textProperty().isNotEmpty());
         problem.managedProperty().bind(problem.visibleProperty());
 
+        Label verdict = new Label();
+        verdict.setId("run-verdict");
+        verdict.setWrapText(true);
+        verdict.setStyle("-fx-font-weight: bold;");
+        verdict.textProperty().bind(vm.selectedProperty().flatMap(RunItem::verdictProperty).orElse(""));
+        verdict.visibleProperty().bind(verdict.textProperty().isNotEmpty());
+        verdict.managedProperty().bind(verdict.visibleProperty());
+
         Button join = new Button("Open as a tuned model");
         join.setId("join-workspace");
         join.setTooltip(new Tooltip("Add this run's result to the workspace, to see how it moved the weights."));
@@ -141,7 +149,7 @@ public final class RunsPane extends BorderPane {
         log.textProperty().addListener((obs, old, text) -> log.setScrollTop(Double.MAX_VALUE));
         VBox.setVgrow(log, Priority.ALWAYS);
 
-        VBox details = new VBox(8, title, status, problem, join, curvesBox, new Label("Log"), log);
+        VBox details = new VBox(8, title, status, verdict, problem, join, curvesBox, new Label("Log"), log);
         details.setPadding(new Insets(10));
         return details;
     }
