@@ -93,7 +93,11 @@ public final class MainWindow {
         Tab histogramsTab = tab(2);
         new LazyTab<>(histogramsTab, () -> new HistogramsView(vm.histograms(), histogramsTab.selectedProperty()));
         planTab = tab(3);
-        new LazyTab<>(planTab, () -> new PlanEditorPane(plan, planTab.selectedProperty()));
+        new LazyTab<>(planTab, () -> {
+            PlanEditorPane pane = new PlanEditorPane(plan, planTab.selectedProperty());
+            pane.setRunAction(this::launchRun);
+            return pane;
+        });
         whatIfTab = tab(4);
         whatIfPane = new LazyTab<>(whatIfTab, () -> new WhatIfPane(vm.whatIf()));
         runsTab = tab(5);
@@ -272,10 +276,7 @@ public final class MainWindow {
             view.getItems().add(item(TAB_NAMES.get(i), "Shortcut+" + (i + 1),
                     () -> tabs.getSelectionModel().select(index)));
         }
-        MenuItem launch = item("Run the plan…", "Shortcut+R", () -> {
-            tabs.getSelectionModel().select(runsTab);
-            runsPane.content().showLaunchDialog();
-        });
+        MenuItem launch = item("Run the plan…", "Shortcut+R", this::launchRun);
         MenuItem evaluate = item("Evaluate what-if (prune)", "Shortcut+Shift+R", () -> {
             tabs.getSelectionModel().select(whatIfTab);
             whatIfPane.content().showPage(dev.finescope.ui.whatif.WhatIfViewModel.Page.PRUNE);
@@ -288,6 +289,12 @@ public final class MainWindow {
                 new Menu("Run", null, launch, evaluate), new Menu("Help", null, about));
         bar.setId("menu-bar");
         return bar;
+    }
+
+    /** Opens the launch dialog for the plan being edited, with the Runs tab behind it. */
+    private void launchRun() {
+        tabs.getSelectionModel().select(runsTab);
+        runsPane.content().showLaunchDialog();
     }
 
     private Optional<Exports> currentExports() {
