@@ -56,7 +56,7 @@ public final class FineScopeApp extends Application {
 
     /** Builds and shows the window, then opens {@code workspace} (or what {@link MainViewModel} picks). */
     public MainWindow start(Stage stage, Optional<Path> workspace) {
-        return start(stage, workspace, new FxDialogService(stage));
+        return start(stage, workspace, new FxDialogService(stage, AppPreferences.fromSystemProperty()));
     }
 
     /** As {@link #start(Stage, Optional)}, asking and telling the user through {@code dialogs}. */
