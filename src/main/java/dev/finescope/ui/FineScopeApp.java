@@ -76,6 +76,7 @@ public final class FineScopeApp extends Application {
             vm.openAtStart(workspace, here, jarFolder());
         }
         window = new MainWindow(stage, vm, tracker);
+        window.setFolderOpener(folder -> getHostServices().showDocument(folder.toUri().toString()));
         window.show();
         LOGGER.info("window shown {} ms after launch", sinceLaunch());
         if (importFirst) {

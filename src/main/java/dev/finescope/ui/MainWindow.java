@@ -74,6 +74,9 @@ public final class MainWindow {
     }
 
     private final java.util.Map<Tab, Exports> exports = new java.util.HashMap<>();
+    private final StatusBar status;
+    private java.util.function.Consumer<Path> folderOpener = folder -> {
+    };
 
     public MainWindow(Stage stage, MainViewModel vm, TaskTracker tracker) {
         this.stage = stage;
@@ -140,8 +143,9 @@ public final class MainWindow {
 
         root.setTop(menus());
         root.setCenter(split);
-        StatusBar status = new StatusBar(tracker, vm.engine());
+        status = new StatusBar(tracker, vm.engine());
         status.followRuns(runs, () -> tabs.getSelectionModel().select(runsTab));
+        status.followExports(vm.lastExportProperty(), folder -> folderOpener.accept(folder));
         root.setBottom(status);
         root.setOnDragOver(this::dragOver);
         root.setOnDragDropped(this::dropped);
@@ -167,6 +171,16 @@ public final class MainWindow {
         });
         stage.show();
         new BaseImportDialog(stage, vm.baseImport(), STYLESHEET).follow();
+    }
+
+    /** How "Open folder" after an export opens one (the app's host services). */
+    public void setFolderOpener(java.util.function.Consumer<Path> opener) {
+        folderOpener = opener;
+    }
+
+    /** The bottom line. */
+    public StatusBar statusBar() {
+        return status;
     }
 
     public Scene scene() {
