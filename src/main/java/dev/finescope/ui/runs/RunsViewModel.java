@@ -84,6 +84,8 @@ public final class RunsViewModel {
     private final javafx.beans.property.BooleanProperty curvesShown =
             new javafx.beans.property.SimpleBooleanProperty(this, "curvesShown", true);
     private final Timeline refresher;
+    private final javafx.beans.property.DoubleProperty smoothing =
+            new javafx.beans.property.SimpleDoubleProperty(this, "smoothing", 0.6);
     private LaunchViewModel lastForm;
     private int curvesWidth;
     private int curvesHeight;
@@ -127,6 +129,7 @@ public final class RunsViewModel {
         workspace.dataProperty().addListener((obs, old, data) -> findBaseline());
         workspaceBaseline.addListener((obs, old, b) -> compareRuns());
         selected.addListener((obs, old, item) -> redraw(true));
+        smoothing.addListener((obs, old, w) -> redraw(true));
         refresher = new Timeline(new KeyFrame(REFRESH, e -> refresh()));
         refresher.setCycleCount(Animation.INDEFINITE);
         refresher.play();
@@ -185,6 +188,14 @@ public final class RunsViewModel {
      */
     public javafx.beans.property.BooleanProperty curvesShownProperty() {
         return curvesShown;
+    }
+
+    /**
+     * How much the training loss curve is smoothed, 0 to 0.99: the weight of TensorBoard's exponential moving
+     * average (0.6 to start, as there); the raw curve stays beside it.
+     */
+    public javafx.beans.property.DoubleProperty smoothingProperty() {
+        return smoothing;
     }
 
     /** The size the view shows the curves at; they are drawn again at the new size. */
@@ -508,7 +519,8 @@ public final class RunsViewModel {
         String subtitle = item.summaryProperty().get() + (item.device().isEmpty() ? "" : " · " + item.device())
                 + (item.verdictProperty().get().isEmpty() ? "" : "\n" + item.verdictProperty().get());
         curves.request(new CurvesImage.Data(item.nameProperty().get(), subtitle, item.lossPoints(),
-                item.metricPoints(), item.emptyCurveMessage()), curvesWidth, curvesHeight);
+                item.metricPoints(), item.emptyCurveMessage(), Math.max(0, Math.min(0.99, smoothing.get()))),
+                curvesWidth, curvesHeight);
     }
 
     // ---- names and baselines ----------------------------------------------------------------------------

@@ -118,6 +118,19 @@ class RunStatesTest {
         assertEquals("", LaunchViewModel.sparsityOf(dev.finescope.plan.Presets.fullFineTuning()));
     }
 
+    @Test
+    void theLossCurveIsSmoothedAsTensorBoardDoes() {
+        double[] s = CurvesImage.smooth(new double[] {1, 2, 3}, 0.5);
+        assertEquals(1.0, s[0], 1e-12);
+        assertEquals(1.25 / 0.75, s[1], 1e-12);
+        assertEquals(2.125 / 0.875, s[2], 1e-12);
+        assertEquals(List.of(1.0, 2.0, 3.0), java.util.Arrays.stream(CurvesImage.smooth(new double[] {1, 2, 3}, 0))
+                .boxed().toList());
+        List<double[]> loss = List.of(new double[] {1, 0.7}, new double[] {2, 0.6}, new double[] {3, 0.65});
+        XYPlot plot = subplots(CurvesImage.chart(new CurvesImage.Data("a", "", loss, Map.of(), "", 0.9))).get(0);
+        assertEquals(List.of("training loss (smoothed 0.90)", "training loss (raw)"), seriesNames(plot));
+    }
+
     private static List<XYPlot> subplots(JFreeChart chart) {
         return ((CombinedDomainXYPlot) chart.getPlot()).getSubplots();
     }

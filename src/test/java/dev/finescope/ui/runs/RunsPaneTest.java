@@ -143,4 +143,15 @@ class RunsPaneTest {
         assertEquals(dev.finescope.run.Device.AUTO, device.getValue());
         robot.press(javafx.scene.input.KeyCode.ESCAPE).release(javafx.scene.input.KeyCode.ESCAPE);
     }
+
+    @Test
+    void theLossCurveHasASmoothingControl(FxRobot robot) {
+        javafx.scene.control.Slider smooth = robot.lookup("#loss-smoothing").queryAs(javafx.scene.control.Slider.class);
+        assertEquals(0.0, smooth.getMin());
+        assertEquals(0.99, smooth.getMax());
+        assertEquals(0.6, smooth.getValue(), 1e-9);
+        robot.interact(() -> smooth.setValue(0.9));
+        assertEquals(0.9, OnFx.call(() -> vm.smoothingProperty().get()), 1e-9);
+        assertEquals("0.90", robot.lookup("#loss-smoothing-value").queryAs(Label.class).getText());
+    }
 }
