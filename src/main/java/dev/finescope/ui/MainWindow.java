@@ -299,8 +299,14 @@ public final class MainWindow {
         MenuItem savePlan = item("Save plan…", null, plan::save);
         MenuItem loadPlan = item("Load plan…", null, plan::load);
         MenuItem about = item("About FineScope", null, this::about);
+        Menu help = new Menu("Help", null,
+                item("Walkthrough", "F1", () -> help(HelpWindow.Topic.WALKTHROUGH)),
+                item("Lesson plan (for courses)", null, () -> help(HelpWindow.Topic.LESSON_PLAN)),
+                item("Metric definitions", null, () -> help(HelpWindow.Topic.METRICS)),
+                item("Keyboard shortcuts", null, () -> help(HelpWindow.Topic.SHORTCUTS)),
+                new SeparatorMenuItem(), about);
         MenuBar bar = new MenuBar(file, view, new Menu("Plan", null, savePlan, loadPlan),
-                new Menu("Run", null, launch, evaluate), new Menu("Help", null, about));
+                new Menu("Run", null, launch, evaluate), help);
         bar.setId("menu-bar");
         return bar;
     }
@@ -331,6 +337,17 @@ public final class MainWindow {
         item.setOnAction(e -> action.run());
         return item;
     }
+
+    /** Opens the help window on {@code topic} (one window, made on first use). */
+    public HelpWindow help(HelpWindow.Topic topic) {
+        if (helpWindow == null) {
+            helpWindow = new HelpWindow(stage, STYLESHEET);
+        }
+        helpWindow.show(topic);
+        return helpWindow;
+    }
+
+    private HelpWindow helpWindow;
 
     private void about() {
         Alert alert = new Alert(Alert.AlertType.INFORMATION);
