@@ -34,7 +34,8 @@ public final class HistogramsView extends BorderPane {
         tensor.disableProperty().bind(vm.scopeProperty().isNotEqualTo(HistogramsViewModel.Scope.TENSOR)
                 .or(vm.viewProperty().isEqualTo(HistogramsViewModel.View.SPARSITY)));
 
-        FlowPane bar = new FlowPane(8, 6, new Label("show"), view, new Label("over"), scope, tensor);
+        FlowPane bar = new FlowPane(8, 6, new Label("show"), view, new Label("over"), scope,
+                TensorFilter.attach(tensor, vm.tensorNames(), "histograms-filter"), tensor);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(8, 10, 8, 10));
         setTop(bar);
