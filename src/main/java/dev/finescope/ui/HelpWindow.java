@@ -75,6 +75,7 @@ public final class HelpWindow {
         page.setId("help-page");
         page.setPadding(new Insets(14, 18, 18, 18));
         page.setFillWidth(true);
+        page.getStyleClass().add("help-page");
         ScrollPane scroll = new ScrollPane(page);
         scroll.setFitToWidth(true);
         topics.getSelectionModel().selectedItemProperty().addListener((obs, old, t) -> {
@@ -161,8 +162,10 @@ public final class HelpWindow {
         }
         String first = block.get(0);
         if (first.startsWith("|")) {
+            // a cell's own bars are written \| ("|b−a|"); they are not column breaks
             List<String> rows = block.stream().map(r -> inline(String.join(" · ", java.util.Arrays.stream(
-                    r.replaceAll("^\\||\\|$", "").split("\\|")).map(String::strip).toList()))).toList();
+                    r.replace("\\|", "\u0000").replaceAll("^\\||\\|$", "").split("\\|")).map(String::strip)
+                    .map(c -> c.replace('\u0000', '|')).toList()))).toList();
             out.add(label(String.join("\n", rows), "help-table"));
         } else if (first.matches("\\s*([-*]|\\d+\\.)\\s+.*")) {
             String item = String.join(" ", block.stream().map(String::strip).toList());

@@ -70,6 +70,8 @@ public final class StatusBar extends HBox {
         list.setId("status-task-list");
         list.setPadding(new Insets(10));
         list.setPrefWidth(460);
+        // the popover is a window of its own, drawn light by ControlsFX: its list takes the theme's colours
+        list.setStyle("-fx-background-color: -color-bg-default; -fx-background-radius: 6;");
         popover.setArrowLocation(PopOver.ArrowLocation.BOTTOM_LEFT);
         popover.setDetachable(false);
         popover.setTitle("Background tasks");
@@ -220,6 +222,8 @@ public final class StatusBar extends HBox {
         p.setPrefWidth(100);
         Button cancel = new Button("Cancel");
         cancel.getStyleClass().add("small");
+        cancel.setMinWidth(Region.USE_PREF_SIZE);
+        p.setMinWidth(Region.USE_PREF_SIZE);
         cancel.setTooltip(new Tooltip(e.cancelTip()));
         cancel.disableProperty().bind(Bindings.createBooleanBinding(e.cancelDisabled()::get, e.cancelDisabled()));
         cancel.setOnAction(a -> e.cancel().run());

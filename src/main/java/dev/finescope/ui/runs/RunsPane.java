@@ -104,7 +104,7 @@ public final class RunsPane extends BorderPane {
         status.setId("run-status");
         status.setWrapText(true);
         status.textProperty().bind(vm.selectedProperty().flatMap(r -> Bindings.createStringBinding(
-                () -> (r.status() == RunStatus.RUNNING ? "running · " : "") + r.summaryProperty().get() + " · "
+                () -> (r.status() == RunStatus.RUNNING ? "running · " : "") + r.summaryProperty().get() + "\n"
                         + r.folder(),
                 r.statusProperty(), r.summaryProperty())).orElse(""));
 

@@ -84,7 +84,7 @@ class RunsPaneTest {
         OnFx.await("the run to finish", PROCESS, () -> run.status() == RunStatus.FINISHED);
         OnFx.settle();
         String finished = robot.lookup("#run-status").queryAs(Label.class).getText();
-        assertTrue(finished.startsWith("finished at step 6 · accuracy 0.7500 · "), finished);
+        assertTrue(finished.startsWith("finished at step 6 · accuracy 0.7500\n"), finished);
         OnFx.await("the run to join the workspace", PROCESS, () -> !workspace.tunedModels.isEmpty());
         assertEquals(List.of(run.folder().resolve(RunFolder.OVERLAY_FILE)), OnFx.call(() -> workspace.tunedModels));
         @SuppressWarnings("unchecked")
