@@ -30,6 +30,8 @@ describe() { # name, title, plan words
     local name=$1 title=$2 words=$3 out=sample-models/$1
     mkdir -p "$out"
     cp "$runs/$name/overlay.safetensors" "$out/overlay.safetensors"
+    # the run's dev metrics, as a run folder keeps them: the app compares runs with the head-only one's
+    cp "$runs/$name/metrics.json" "$out/metrics.json"
     local dev test
     dev=$(fs eval --model "$out/overlay.safetensors" --data "$data" --task SST-2 --split dev --json)
     test=$(fs eval --model "$out/overlay.safetensors" --data "$data" --task SST-2 --split test --json)

@@ -17,6 +17,9 @@ public final class Main {
         FineScopeCommand.quietLogUnlessDebug(args);
         if (FineScopeCommand.appOnly(args) != null) {
             StartupClasses.startIfWorthIt(Runtime.getRuntime().availableProcessors());
+        } else {
+            // a command's output carries no notice of libtorch's own (see NativeStderrFilter)
+            dev.finescope.cli.NativeStderrFilter.install();
         }
         // a lambda, not a method reference: FineScopeApp (and with it JavaFX) is loaded only when the app opens,
         // so the commands also run on a headless server whose class path has no JavaFX

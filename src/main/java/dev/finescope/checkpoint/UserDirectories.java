@@ -86,6 +86,57 @@ public final class UserDirectories {
     }
 
     /**
+     * Where the app keeps a workspace's own outputs ({@code kind}: {@code runs}, {@code whatif}): a folder per
+     * workspace under {@link #data()}, never the workspace's folder itself, which may be a checkout's
+     * {@code sample-models/} or a read-only install folder (the built-in sample stays as shipped).
+     */
+    public static Path workspaceOutputs(Path workspaceFolder, String kind) {
+        return workspaceOutputs(workspaceFolder, kind, data());
+    }
+
+    static Path workspaceOutputs(Path workspaceFolder, String kind, Path dataRoot) {
+        Path folder = workspaceFolder.toAbsolutePath().normalize();
+        String name = folder.getFileName() == null ? "workspace"
+                : folder.getFileName().toString().replaceAll("[^A-Za-z0-9._-]+", "-");
+        String key = String.format("%08x", folder.toString().hashCode());
+        return dataRoot.resolve("workspaces").resolve(name + "-" + key).resolve(kind);
+    }
+
+    /**
+     * The user's folder for pictures ({@code "PICTURES"}) or documents ({@code "DOCUMENTS"}), where exports go by
+     * default: on Linux as {@code ~/.config/user-dirs.dirs} names it ({@code XDG_PICTURES_DIR}), else
+     * {@code ~/Pictures} or {@code ~/Documents} (also on macOS and Windows); the home folder when that is missing.
+     */
+    public static Path userFolder(String kind) {
+        return userFolder(kind, System.getProperty("user.home", ""), System.getenv());
+    }
+
+    static Path userFolder(String kind, String userHome, Map<String, String> env) {
+        Path home = Path.of(userHome);
+        String config = env.get("XDG_CONFIG_HOME");
+        Path dirs = (config != null && !config.isBlank() && Path.of(config).isAbsolute() ? Path.of(config)
+                : home.resolve(".config")).resolve("user-dirs.dirs");
+        try {
+            if (Files.isRegularFile(dirs)) {
+                for (String line : Files.readAllLines(dirs)) {
+                    String prefix = "XDG_" + kind + "_DIR=";
+                    if (line.startsWith(prefix)) {
+                        String value = line.substring(prefix.length()).replace("\"", "").replace("$HOME", userHome);
+                        Path p = Path.of(value);
+                        if (p.isAbsolute() && Files.isDirectory(p)) {
+                            return p;
+                        }
+                    }
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // the usual folder below is as good
+        }
+        Path usual = home.resolve(kind.equals("PICTURES") ? "Pictures" : "Documents");
+        return Files.isDirectory(usual) ? usual : home;
+    }
+
+    /**
      * Where a workspace's own outputs ({@code wanted}: its runs or what-if folder) go: there when it can be
      * written, else a folder of the same name under {@link #data()}, one per workspace. A workspace installed
      * read-only (the packaged app's sample workspace under {@code /opt}) still gets runs and sweeps.
@@ -98,11 +149,7 @@ public final class UserDirectories {
         if (canCreate.test(wanted)) {
             return wanted;
         }
-        Path folder = workspaceFolder.toAbsolutePath().normalize();
-        String name = folder.getFileName() == null ? "workspace"
-                : folder.getFileName().toString().replaceAll("[^A-Za-z0-9._-]+", "-");
-        String key = String.format("%08x", folder.toString().hashCode());
-        return dataRoot.resolve("workspaces").resolve(name + "-" + key).resolve(wanted.getFileName().toString());
+        return workspaceOutputs(workspaceFolder, wanted.getFileName().toString(), dataRoot);
     }
 
     /** True when {@code p} is a writable folder, or could be made in the nearest existing folder above it. */

@@ -158,6 +158,8 @@ public final class FineScopeCommand implements Runnable {
         cl.registerConverter(Path.class, new PathConverter());
         cl.setParameterExceptionHandler(FineScopeCommand::usageError);
         cl.setExecutionExceptionHandler(FineScopeCommand::failure);
+        // every help page wraps between words only
+        cl.setHelpFactory(WholeWordHelp::new);
         return cl;
     }
 

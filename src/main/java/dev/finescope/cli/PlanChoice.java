@@ -9,9 +9,6 @@ import dev.finescope.checkpoint.Checkpoints;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.NameMap;
 import dev.finescope.checkpoint.Progress;
-import dev.finescope.plan.Action;
-import dev.finescope.plan.BiasRule;
-import dev.finescope.plan.MaskOptions;
 import dev.finescope.plan.ModelLayout;
 import dev.finescope.plan.Plan;
 import dev.finescope.plan.Presets;
@@ -19,7 +16,6 @@ import dev.finescope.run.PlanSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * What {@code --plan} names: a plan file, or one of the presets by name, so that a quick run needs no plan file
@@ -45,8 +41,7 @@ final class PlanChoice {
             case "full":
                 return PlanSource.of(Presets.fullFineTuning());
             case "head-only":
-                return PlanSource.of(new Plan("head only", Action.FREEZE, Map.of(), BiasRule.ALL_FROZEN,
-                        MaskOptions.DEFAULT));
+                return PlanSource.of(Presets.headOnly());
             case "biases-only":
             case "bitfit":
                 return PlanSource.of(Presets.biasesOnly());

@@ -87,6 +87,14 @@ public final class Presets {
     }
 
     /**
+     * Only the classifier head trains; every pre-trained weight, bias and LayerNorm stays as it is. The baseline a
+     * fine-tune must beat to have learned anything in the encoder.
+     */
+    public static Plan headOnly() {
+        return new Plan("head only", Action.FREEZE, Map.of(), BiasRule.ALL_FROZEN, MaskOptions.DEFAULT);
+    }
+
+    /**
      * BitFit-like: every matrix frozen; every bias trains, LayerNorm biases included, LayerNorm gains frozen
      * ({@link BiasRule#ALL_BIASES}); plus the head. About 0.1% of BERT-base's parameters.
      */

@@ -114,6 +114,7 @@ public final class Trainer {
         Random order = new Random(hp.seed());
         double clip = hp.gradientClip() > 0 ? hp.gradientClip() : Double.POSITIVE_INFINITY;
         long step = 0;
+        StepLogCadence cadence = new StepLogCadence(System::nanoTime);
         List<Evaluator.Result> last = List.of();
         try (AdamW optimizer = new AdamW(updated, optimizerSettings(hp))) {
             TrainStep trainStep = new TrainStep(model, optimizer, clip);
@@ -135,7 +136,7 @@ public final class Trainer {
                     double rate = hp.learningRate() * scale;
                     listener.onEvent(new RunEvent.Step(Instant.now(), step, totalSteps, epoch, r.loss(), rate,
                             indices.length / Math.max(seconds, 1e-9)));
-                    if (step % 50 == 0 || step == 1 || step == totalSteps) {
+                    if (cadence.due(step, totalSteps)) {
                         listener.log(String.format(Locale.ROOT, "step %d/%d (epoch %d): loss %.5f, learning rate "
                                 + "%.3g, gradient norm %.4g, %.1f examples/s", step, totalSteps, epoch, r.loss(),
                                 rate, r.gradientNorm(), indices.length / Math.max(seconds, 1e-9)));

@@ -31,6 +31,7 @@ public final class AppPreferences {
     private static final String RECENT = "workspace.recent.";
     private static final String DARK = "theme.dark";
     private static final String HINT = "hint.dismissed";
+    private static final String EXPORT_FOLDER = "export.folder";
 
     private final Preferences node;
 
@@ -110,6 +111,16 @@ public final class AppPreferences {
 
     public void dismissHint() {
         node.putBoolean(HINT, true);
+    }
+
+    /** The folder the last export went to; empty before the first. */
+    public Optional<Path> exportFolder() {
+        String s = node.get(EXPORT_FOLDER, null);
+        return s == null ? Optional.empty() : Optional.of(Path.of(s));
+    }
+
+    public void rememberExportFolder(Path folder) {
+        node.put(EXPORT_FOLDER, folder.toAbsolutePath().normalize().toString());
     }
 
     /** Forgets everything (tests clean up with this). */

@@ -59,7 +59,7 @@ public final class FineScopeApp extends Application {
 
     /** Builds and shows the window, then opens {@code workspace} (or what {@link MainViewModel} picks). */
     public MainWindow start(Stage stage, Optional<Path> workspace) {
-        return start(stage, workspace, new FxDialogService(stage));
+        return start(stage, workspace, new FxDialogService(stage, AppPreferences.fromSystemProperty()));
     }
 
     /** As {@link #start(Stage, Optional)}, asking and telling the user through {@code dialogs}. */
@@ -79,6 +79,7 @@ public final class FineScopeApp extends Application {
             vm.openAtStart(workspace, here, jarFolder());
         }
         window = new MainWindow(stage, vm, tracker);
+        window.setFolderOpener(folder -> getHostServices().showDocument(folder.toUri().toString()));
         window.show();
         LOGGER.info("window shown {} ms after launch", sinceLaunch());
         if (importFirst) {

@@ -15,10 +15,31 @@ import javafx.stage.Window;
 public final class FxDialogService implements DialogService {
 
     private final Window owner;
+    private final AppPreferences preferences;
     private Path lastFolder;
 
     public FxDialogService(Window owner) {
+        this(owner, null);
+    }
+
+    /** Save dialogs open where the last export went, remembered in {@code preferences} (may be null). */
+    public FxDialogService(Window owner, AppPreferences preferences) {
         this.owner = owner;
+        this.preferences = preferences;
+    }
+
+    /**
+     * Where a save dialog opens: the folder of the last export when it is still there, else the user's pictures
+     * folder for pictures (PNG, SVG) and their documents folder for the rest; never the working folder, which for
+     * an installed app is its read-only install folder.
+     */
+    static Path initialSaveFolder(List<String> extensions, Optional<Path> lastExport,
+            java.util.function.Function<String, Path> userFolder) {
+        if (lastExport.isPresent() && java.nio.file.Files.isDirectory(lastExport.get())) {
+            return lastExport.get();
+        }
+        boolean picture = !extensions.isEmpty() && List.of("png", "svg").contains(extensions.get(0));
+        return userFolder.apply(picture ? "PICTURES" : "DOCUMENTS");
     }
 
     @Override
@@ -70,7 +91,19 @@ public final class FxDialogService implements DialogService {
     public Optional<Path> chooseSaveFile(String title, String initialName, List<String> extensions) {
         FileChooser chooser = fileChooser(title, extensions);
         chooser.setInitialFileName(initialName);
-        return remember(chooser.showSaveDialog(owner));
+        Path folder = initialSaveFolder(extensions,
+                preferences == null ? Optional.empty() : preferences.exportFolder(),
+                dev.finescope.checkpoint.UserDirectories::userFolder);
+        if (java.nio.file.Files.isDirectory(folder)) {
+            chooser.setInitialDirectory(folder.toFile());
+        }
+        Optional<Path> chosen = Optional.ofNullable(chooser.showSaveDialog(owner)).map(java.io.File::toPath);
+        chosen.ifPresent(file -> {
+            if (preferences != null && file.getParent() != null) {
+                preferences.rememberExportFolder(file.getParent());
+            }
+        });
+        return chosen;
     }
 
     @Override

@@ -51,7 +51,8 @@ public final class HistogramsView extends BorderPane {
                     .or(vm.viewProperty().isEqualTo(HistogramsViewModel.View.MASK_SCORES)));
         }
 
-        FlowPane bar = new FlowPane(8, 6, new Label("show"), view, new Label("over"), scope, tensor, logY, robust);
+        FlowPane bar = new FlowPane(8, 6, new Label("show"), view, new Label("over"), scope,
+                TensorFilter.attach(tensor, vm.tensorNames(), "histograms-filter"), tensor, logY, robust);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(8, 10, 8, 10));
         setTop(bar);

@@ -47,6 +47,8 @@ public final class MainViewModel {
     private final javafx.beans.property.IntegerProperty exportScale =
             new javafx.beans.property.SimpleIntegerProperty(this, "exportScale", 1);
     private final BooleanProperty showHint = new SimpleBooleanProperty(this, "showHint");
+    private final javafx.beans.property.ReadOnlyObjectWrapper<Path> lastExport =
+            new javafx.beans.property.ReadOnlyObjectWrapper<>(this, "lastExport");
 
     public MainViewModel(Workspace workspace, UiExecutor executor, DialogService dialogs,
             AppPreferences preferences, ModelOpener opener, int threads) {
@@ -190,6 +192,11 @@ public final class MainViewModel {
                 .or(() -> WorkspaceViewModel.sampleWorkspace(workingFolder, jarFolder));
     }
 
+    /** The file the last export wrote, once written (the status bar says where it went). */
+    public javafx.beans.property.ReadOnlyObjectProperty<Path> lastExportProperty() {
+        return lastExport.getReadOnlyProperty();
+    }
+
     /** Asks where to save the figure and writes it as PNG or SVG, by the chosen file's extension. */
     public void exportFigure(Optional<Figure> figure) {
         if (figure.isEmpty()) {
@@ -202,6 +209,7 @@ public final class MainViewModel {
                     {
                         setOnFailed(e -> dialogs.showError("Could not export the chart",
                                 file + ": " + Problems.describe(getException())));
+                        setOnSucceeded(e -> lastExport.set(getValue()));
                     }
 
                     @Override
@@ -209,7 +217,9 @@ public final class MainViewModel {
                         if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".svg")) {
                             f.tiles().svg(file);
                         } else {
-                            f.tiles().png(withExtension(file, ".png"), exportScale.get());
+                            Path png = withExtension(file, ".png");
+                            f.tiles().png(png, exportScale.get());
+                            return png;
                         }
                         return file;
                     }
@@ -224,7 +234,9 @@ public final class MainViewModel {
         }
         dialogs.chooseSaveFile("Export table as CSV", name + ".csv", List.of("csv")).ifPresent(file -> {
             try {
-                table.write(withExtension(file, ".csv"));
+                Path csv = withExtension(file, ".csv");
+                table.write(csv);
+                lastExport.set(csv);
             } catch (IOException | RuntimeException e) {
                 dialogs.showError("Could not export the table", file + ": " + Problems.describe(e));
             }

@@ -74,6 +74,9 @@ public final class MainWindow {
     }
 
     private final java.util.Map<Tab, Exports> exports = new java.util.HashMap<>();
+    private final StatusBar status;
+    private java.util.function.Consumer<Path> folderOpener = folder -> {
+    };
 
     public MainWindow(Stage stage, MainViewModel vm, TaskTracker tracker) {
         this.stage = stage;
@@ -93,7 +96,11 @@ public final class MainWindow {
         Tab histogramsTab = tab(2);
         new LazyTab<>(histogramsTab, () -> new HistogramsView(vm.histograms(), histogramsTab.selectedProperty()));
         planTab = tab(3);
-        new LazyTab<>(planTab, () -> new PlanEditorPane(plan, planTab.selectedProperty()));
+        new LazyTab<>(planTab, () -> {
+            PlanEditorPane pane = new PlanEditorPane(plan, planTab.selectedProperty());
+            pane.setRunAction(this::launchRun);
+            return pane;
+        });
         whatIfTab = tab(4);
         whatIfPane = new LazyTab<>(whatIfTab, () -> new WhatIfPane(vm.whatIf()));
         runsTab = tab(5);
@@ -136,8 +143,9 @@ public final class MainWindow {
 
         root.setTop(menus());
         root.setCenter(split);
-        StatusBar status = new StatusBar(tracker, vm.engine());
+        status = new StatusBar(tracker, vm.engine());
         status.followRuns(runs, () -> tabs.getSelectionModel().select(runsTab));
+        status.followExports(vm.lastExportProperty(), folder -> folderOpener.accept(folder));
         root.setBottom(status);
         root.setOnDragOver(this::dragOver);
         root.setOnDragDropped(this::dropped);
@@ -163,6 +171,16 @@ public final class MainWindow {
         });
         stage.show();
         new BaseImportDialog(stage, vm.baseImport(), STYLESHEET).follow();
+    }
+
+    /** How "Open folder" after an export opens one (the app's host services). */
+    public void setFolderOpener(java.util.function.Consumer<Path> opener) {
+        folderOpener = opener;
+    }
+
+    /** The bottom line. */
+    public StatusBar statusBar() {
+        return status;
     }
 
     public Scene scene() {
@@ -282,10 +300,7 @@ public final class MainWindow {
             view.getItems().add(item(TAB_NAMES.get(i), "Shortcut+" + (i + 1),
                     () -> tabs.getSelectionModel().select(index)));
         }
-        MenuItem launch = item("Run the plan…", "Shortcut+R", () -> {
-            tabs.getSelectionModel().select(runsTab);
-            runsPane.content().showLaunchDialog();
-        });
+        MenuItem launch = item("Run the plan…", "Shortcut+R", this::launchRun);
         MenuItem evaluate = item("Evaluate what-if (prune)", "Shortcut+Shift+R", () -> {
             tabs.getSelectionModel().select(whatIfTab);
             whatIfPane.content().showPage(dev.finescope.ui.whatif.WhatIfViewModel.Page.PRUNE);
@@ -294,10 +309,22 @@ public final class MainWindow {
         MenuItem savePlan = item("Save plan…", null, plan::save);
         MenuItem loadPlan = item("Load plan…", null, plan::load);
         MenuItem about = item("About FineScope", null, this::about);
+        Menu help = new Menu("Help", null,
+                item("Walkthrough", "F1", () -> help(HelpWindow.Topic.WALKTHROUGH)),
+                item("Lesson plan (for courses)", null, () -> help(HelpWindow.Topic.LESSON_PLAN)),
+                item("Metric definitions", null, () -> help(HelpWindow.Topic.METRICS)),
+                item("Keyboard shortcuts", null, () -> help(HelpWindow.Topic.SHORTCUTS)),
+                new SeparatorMenuItem(), about);
         MenuBar bar = new MenuBar(file, view, new Menu("Plan", null, savePlan, loadPlan),
-                new Menu("Run", null, launch, evaluate), new Menu("Help", null, about));
+                new Menu("Run", null, launch, evaluate), help);
         bar.setId("menu-bar");
         return bar;
+    }
+
+    /** Opens the launch dialog for the plan being edited, with the Runs tab behind it. */
+    private void launchRun() {
+        tabs.getSelectionModel().select(runsTab);
+        runsPane.content().showLaunchDialog();
     }
 
     private Optional<Exports> currentExports() {
@@ -320,6 +347,17 @@ public final class MainWindow {
         item.setOnAction(e -> action.run());
         return item;
     }
+
+    /** Opens the help window on {@code topic} (one window, made on first use). */
+    public HelpWindow help(HelpWindow.Topic topic) {
+        if (helpWindow == null) {
+            helpWindow = new HelpWindow(stage, STYLESHEET);
+        }
+        helpWindow.show(topic);
+        return helpWindow;
+    }
+
+    private HelpWindow helpWindow;
 
     private void about() {
         Alert alert = new Alert(Alert.AlertType.INFORMATION);

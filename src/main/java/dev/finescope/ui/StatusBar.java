@@ -4,140 +4,233 @@ import dev.finescope.run.RunStatus;
 import dev.finescope.ui.runs.RunItem;
 import dev.finescope.ui.runs.RunsViewModel;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import javafx.beans.binding.Bindings;
+import javafx.beans.binding.StringExpression;
+import javafx.beans.value.ObservableBooleanValue;
+import javafx.beans.value.ObservableNumberValue;
+import javafx.beans.value.ObservableValue;
+import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
+import javafx.collections.ObservableList;
 import javafx.concurrent.Task;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
+import javafx.scene.control.Hyperlink;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import org.controlsfx.control.PopOver;
 
 /**
- * The bottom line: the newest background work with its progress and a cancel button, how many more are running,
- * the newest training run with its step, loss, ETA and a cancel, and where training runs go. Hidden parts take no room when nothing runs.
+ * The bottom line, as IDEs have it: one indicator of the work in the background (a training run, a what-if sweep,
+ * an analysis) with the newest one's progress; a click lists them all in a popover, each with its progress and its
+ * cancel. After an export it says where the file went, with a link that opens the folder. Nothing in it is ever cut
+ * short: one indicator takes the room, the engine keeps its own.
  */
 public final class StatusBar extends HBox {
 
+    /** One piece of background work as the popover lists it. */
+    public record Entry(StringExpression text, ObservableNumberValue progress, Runnable cancel,
+            ObservableBooleanValue cancelDisabled, String cancelTip) {
+    }
+
     private final TaskTracker tracker;
-    private final Label what = new Label();
+    private final ObservableList<Entry> entries = FXCollections.observableArrayList();
+    private final Button indicator = new Button();
     private final ProgressBar bar = new ProgressBar();
-    private final Button cancel = new Button("cancel");
-    private final Label more = new Label();
-    private Task<?> shown;
-    private final Label runText = new Label();
-    private final ProgressBar runBar = new ProgressBar();
-    private final Button runCancel = new Button("cancel run");
+    private final VBox list = new VBox(8);
+    private final PopOver popover = new PopOver(list);
+    private final Label notice = new Label();
+    private final Hyperlink openFolder = new Hyperlink("Open folder");
     private RunsViewModel runs;
-    private RunItem shownRun;
+    private Consumer<Path> folderOpener;
+    private Path noticeFolder;
 
     public StatusBar(TaskTracker tracker, String engine) {
         this.tracker = tracker;
         setId("status-bar");
         getStyleClass().add("status-bar");
-        what.setId("status-text");
+        indicator.setId("status-tasks");
+        indicator.getStyleClass().addAll("flat", "small");
+        indicator.setMaxWidth(460);
+        indicator.setTooltip(new Tooltip("Work in the background; click for the list, each with its cancel"));
+        indicator.setOnAction(e -> togglePopover());
         bar.setId("status-progress");
-        bar.setPrefWidth(180);
-        cancel.setId("status-cancel");
-        cancel.getStyleClass().add("small");
-        cancel.setTooltip(new Tooltip("Stop this work; what was open stays open"));
-        cancel.setOnAction(e -> {
-            if (shown != null) {
-                shown.cancel();
+        bar.setPrefWidth(140);
+        bar.setMinWidth(80);
+        list.setId("status-task-list");
+        list.setPadding(new Insets(10));
+        list.setPrefWidth(460);
+        // the popover is a window of its own, drawn light by ControlsFX: its list takes the theme's colours
+        list.setStyle("-fx-background-color: -color-bg-default; -fx-background-radius: 6;");
+        popover.setArrowLocation(PopOver.ArrowLocation.BOTTOM_LEFT);
+        popover.setDetachable(false);
+        popover.setTitle("Background tasks");
+        popover.setHeaderAlwaysVisible(true);
+        notice.setId("status-notice");
+        notice.setMinWidth(0);
+        openFolder.setId("status-open-folder");
+        openFolder.setOnAction(e -> {
+            if (noticeFolder != null && folderOpener != null) {
+                folderOpener.accept(noticeFolder);
             }
         });
+        showNotice(null, null);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         Label engineLabel = new Label(engine);
         engineLabel.setId("status-engine");
+        engineLabel.setMinWidth(Region.USE_PREF_SIZE);
         engineLabel.setTooltip(new Tooltip("Training runs as a separate process with DJL " + Versions.DJL));
-        runText.setId("status-run");
-        runBar.setId("status-run-progress");
-        runBar.setPrefWidth(140);
-        runCancel.setId("status-run-cancel");
-        runCancel.getStyleClass().add("small");
-        runCancel.setTooltip(new Tooltip("Ask this run to stop after its current step"));
-        showRun(null);
-        getChildren().addAll(what, bar, cancel, more, spacer, runText, runBar, runCancel, engineLabel);
+        getChildren().addAll(indicator, bar, notice, openFolder, spacer, engineLabel);
         setAlignment(Pos.CENTER_LEFT);
         setSpacing(10);
-        setPadding(new Insets(4, 10, 4, 10));
-        tracker.running().addListener((ListChangeListener<Task<?>>) c -> update());
+        setPadding(new Insets(2, 10, 2, 6));
+        tracker.running().addListener((ListChangeListener<Task<?>>) c -> rebuild());
+        entries.addListener((ListChangeListener<Entry>) c -> update());
+        rebuild();
         update();
     }
 
+    /** The work the popover lists, newest first: training runs, then tasks. For tests and the window. */
+    public ObservableList<Entry> entries() {
+        return FXCollections.unmodifiableObservableList(entries);
+    }
+
+    /** Opens or closes the list of background work. */
+    public void togglePopover() {
+        if (popover.isShowing()) {
+            popover.hide();
+        } else if (!entries.isEmpty() && getScene() != null) {
+            popover.show(indicator);
+        }
+    }
+
+    /** The popover listing the work, for tests. */
+    PopOver popover() {
+        return popover;
+    }
+
     /**
-     * Shows the newest training run that still trains, as ui.md's bottom line does: its name, step, loss and ETA,
-     * its progress and a cancel; a click on the text opens the runs tab with {@code showRuns}.
+     * Lists the training runs that still train, as ui.md's bottom line does: name, step, loss and ETA, progress and
+     * a cancel; "show" in a run's row opens the runs tab with {@code showRuns}.
      */
     public void followRuns(RunsViewModel runs, Runnable showRuns) {
         this.runs = runs;
-        runText.setOnMouseClicked(e -> showRuns.run());
-        runText.setTooltip(new Tooltip("Training in its own process; click for its curves and log"));
+        this.showRuns = showRuns;
         runs.runs().addListener((ListChangeListener<RunItem>) c -> {
             while (c.next()) {
                 for (RunItem r : c.getAddedSubList()) {
-                    r.statusProperty().addListener(o -> pickRun());
+                    r.statusProperty().addListener(o -> rebuild());
                 }
             }
-            pickRun();
+            rebuild();
         });
-        runs.runs().forEach(r -> r.statusProperty().addListener(o -> pickRun()));
-        pickRun();
+        runs.runs().forEach(r -> r.statusProperty().addListener(o -> rebuild()));
+        rebuild();
     }
 
-    private void pickRun() {
-        RunItem newest = runs.runs().stream().filter(r -> r.status() == RunStatus.RUNNING).findFirst().orElse(null);
-        if (newest != shownRun) {
-            showRun(newest);
-        }
+    private Runnable showRuns = () -> {
+    };
+
+    /** Says where an export went, with a link opening its folder through {@code opener} (null: no link). */
+    public void followExports(ObservableValue<Path> lastExport, Consumer<Path> opener) {
+        this.folderOpener = opener;
+        lastExport.addListener((obs, old, file) -> showNotice(file, opener));
     }
 
-    private void showRun(RunItem run) {
-        shownRun = run;
-        runText.textProperty().unbind();
-        runBar.progressProperty().unbind();
-        boolean on = run != null;
-        for (var n : new javafx.scene.Node[] {runText, runBar, runCancel}) {
-            n.setVisible(on);
-            n.setManaged(on);
+    private void showNotice(Path file, Consumer<Path> opener) {
+        boolean on = file != null;
+        noticeFolder = on ? file.toAbsolutePath().getParent() : null;
+        notice.setText(on ? "Saved " + file.getFileName() + " in " + noticeFolder : "");
+        notice.setTooltip(on ? new Tooltip(file.toAbsolutePath().toString()) : null);
+        notice.setVisible(on);
+        notice.setManaged(on);
+        boolean link = on && opener != null && noticeFolder != null;
+        openFolder.setVisible(link);
+        openFolder.setManaged(link);
+    }
+
+    private void rebuild() {
+        List<Entry> now = new ArrayList<>();
+        if (runs != null) {
+            for (RunItem r : runs.runs()) {
+                if (r.status() == RunStatus.RUNNING) {
+                    now.add(new Entry(Bindings.concat("▶ ", r.nameProperty(), ": ", r.summaryProperty()),
+                            r.progressProperty(), () -> runs.cancel(r), r.cancelRequestedProperty(),
+                            "Ask this run to stop after its current step"));
+                }
+            }
         }
-        if (!on) {
-            runText.setText("");
-            runCancel.setOnAction(null);
-            return;
+        List<Task<?>> tasks = new ArrayList<>(tracker.running());
+        java.util.Collections.reverse(tasks);
+        for (Task<?> t : tasks) {
+            StringExpression text = Bindings.createStringBinding(() -> {
+                String title = t instanceof ProgressTask<?> p ? p.title() : t.getTitle();
+                return t.getMessage() == null || t.getMessage().isBlank() ? title : title + " · " + t.getMessage();
+            }, t.titleProperty(), t.messageProperty());
+            now.add(new Entry(text, t.progressProperty(), t::cancel, Bindings.createBooleanBinding(() -> false),
+                    "Stop this work; what was open stays open"));
         }
-        runText.textProperty().bind(Bindings.concat("▶ ", run.nameProperty(), ": ", run.summaryProperty()));
-        runBar.progressProperty().bind(run.progressProperty());
-        runCancel.setOnAction(e -> runs.cancel(run));
-        runCancel.disableProperty().bind(run.cancelRequestedProperty());
+        entries.setAll(now);
     }
 
     private void update() {
-        var running = tracker.running();
-        shown = running.isEmpty() ? null : running.get(running.size() - 1);
-        boolean busy = shown != null;
-        for (var n : new javafx.scene.Node[] {bar, cancel}) {
-            n.setVisible(busy);
-            n.setManaged(busy);
-        }
-        what.textProperty().unbind();
+        indicator.textProperty().unbind();
         bar.progressProperty().unbind();
+        boolean busy = !entries.isEmpty();
+        bar.setVisible(busy);
+        bar.setManaged(busy);
         if (!busy) {
-            what.setText("Ready");
-            more.setText("");
-            return;
+            indicator.setText("Ready");
+            popover.hide();
+        } else if (entries.size() == 1) {
+            indicator.textProperty().bind(entries.get(0).text());
+            bar.progressProperty().bind(entries.get(0).progress());
+        } else {
+            indicator.setText("▾ " + entries.size() + " background tasks");
+            bar.progressProperty().bind(entries.get(0).progress());
         }
-        Task<?> t = shown;
-        what.textProperty().bind(Bindings.createStringBinding(() -> {
-            String title = t instanceof ProgressTask<?> p ? p.title() : t.getTitle();
-            return t.getMessage() == null || t.getMessage().isBlank() ? title : title + " · " + t.getMessage();
-        }, t.titleProperty(), t.messageProperty()));
-        bar.progressProperty().bind(t.progressProperty());
-        more.setText(running.size() > 1 ? "+" + (running.size() - 1) + " more" : "");
+        list.getChildren().clear();
+        for (Entry e : entries) {
+            list.getChildren().add(row(e));
+        }
+    }
+
+    private HBox row(Entry e) {
+        Label text = new Label();
+        text.textProperty().bind(e.text());
+        text.setWrapText(true);
+        text.setMaxWidth(300);
+        text.getStyleClass().add("status-entry-text");
+        if (text.getText().startsWith("▶ ")) {
+            text.setId("status-run");
+            text.setOnMouseClicked(m -> showRuns.run());
+            text.setTooltip(new Tooltip("Training in its own process; click for its curves and log"));
+        }
+        ProgressBar p = new ProgressBar();
+        p.progressProperty().bind(e.progress());
+        p.setPrefWidth(100);
+        Button cancel = new Button("Cancel");
+        cancel.getStyleClass().add("small");
+        cancel.setMinWidth(Region.USE_PREF_SIZE);
+        p.setMinWidth(Region.USE_PREF_SIZE);
+        cancel.setTooltip(new Tooltip(e.cancelTip()));
+        cancel.disableProperty().bind(Bindings.createBooleanBinding(e.cancelDisabled()::get, e.cancelDisabled()));
+        cancel.setOnAction(a -> e.cancel().run());
+        HBox row = new HBox(10, text, p, cancel);
+        row.getStyleClass().add("status-entry");
+        row.setAlignment(Pos.CENTER_LEFT);
+        HBox.setHgrow(text, Priority.ALWAYS);
+        return row;
     }
 }

@@ -5,7 +5,7 @@ import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.GridRow;
 import dev.finescope.checkpoint.ModelFolder;
 import java.nio.file.Path;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.ObjectBinding;
 import javafx.beans.property.ObjectProperty;
@@ -32,7 +32,7 @@ public class Workspace {
     private final ObjectProperty<GridRow> selectedRow = new SimpleObjectProperty<>(this, "selectedRow");
     private final ObjectProperty<GridColumn> selectedColumn = new SimpleObjectProperty<>(this, "selectedColumn");
     private final ObjectBinding<ModelComparison> selectedComparison = Bindings.valueAt(comparisons, selectedTuned);
-    private Consumer<Path> tunedModelOpener = path -> {
+    private BiConsumer<Path, String> tunedModelOpener = (path, label) -> {
     };
 
     /** The folder holding {@code workspace.json}, or null for a workspace built from opened models. */
@@ -114,11 +114,19 @@ public class Workspace {
      * models call this rather than knowing how the workspace opens them.
      */
     public void addTunedModel(Path path) {
-        tunedModelOpener.accept(path);
+        addTunedModel(path, null);
+    }
+
+    /**
+     * As {@link #addTunedModel(Path)}, by the name {@code label} (a finished run's, which says more than its
+     * file's name {@code overlay.safetensors}); null: the file's or folder's name.
+     */
+    public void addTunedModel(Path path, String label) {
+        tunedModelOpener.accept(path, label);
     }
 
     /** Who opens models added through {@link #addTunedModel}: the workspace's view model. */
-    void setTunedModelOpener(Consumer<Path> opener) {
+    void setTunedModelOpener(BiConsumer<Path, String> opener) {
         this.tunedModelOpener = opener;
     }
 }

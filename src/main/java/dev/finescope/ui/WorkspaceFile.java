@@ -148,9 +148,17 @@ public final class WorkspaceFile {
         return file;
     }
 
-    /** The name a model goes by when nobody named it: its folder's or file's name. */
+    /**
+     * The name a model goes by when nobody named it: its folder's or file's name; a run's overlay goes by its run
+     * folder's name, as every run's is {@code overlay.safetensors}.
+     */
     public static String labelOf(Path p) {
-        Path name = p.toAbsolutePath().normalize().getFileName();
+        Path abs = p.toAbsolutePath().normalize();
+        Path name = abs.getFileName();
+        if (name != null && name.toString().equals("overlay.safetensors") && abs.getParent() != null
+                && abs.getParent().getFileName() != null) {
+            return abs.getParent().getFileName().toString();
+        }
         return name == null ? p.toString() : name.toString();
     }
 

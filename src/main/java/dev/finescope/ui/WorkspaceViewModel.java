@@ -101,6 +101,16 @@ public final class WorkspaceViewModel {
         open(List.of(path));
     }
 
+    /** As {@link #addTuned(Path)}, by the name {@code label} (null: the file's or folder's). */
+    public void addTuned(Path path, String label) {
+        if (label == null || label.isBlank() || workspace.getBase() == null || WorkspaceFile.isWorkspace(path)) {
+            addTuned(path);
+            return;
+        }
+        TunedModel t = new TunedModel(uniqueLabel(label.strip(), List.of()), path, TunedModel.Kind.FOLDER);
+        executor.execute(new LoadTask("Opening " + t.label(), workspace.getBase(), null, null, List.of(t)));
+    }
+
     /**
      * Opens models as a user drops them: a folder holding a workspace file opens that workspace; otherwise the
      * first model becomes the base when there is none, and the rest are added as fine-tuned models.
@@ -175,11 +185,15 @@ public final class WorkspaceViewModel {
     /** Writes the workspace file into {@code folder} and remembers it as the last workspace. */
     public void saveWorkspace(Path folder) {
         try {
-            Path runs = workspace.getRunsFolder() != null ? workspace.getRunsFolder() : folder.resolve("runs");
+            if (sampleFolder != null && folder.toAbsolutePath().normalize().equals(sampleFolder)) {
+                dialogs.showError("Could not save the workspace", folder + ": this is the built-in sample "
+                        + "workspace, which stays as shipped; choose another folder.");
+                return;
+            }
             WorkspaceFile.write(new WorkspaceFile.Contents(folder, workspace.getBase().path(),
-                    workspace.getTunedModels(), runs, workspace.dataProperty().get()));
+                    workspace.getTunedModels(), null, workspace.dataProperty().get()));
             workspace.folderProperty().set(folder.toAbsolutePath().normalize());
-            workspace.runsFolderProperty().set(runs.toAbsolutePath().normalize());
+            workspace.runsFolderProperty().set(UserDirectories.workspaceOutputs(folder, "runs"));
             remember(folder);
         } catch (IOException | RuntimeException e) {
             dialogs.showError("Could not save the workspace", Problems.describe(e));
@@ -238,9 +252,9 @@ public final class WorkspaceViewModel {
         workspace.getTunedModels().clear();
         WorkspaceFile.Contents c = loaded.contents();
         workspace.folderProperty().set(c == null ? null : c.folder());
-        // a workspace installed read-only (the packaged sample) keeps its runs in a folder per user instead
-        workspace.runsFolderProperty().set(c == null || c.runs() == null ? null
-                : UserDirectories.writableOrPerUser(c.runs(), c.folder()));
+        // a workspace's runs live in the user's data folder, one folder per workspace: never in the workspace's
+        // own folder, which may be the checkout's sample-models/ or a read-only install
+        workspace.runsFolderProperty().set(c == null ? null : UserDirectories.workspaceOutputs(c.folder(), "runs"));
         workspace.dataProperty().set(c == null ? null : c.data());
         workspace.baseProperty().set(loaded.base());
         if (old != null) {
@@ -399,6 +413,15 @@ public final class WorkspaceViewModel {
 
     /** The sample workspace shipped with the app, when there is one next to the working folder or the jar. */
     public static Optional<Path> sampleWorkspace(Path workingFolder, Path jarFolder) {
+        Optional<Path> found = findSample(workingFolder, jarFolder);
+        found.ifPresent(p -> sampleFolder = p.toAbsolutePath().normalize());
+        return found;
+    }
+
+    /** The built-in sample's folder once found: it is never written to. */
+    private static volatile Path sampleFolder;
+
+    private static Optional<Path> findSample(Path workingFolder, Path jarFolder) {
         for (Path root : new Path[] {workingFolder, jarFolder == null ? null : jarFolder.getParent()}) {
             if (root != null) {
                 Path sample = root.resolve("sample-models");

@@ -73,6 +73,31 @@ class UserDirectoriesTest {
     }
 
     @Test
+    void aWorkspacesOutputsGoToAFolderPerWorkspaceUnderTheDataFolder() {
+        Path data = Path.of("/home/ann/.local/share/finescope");
+        Path runs = UserDirectories.workspaceOutputs(Path.of("/home/ann/finescope/sample-models"), "runs", data);
+        assertEquals(data.resolve("workspaces"), runs.getParent().getParent());
+        assertTrue(runs.getParent().getFileName().toString().startsWith("sample-models-"), runs.toString());
+        assertEquals("runs", runs.getFileName().toString());
+        assertEquals(runs.getParent(), UserDirectories.workspaceOutputs(Path.of("/home/ann/finescope/sample-models"),
+                "whatif", data).getParent());
+    }
+
+    @Test
+    void exportsGoToTheUsersPicturesOrDocumentsFolder(@TempDir Path home) throws Exception {
+        assertEquals(home, UserDirectories.userFolder("PICTURES", home.toString(), Map.of()));
+        java.nio.file.Files.createDirectories(home.resolve("Pictures"));
+        java.nio.file.Files.createDirectories(home.resolve("Documents"));
+        assertEquals(home.resolve("Pictures"), UserDirectories.userFolder("PICTURES", home.toString(), Map.of()));
+        assertEquals(home.resolve("Documents"), UserDirectories.userFolder("DOCUMENTS", home.toString(), Map.of()));
+        java.nio.file.Files.createDirectories(home.resolve("Bilder"));
+        java.nio.file.Files.createDirectories(home.resolve(".config"));
+        java.nio.file.Files.writeString(home.resolve(".config/user-dirs.dirs"),
+                "# written by xdg-user-dirs-update\nXDG_PICTURES_DIR=\"$HOME/Bilder\"\n");
+        assertEquals(home.resolve("Bilder"), UserDirectories.userFolder("PICTURES", home.toString(), Map.of()));
+    }
+
+    @Test
     void aFolderThatDoesNotExistYetCanBeCreatedWhereItsParentIsWritable(@TempDir Path tmp) {
         assertTrue(UserDirectories.canCreate(tmp.resolve("runs").resolve("deeper")));
     }

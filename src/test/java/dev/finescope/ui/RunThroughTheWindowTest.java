@@ -243,8 +243,8 @@ class RunThroughTheWindowTest {
         RunItem run = firstRun(robot);
         OnFx.await("a first step", PROCESS, () -> !run.lossPoints().isEmpty() || run.status() != RunStatus.RUNNING);
         assertEquals(RunStatus.RUNNING, run.status(), () -> OnFx.call(() -> run.logTextProperty().get()));
-        OnFx.await("the run in the status bar", PROCESS, () -> robot.lookup("#status-run").queryAs(Label.class)
-                .getText().contains(": step "));
+        OnFx.await("the run in the status bar", PROCESS, () -> window.statusBar().entries().stream()
+                .anyMatch(e -> e.text().get().contains(": step ")));
         robot.clickOn("#cancel");
         OnFx.await("the run to be cancelled", PROCESS, () -> run.status() != RunStatus.RUNNING);
         assertEquals(RunStatus.CANCELLED, run.status(), () -> OnFx.call(() -> run.logTextProperty().get()));
@@ -257,7 +257,7 @@ class RunThroughTheWindowTest {
                 .anyMatch(c -> ("■ " + name + " (cancelled)").equals(c.getText())));
         assertTrue(robot.lookup("#cancel").query().isDisabled());
         OnFx.await("the status bar to let the run go", Duration.ofSeconds(10),
-                () -> !robot.lookup("#status-run").query().isVisible());
+                () -> window.statusBar().entries().stream().noneMatch(e -> e.text().get().startsWith("▶ ")));
         assertTrue(Files.notExists(run.folder().resolve(RunFolder.OVERLAY_FILE)), "a cancelled run leaves no overlay");
         assertEquals(List.of(), OnFx.call(() -> window.viewModel().workspace().getTunedModels()));
     }

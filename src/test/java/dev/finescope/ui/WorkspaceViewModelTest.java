@@ -137,7 +137,22 @@ class WorkspaceViewModelTest {
         vm.openWorkspace(folder);
         assertEquals("base", workspace.getBase().label());
         assertEquals(List.of("tuned"), workspace.getTunedModels().stream().map(TunedModel::label).toList());
-        assertEquals(folder.resolve("runs").toAbsolutePath(), workspace.getRunsFolder());
+        // its runs live in the user's data folder, one folder per workspace, not beside workspace.json
+        assertEquals(dev.finescope.checkpoint.UserDirectories.workspaceOutputs(folder, "runs"),
+                workspace.getRunsFolder());
+        assertTrue(workspace.getRunsFolder().startsWith(dev.finescope.checkpoint.UserDirectories.data()),
+                workspace.getRunsFolder().toString());
+    }
+
+    @Test
+    void theSampleWorkspacesRunsAndSweepsNeverGoIntoItsFolder() {
+        Path sample = Path.of("sample-models").toAbsolutePath();
+        vm.openWorkspace(UiFixtures.tinyWorkspace());
+        Path ws = workspace.folderProperty().get();
+        assertTrue(!workspace.getRunsFolder().startsWith(ws), workspace.getRunsFolder() + " in " + ws);
+        assertTrue(!workspace.getRunsFolder().startsWith(sample), workspace.getRunsFolder().toString());
+        assertEquals(dev.finescope.checkpoint.UserDirectories.data().resolve("workspaces"),
+                workspace.getRunsFolder().getParent().getParent());
     }
 
     @Test

@@ -36,9 +36,10 @@ final class CellLook {
         };
     }
 
+    /** "30 %", "12.5 %": a share as the app writes percentages, with a space. */
     static String percent(double share) {
         double p = share * 100;
-        return Math.abs(p - Math.rint(p)) < 1e-9 ? (long) Math.rint(p) + "%"
-                : String.format(Locale.ROOT, "%.1f%%", p);
+        return Math.abs(p - Math.rint(p)) < 1e-9 ? (long) Math.rint(p) + " %"
+                : String.format(Locale.ROOT, "%.1f %%", p);
     }
 }

@@ -43,6 +43,9 @@ public final class PlanEditorPane extends BorderPane {
     private static final KeyCombination UNDO = KeyCombination.keyCombination("Shortcut+Z");
 
     private final PlanEditorViewModel vm;
+    private final javafx.beans.property.BooleanProperty runnable = new javafx.beans.property.SimpleBooleanProperty();
+    private Runnable runAction = () -> {
+    };
 
     public PlanEditorPane(PlanEditorViewModel viewModel) {
         this(viewModel, new javafx.beans.property.SimpleBooleanProperty(true));
@@ -129,12 +132,33 @@ public final class PlanEditorPane extends BorderPane {
         open.disableProperty().bind(vm.busyProperty());
         save.disableProperty().bind(vm.busyProperty());
 
-        // two rows, so that nothing hides in an overflow menu on a window of ordinary width
-        ToolBar painting = new ToolBar(freeze, tune, sparsify, new Separator(), new Label("Sparsity"), slider,
-                percent, all, new Separator(), undo);
-        ToolBar recipes = new ToolBar(presets(), new Separator(), new Label("Biases & LayerNorms"), biasRules(),
-                new Separator(), open, save);
+        Button run = new Button("Run this plan…");
+        run.setId("run-plan");
+        run.setDefaultButton(false);
+        run.setTooltip(new Tooltip("Train this plan on task data, in a process of its own (Ctrl+R); the Runs tab "
+                + "follows it."));
+        run.setOnAction(e -> runAction.run());
+        run.disableProperty().bind(vm.layoutProperty().isNull().or(runnable.not()));
+
+        // two rows, so that nothing hides in an overflow menu on a window of ordinary width; separators stand
+        // upright between groups (a ToolBar's own are drawn as dashes when made without an orientation)
+        ToolBar painting = new ToolBar(freeze, tune, sparsify, separator(), new Label("Sparsity"), slider,
+                percent, all, separator(), undo);
+        ToolBar recipes = new ToolBar(presets(), separator(), new Label("Biases & LayerNorms"), biasRules(),
+                separator(), open, save, separator(), run);
         return new VBox(painting, recipes);
+    }
+
+    private static Separator separator() {
+        return new Separator(javafx.geometry.Orientation.VERTICAL);
+    }
+
+    /**
+     * What "Run this plan…" does (the shell opens the launch dialog); until it is set, the button is disabled.
+     */
+    public void setRunAction(Runnable action) {
+        runAction = Objects.requireNonNull(action, "action");
+        runnable.set(true);
     }
 
     private ToggleButton tool(ToggleGroup group, Action.Kind kind, String text, String id, String tip) {
@@ -178,10 +202,13 @@ public final class PlanEditorPane extends BorderPane {
         encoder.setOnAction(e -> vm.applySparsifyEncoder());
         MenuItem biases = new MenuItem("Biases only (BitFit)");
         biases.setOnAction(e -> vm.applyBiasesOnly());
+        MenuItem head = new MenuItem("Head only (the baseline)");
+        head.setId("preset-head-only");
+        head.setOnAction(e -> vm.applyHeadOnly());
         for (MenuItem needsModel : new MenuItem[] {embeddings, encoder}) {
             needsModel.disableProperty().bind(vm.layoutProperty().isNull());
         }
-        MenuButton menu = new MenuButton("Presets", null, full, embeddings, l0, encoder, biases);
+        MenuButton menu = new MenuButton("Presets", null, full, embeddings, l0, encoder, biases, head);
         menu.setId("presets");
         menu.setTooltip(new Tooltip("Start from a known recipe; the grid shows what it does."));
         return menu;

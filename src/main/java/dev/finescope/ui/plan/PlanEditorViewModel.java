@@ -372,6 +372,11 @@ public final class PlanEditorViewModel {
         applyPreset(Presets.biasesOnly());
     }
 
+    /** Only the classifier head trains: the baseline every other plan is measured against. */
+    public void applyHeadOnly() {
+        applyPreset(Presets.headOnly());
+    }
+
     /**
      * L0-close: the {@link #l0KProperty() k} matrices that moved furthest by {@link #l0MetricProperty() the
      * metric} in the selected tuned model train; the rest stay frozen.

@@ -132,6 +132,9 @@ final class PlanGrid extends GridPane {
         private final MatrixCell cell;
         private final boolean ownLabel;
         private final Label text = new Label();
+        /** Under a sparsified cell's label, a bar as long as its share of zeros: 30 % and 70 % look different. */
+        private final javafx.scene.layout.Region gauge = new javafx.scene.layout.Region();
+        private double share;
         /** Made when the pointer first comes over the cell: a grid of BERT-large has 200 cells. */
         private Tooltip tooltip;
         private String tooltipText = "";
@@ -141,7 +144,9 @@ final class PlanGrid extends GridPane {
             this.ownLabel = ownLabel;
             setId("cell-" + cell.row().csvName() + "-" + cell.column().csvName());
             getStyleClass().add("plan-cell");
-            getChildren().add(text);
+            gauge.getStyleClass().add("sparsity-gauge");
+            gauge.setManaged(false);
+            getChildren().addAll(gauge, text);
             addEventHandler(javafx.scene.input.MouseEvent.MOUSE_ENTERED, e -> {
                 if (tooltip == null) {
                     tooltip = tip(tooltipText);
@@ -155,8 +160,21 @@ final class PlanGrid extends GridPane {
             }
         }
 
+        @Override
+        protected void layoutChildren() {
+            super.layoutChildren();
+            double h = 4;
+            gauge.resizeRelocate(0, getHeight() - h, Math.round(getWidth() * share), h);
+        }
+
+        /** The width of the sparsity bar, a share of the cell's: 0 unless the cell is sparsified. */
+        double gaugeShare() {
+            return share;
+        }
+
         void update() {
             getStyleClass().removeAll("freeze", "fine-tune", "sparsify", "empty", "selected");
+            share = 0;
             String name = ownLabel ? cell.column().csvName() + "\n" : "";
             if (!vm.hasCell(cell)) {
                 getStyleClass().add("empty");
@@ -166,6 +184,9 @@ final class PlanGrid extends GridPane {
             }
             Action a = vm.actionOf(cell);
             getStyleClass().add(styleOf(a));
+            share = a.isSparsify() ? a.sparsity() : 0;
+            gauge.setVisible(share > 0);
+            requestLayout();
             if (vm.selection().contains(cell)) {
                 getStyleClass().add("selected");
             }

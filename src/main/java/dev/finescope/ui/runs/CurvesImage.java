@@ -23,7 +23,34 @@ import org.jfree.chart.JFreeChart;
 final class CurvesImage {
 
     /** What to draw: a copy of a run's points taken on the FX thread. */
-    record Data(String title, String subtitle, List<double[]> loss, Map<String, List<double[]>> metrics) {
+    record Data(String title, String subtitle, List<double[]> loss, Map<String, List<double[]>> metrics,
+            String emptyMessage, double smoothing) {
+
+        Data(String title, String subtitle, List<double[]> loss, Map<String, List<double[]>> metrics) {
+            this(title, subtitle, loss, metrics, "waiting for the first step", 0);
+        }
+
+        Data(String title, String subtitle, List<double[]> loss, Map<String, List<double[]>> metrics,
+                String emptyMessage) {
+            this(title, subtitle, loss, metrics, emptyMessage, 0);
+        }
+    }
+
+    /**
+     * The exponential moving average TensorBoard draws, with its start-up bias removed: {@code s_i = w·s_(i-1) +
+     * (1-w)·y_i}, {@code s_0 = 0}, shown as {@code s_i / (1 - w^(i+1))}, so the first points are not pulled to zero.
+     * {@code weight} 0 leaves the values as they are.
+     */
+    static double[] smooth(double[] y, double weight) {
+        double[] out = new double[y.length];
+        double last = 0;
+        double debias = 1;
+        for (int i = 0; i < y.length; i++) {
+            last = weight * last + (1 - weight) * y[i];
+            debias *= weight;
+            out[i] = weight == 0 ? y[i] : last / (1 - debias);
+        }
+        return out;
     }
 
     private final UiExecutor executor;
@@ -83,18 +110,39 @@ final class CurvesImage {
         executor.execute(task);
     }
 
-    /** The chart of a run: loss on top, dev metrics below when there are any. */
+    /**
+     * The chart of a run: the losses on top (training, and dev's at each evaluation: one unit, one axis), the other
+     * dev metrics below on an axis of their own, when there are any; accuracy and a loss never share an axis.
+     */
     static JFreeChart chart(Data d) {
         List<Panel> panels = new ArrayList<>();
-        panels.add(new Panel("training loss", List.of(curve("training loss", d.loss(), false)),
-                "waiting for the first step"));
-        if (!d.metrics().isEmpty()) {
-            List<Curve> metricCurves = new ArrayList<>();
-            d.metrics().forEach((name, points) -> metricCurves.add(curve("dev " + name, points, true)));
-            panels.add(new Panel("on dev", metricCurves, null));
+        List<Curve> losses = new ArrayList<>();
+        Curve raw = curve("training loss", d.loss(), false);
+        if (d.smoothing() > 0 && raw.size() > 1) {
+            losses.add(new Curve(String.format(java.util.Locale.ROOT, "training loss (smoothed %.2f)",
+                    d.smoothing()), raw.x(), smooth(raw.y(), d.smoothing()), false));
+            losses.add(new Curve("training loss (raw)", raw.x(), raw.y(), false));
+        } else {
+            losses.add(raw);
+        }
+        List<Curve> metricCurves = new ArrayList<>();
+        d.metrics().forEach((name, points) -> {
+            if (name.equals(LOSS) || name.endsWith("." + LOSS)) {
+                losses.add(curve("dev " + name, points, true));
+            } else {
+                metricCurves.add(curve("dev " + name, points, true));
+            }
+        });
+        panels.add(new Panel("loss", losses, d.emptyMessage()));
+        if (!metricCurves.isEmpty()) {
+            panels.add(new Panel(metricCurves.size() == 1 ? metricCurves.get(0).name() : "on dev", metricCurves,
+                    null));
         }
         return CurveChart.create(d.title(), d.subtitle(), "step", panels);
     }
+
+    /** The metric name of the dev loss in a run's evaluations. */
+    static final String LOSS = "loss";
 
     private static Curve curve(String name, List<double[]> points, boolean markers) {
         double[] x = new double[points.size()];

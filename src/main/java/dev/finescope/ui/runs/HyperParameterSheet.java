@@ -19,37 +19,57 @@ final class HyperParameterSheet {
     private HyperParameterSheet() {
     }
 
-    /** One knob: its name, group, sentence, type and how to read and set it. */
-    private record Knob(String name, String category, String description, Class<? extends Number> type,
+    /**
+     * One knob: its name in the run spec and the command line's option, the words a user reads (with its unit),
+     * group, sentence, type and how to read and set it.
+     */
+    private record Knob(String name, String label, String option, String category, String description,
+            Class<? extends Number> type,
             Function<HyperParameters, Number> get,
             BiFunction<HyperParameters.Builder, Number, HyperParameters.Builder> set) {
     }
 
     private static final List<Knob> KNOBS = List.of(
-            new Knob("epochs", "1 · Schedule", "Passes over the training data.", Integer.class,
+            new Knob("epochs", "Epochs (passes over the data)", "--epochs",
+                    "1 · Schedule", "Passes over the training data.", Integer.class,
                     HyperParameters::epochs, (b, v) -> b.epochs(v.intValue())),
-            new Knob("maxSteps", "1 · Schedule", "Stop after this many steps; 0 means no limit (for quick trials).",
+            new Knob("maxSteps", "Maximum steps (0: no limit)", "--max-steps",
+                    "1 · Schedule", "Stop after this many steps; 0 means no limit (for quick trials).",
                     Integer.class, HyperParameters::maxSteps, (b, v) -> b.maxSteps(v.intValue())),
-            new Knob("warmupRatio", "1 · Schedule", "Share of the steps with a linear warm-up, then linear decay "
+            new Knob("warmupRatio", "Warm-up (share of steps, 0–1)", null,
+                    "1 · Schedule", "Share of the steps with a linear warm-up, then linear decay "
                     + "to 0.", Double.class, HyperParameters::warmupRatio, (b, v) -> b.warmupRatio(v.doubleValue())),
-            new Knob("evalEverySteps", "1 · Schedule", "Evaluate on the dev split every N steps; 0 evaluates at "
+            new Knob("evalEverySteps", "Evaluate every (steps; 0: each epoch)", "--eval-every",
+                    "1 · Schedule", "Evaluate on the dev split every N steps; 0 evaluates at "
                     + "the end of each epoch.", Integer.class, HyperParameters::evalEverySteps,
                     (b, v) -> b.evalEverySteps(v.intValue())),
-            new Knob("learningRate", "2 · Optimiser", "AdamW peak learning rate of trained weights and the head.",
+            new Knob("learningRate", "Learning rate of the weights", "--lr",
+                    "2 · Optimiser", "AdamW peak learning rate of trained weights and the head.",
                     Double.class, HyperParameters::learningRate, (b, v) -> b.learningRate(v.doubleValue())),
-            new Knob("scoreLearningRate", "2 · Optimiser", "Adam peak learning rate of the mask scores of "
+            new Knob("scoreLearningRate", "Learning rate of the mask scores", "--score-lr",
+                    "2 · Optimiser", "Adam peak learning rate of the mask scores of "
                     + "sparsified matrices.", Double.class, HyperParameters::scoreLearningRate,
                     (b, v) -> b.scoreLearningRate(v.doubleValue())),
-            new Knob("weightDecay", "2 · Optimiser", "AdamW weight decay; never applied to biases and LayerNorms.",
+            new Knob("weightDecay", "Weight decay (AdamW coefficient)", null,
+                    "2 · Optimiser", "AdamW weight decay; never applied to biases and LayerNorms.",
                     Double.class, HyperParameters::weightDecay, (b, v) -> b.weightDecay(v.doubleValue())),
-            new Knob("gradientClip", "2 · Optimiser", "Limit on the global gradient norm; 0 turns clipping off.",
+            new Knob("gradientClip", "Gradient clipping (largest norm; 0: off)", null,
+                    "2 · Optimiser", "Limit on the global gradient norm; 0 turns clipping off.",
                     Double.class, HyperParameters::gradientClip, (b, v) -> b.gradientClip(v.doubleValue())),
-            new Knob("batchSize", "3 · Data", "Examples per step.", Integer.class, HyperParameters::batchSize,
+            new Knob("batchSize", "Batch size (examples per step)", "--batch-size",
+                    "3 · Data", "Examples per step.", Integer.class, HyperParameters::batchSize,
                     (b, v) -> b.batchSize(v.intValue())),
-            new Knob("maxLength", "3 · Data", "Tokens per example after truncation.", Integer.class,
+            new Knob("maxLength", "Maximum length (tokens per example)", "--max-len",
+                    "3 · Data", "Tokens per example after truncation.", Integer.class,
                     HyperParameters::maxLength, (b, v) -> b.maxLength(v.intValue())),
-            new Knob("seed", "3 · Data", "Seeds shuffling, dropout and the head's initial weights.", Long.class,
+            new Knob("seed", "Random seed", "--seed",
+                    "3 · Data", "Seeds shuffling, dropout and the head's initial weights.", Long.class,
                     HyperParameters::seed, (b, v) -> b.seed(v.longValue())));
+
+    /** The words a knob is shown by, for tests: its label in the sheet. */
+    static List<String> labels() {
+        return KNOBS.stream().map(Knob::label).toList();
+    }
 
     /** A sheet editing {@code values}. */
     static PropertySheet create(ObjectProperty<HyperParameters> values) {
@@ -83,14 +103,16 @@ final class HyperParameterSheet {
             return knob.category();
         }
 
+        /** Words and a unit; the spec's field name is in the description, which is the tooltip. */
         @Override
         public String getName() {
-            return knob.name();
+            return knob.label();
         }
 
         @Override
         public String getDescription() {
-            return knob.description();
+            return knob.description() + "\n(" + knob.name() + " in spec.json"
+                    + (knob.option() == null ? "" : ", " + knob.option() + " of finescope train") + ")";
         }
 
         @Override

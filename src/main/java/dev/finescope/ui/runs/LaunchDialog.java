@@ -12,7 +12,6 @@ import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
-import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
@@ -53,27 +52,9 @@ final class LaunchDialog extends Dialog<ButtonType> {
         name.setId("run-name");
         name.textProperty().bindBidirectional(form.nameProperty());
         name.promptTextProperty().bind(Bindings.createStringBinding(form::runName, form.dataKindProperty(),
-                form.glueTaskProperty(), form.dataFileProperty()));
+                form.glueTaskProperty(), form.dataFileProperty(), form.hyperParametersProperty()));
 
-        ChoiceBox<Device> device = new ChoiceBox<>();
-        device.setId("device");
-        device.getItems().setAll(Device.values());
-        device.valueProperty().bindBidirectional(form.deviceProperty());
-        device.setConverter(new StringConverter<>() {
-            @Override
-            public String toString(Device d) {
-                return d == null ? "" : switch (d) {
-                    case AUTO -> "automatic (the GPU when there is one)";
-                    case CPU -> "CPU";
-                    case GPU -> "GPU";
-                };
-            }
-
-            @Override
-            public Device fromString(String s) {
-                throw new UnsupportedOperationException("the device is chosen, not typed");
-            }
-        });
+        HBox device = deviceChooser(form, GpuSupport.whyNone().orElse(""));
 
         GridPane top = form();
         top.addRow(0, new Label("Name"), name);
@@ -85,7 +66,7 @@ final class LaunchDialog extends Dialog<ButtonType> {
         PropertySheet sheet = HyperParameterSheet.create(form.hyperParametersProperty());
         sheet.setPrefHeight(335);
         TitledPane knobs = new TitledPane("Hyper-parameters (defaults suit GLUE-sized tasks; hover a name for "
-                + "what it does)", sheet);
+                + "what it does and its option name)", sheet);
         knobs.setCollapsible(false);
 
         Label problems = new Label();
@@ -103,6 +84,61 @@ final class LaunchDialog extends Dialog<ButtonType> {
         launch.setId("launch-ok");
         launch.disableProperty().bind(form.problemTextBinding().isNotEmpty());
         setResultConverter(b -> b);
+    }
+
+    /**
+     * The device: automatic, CPU or GPU. Where the app knows there is no GPU ({@code noGpu} says why), the GPU is
+     * shown disabled with the reason beside it, and a form that asked for it falls back to automatic.
+     */
+    static HBox deviceChooser(LaunchViewModel form, String noGpu) {
+        ComboBox<Device> device = new ComboBox<>();
+        device.setId("device");
+        device.getItems().setAll(Device.values());
+        if (!noGpu.isEmpty() && form.deviceProperty().get() == Device.GPU) {
+            form.deviceProperty().set(Device.AUTO);
+        }
+        device.valueProperty().bindBidirectional(form.deviceProperty());
+        StringConverter<Device> names = new StringConverter<>() {
+            @Override
+            public String toString(Device d) {
+                return d == null ? "" : switch (d) {
+                    case AUTO -> noGpu.isEmpty() ? "automatic (the GPU when there is one)" : "automatic (the CPU here)";
+                    case CPU -> "CPU";
+                    case GPU -> noGpu.isEmpty() ? "GPU" : "GPU (not available)";
+                };
+            }
+
+            @Override
+            public Device fromString(String s) {
+                throw new UnsupportedOperationException("the device is chosen, not typed");
+            }
+        };
+        device.setConverter(names);
+        device.setCellFactory(list -> new javafx.scene.control.ListCell<>() {
+            @Override
+            protected void updateItem(Device d, boolean empty) {
+                super.updateItem(d, empty);
+                setText(empty ? null : names.toString(d));
+                boolean off = !empty && d == Device.GPU && !noGpu.isEmpty();
+                setDisable(off);
+                setTooltip(off ? new Tooltip(noGpu) : null);
+            }
+        });
+        Label why = new Label(noGpu.isEmpty() ? "" : capitalise(noGpu) + ".");
+        why.setId("device-note");
+        why.setWrapText(true);
+        why.setStyle("-fx-font-size: 11px; -fx-opacity: 0.8;");
+        why.setVisible(!noGpu.isEmpty());
+        why.setManaged(!noGpu.isEmpty());
+        HBox.setHgrow(why, Priority.ALWAYS);
+        device.setMinWidth(Region.USE_PREF_SIZE);
+        HBox box = new HBox(10, device, why);
+        box.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        return box;
+    }
+
+    private static String capitalise(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     /** Shows the dialog without blocking and hands the form to {@code onLaunch} when the user launches. */

@@ -5,6 +5,10 @@ import dev.finescope.run.Device;
 import dev.finescope.run.HyperParameters;
 import dev.finescope.ui.DialogService;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -39,11 +43,18 @@ public final class LaunchViewModel {
             new SimpleObjectProperty<>(this, "hyperParameters", HyperParameters.DEFAULTS);
     private final ObjectProperty<Device> device = new SimpleObjectProperty<>(this, "device", Device.AUTO);
     private final String planName;
+    private final String sparsity;
     private final StringBinding problemText;
 
     LaunchViewModel(DialogService dialogs, String planName) {
+        this(dialogs, planName, "");
+    }
+
+    /** @param sparsity the plan's share(s) of zeros in words ("masks 30 %"), empty for a plan without masks */
+    LaunchViewModel(DialogService dialogs, String planName, String sparsity) {
         this.dialogs = Objects.requireNonNull(dialogs, "dialogs");
         this.planName = planName == null ? "" : planName;
+        this.sparsity = sparsity == null ? "" : sparsity;
         problemText = Bindings.createStringBinding(() -> String.join("\n", problems()), dataKind, glueFolder,
                 glueTask, dataFile, textColumn, labelColumn, hyperParameters);
     }
@@ -141,14 +152,48 @@ public final class LaunchViewModel {
         return DataSpec.file(dataFile.get(), strip(textColumn.get()), pair, strip(labelColumn.get()));
     }
 
-    /** The run's name: the user's, else the data and the plan ("SST-2 · freeze embeddings"). */
+    /** The run's name as it would be if launched now; see {@link #runName(Instant)}. */
     public String runName() {
+        return runName(Instant.now());
+    }
+
+    /**
+     * The run's name: the user's, else what tells it from the others: the data, the plan, its sparsity, the seed
+     * and the local time of launch ("SST-2 · sparsify encoder at 30% · seed 42 · 14:05").
+     */
+    public String runName(Instant launched) {
         if (name.get() != null && !name.get().isBlank()) {
             return name.get().strip();
         }
         String data = dataKind.get() == DataSpec.Kind.GLUE ? glueTask.get()
                 : dataFile.get() == null ? "data" : String.valueOf(dataFile.get().getFileName());
-        return planName.isEmpty() ? data : data + " · " + planName;
+        List<String> parts = new ArrayList<>(List.of(data));
+        if (!planName.isEmpty()) {
+            parts.add(planName);
+        }
+        if (!sparsity.isEmpty() && !planName.contains("%")) {
+            parts.add(sparsity);
+        }
+        parts.add("seed " + hyperParameters.get().seed());
+        parts.add(TIME.format(launched.atZone(ZoneId.systemDefault())));
+        return String.join(" · ", parts);
+    }
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
+
+    /** "masks 30 %", "masks 10–70 %": the sparsity levels of a plan's sparsified matrices; empty without any. */
+    static String sparsityOf(dev.finescope.plan.Plan plan) {
+        if (plan == null) {
+            return "";
+        }
+        java.util.TreeSet<Long> percents = new java.util.TreeSet<>();
+        java.util.stream.Stream.concat(java.util.stream.Stream.of(plan.defaultAction()), plan.cells().values().stream())
+                .filter(dev.finescope.plan.Action::isSparsify)
+                .forEach(a -> percents.add(Math.round(100 * a.sparsity())));
+        if (percents.isEmpty()) {
+            return "";
+        }
+        return "masks " + (percents.size() == 1 ? percents.first() : percents.first() + "–" + percents.last()) + " %";
     }
 
     /** Copies the data, knobs and device of an earlier form, so a second run starts where the first did. */

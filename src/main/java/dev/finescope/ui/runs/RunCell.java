@@ -24,11 +24,18 @@ final class RunCell extends ListCell<RunItem> {
         mark.setMinWidth(20);
         mark.setStyle("-fx-font-size: 15px;");
         name.setStyle("-fx-font-weight: bold;");
+        // a run's name says plan, sparsity, seed and time: it wraps rather than being cut
+        name.setWrapText(true);
+        name.setMinHeight(USE_PREF_SIZE);
         bar.setMaxWidth(Double.MAX_VALUE);
         summary.setStyle("-fx-font-size: 11px;");
         HBox title = new HBox(6, mark, name);
         title.setAlignment(Pos.CENTER_LEFT);
         box = new VBox(3, title, bar, summary);
+        box.maxWidthProperty().bind(widthProperty().subtract(16));
+        box.prefWidthProperty().bind(widthProperty().subtract(16));
+        summary.setWrapText(true);
+        summary.setMinHeight(USE_PREF_SIZE);
         box.setPadding(new Insets(4, 2, 4, 2));
         HBox.setHgrow(bar, Priority.ALWAYS);
         setText(null);

@@ -49,6 +49,9 @@ public final class RunItem {
     private final ReadOnlyBooleanWrapper cancellable = new ReadOnlyBooleanWrapper(this, "cancellable");
     private final ReadOnlyIntegerWrapper revision = new ReadOnlyIntegerWrapper(this, "revision");
     private final ReadOnlyObjectWrapper<Path> overlay = new ReadOnlyObjectWrapper<>(this, "overlay");
+    private final ReadOnlyStringWrapper verdict = new ReadOnlyStringWrapper(this, "verdict", "");
+    private Map<String, Double> finalMetrics = Map.of();
+    private String planName = "";
 
     private final List<double[]> loss = new ArrayList<>();
     private final Map<String, List<double[]>> metrics = new LinkedHashMap<>();
@@ -73,6 +76,13 @@ public final class RunItem {
 
     public Path folder() {
         return folder;
+    }
+
+    /** Gives the run the name the list shows it by (one no other run of the list has). */
+    void rename(String newName) {
+        if (newName != null && !newName.isBlank()) {
+            name.set(newName);
+        }
     }
 
     public ReadOnlyStringProperty nameProperty() {
@@ -124,6 +134,61 @@ public final class RunItem {
 
     public RunStatus status() {
         return status.get();
+    }
+
+    /**
+     * A finished run's accuracy beside the baseline it has to beat ("0.513 — no better than the head-only
+     * baseline (0.784)"); empty while there is no final accuracy or nothing to compare it with.
+     */
+    public ReadOnlyStringProperty verdictProperty() {
+        return verdict.getReadOnlyProperty();
+    }
+
+    /** The metrics the run finished with; empty before. */
+    public Map<String, Double> finalMetrics() {
+        return finalMetrics;
+    }
+
+    /** The name of the plan the run trains, as its spec says; empty when unknown. */
+    public String planName() {
+        return planName;
+    }
+
+    void setPlanName(String name) {
+        planName = name == null ? "" : name;
+    }
+
+    /**
+     * Compares the final accuracy with {@code baseline} (null: none known). Within {@link Baseline#NO_BETTER_POINTS} points of it, or below, the
+     * run learned nothing the baseline does not: it says so.
+     */
+    void compareWith(Baseline baseline) {
+        Double accuracy = finalMetrics.get("accuracy");
+        if (baseline == null || accuracy == null || status.get() != RunStatus.FINISHED) {
+            verdict.set("");
+            return;
+        }
+        String own = String.format(Locale.ROOT, "%.3f", accuracy);
+        String base = String.format(Locale.ROOT, "%.3f", baseline.accuracy());
+        double points = 100 * (accuracy - baseline.accuracy());
+        if (points <= Baseline.NO_BETTER_POINTS) {
+            verdict.set("accuracy " + own + " — no better than " + baseline.description() + " (" + base + ")");
+        } else {
+            verdict.set(String.format(Locale.ROOT, "accuracy %s — %.1f points above %s (%s)", own, points,
+                    baseline.description(), base));
+        }
+        dirty = true;
+    }
+
+    /** What the chart says where a curve has no point yet: waiting while the run trains, else how it ended. */
+    String emptyCurveMessage() {
+        return switch (status.get()) {
+            case RUNNING -> "waiting for the first step";
+            case FAILED -> "failed before the first step: " + problem.get();
+            case CRASHED -> "the training process ended before the first step";
+            case CANCELLED -> "cancelled before the first step";
+            case FINISHED -> "no steps";
+        };
     }
 
     /** The training loss at each step, as (step, loss) pairs. */
@@ -202,6 +267,7 @@ public final class RunItem {
             addLog("checkpoint at step " + c.step() + ": " + c.path());
         } else if (event instanceof RunEvent.Finished f) {
             overlay.set(folder.resolve(f.overlay()));
+            finalMetrics = Map.copyOf(f.metrics());
             end(RunStatus.FINISHED, "finished at step " + f.step()
                     + (f.metrics().isEmpty() ? "" : " · " + formatMetrics(f.metrics())));
             progress.set(1);

@@ -104,7 +104,7 @@ public final class RunsPane extends BorderPane {
         status.setId("run-status");
         status.setWrapText(true);
         status.textProperty().bind(vm.selectedProperty().flatMap(r -> Bindings.createStringBinding(
-                () -> (r.status() == RunStatus.RUNNING ? "running · " : "") + r.summaryProperty().get() + " · "
+                () -> (r.status() == RunStatus.RUNNING ? "running · " : "") + r.summaryProperty().get() + "\n"
                         + r.folder(),
                 r.statusProperty(), r.summaryProperty())).orElse(""));
 
@@ -115,6 +115,14 @@ public final class RunsPane extends BorderPane {
         problem.textProperty().bind(vm.selectedProperty().flatMap(RunItem::problemProperty).orElse(""));
         problem.visibleProperty().bind(problem.textProperty().isNotEmpty());
         problem.managedProperty().bind(problem.visibleProperty());
+
+        Label verdict = new Label();
+        verdict.setId("run-verdict");
+        verdict.setWrapText(true);
+        verdict.setStyle("-fx-font-weight: bold;");
+        verdict.textProperty().bind(vm.selectedProperty().flatMap(RunItem::verdictProperty).orElse(""));
+        verdict.visibleProperty().bind(verdict.textProperty().isNotEmpty());
+        verdict.managedProperty().bind(verdict.visibleProperty());
 
         Button join = new Button("Open as a tuned model");
         join.setId("join-workspace");
@@ -132,6 +140,20 @@ public final class RunsPane extends BorderPane {
         curvesBox.setPrefHeight(CURVES_HEIGHT);
         curvesBox.widthProperty().addListener((obs, old, w) -> vm.setCurvesSize(w.intValue(), CURVES_HEIGHT));
 
+        javafx.scene.control.Slider smooth = new javafx.scene.control.Slider(0, 0.99, vm.smoothingProperty().get());
+        smooth.setId("loss-smoothing");
+        smooth.setPrefWidth(160);
+        smooth.valueProperty().bindBidirectional(vm.smoothingProperty());
+        smooth.setTooltip(new Tooltip("Weight of the exponential moving average drawn over the training loss, as "
+                + "TensorBoard's smoothing: 0 draws the raw loss only, 0.99 a very smooth trend. The raw curve stays."));
+        Label smoothValue = new Label();
+        smoothValue.setId("loss-smoothing-value");
+        smoothValue.setMinWidth(40);
+        smoothValue.textProperty().bind(vm.smoothingProperty().asString(java.util.Locale.ROOT, "%.2f"));
+        javafx.scene.layout.HBox smoothing = new javafx.scene.layout.HBox(8, new Label("Loss smoothing"), smooth,
+                smoothValue);
+        smoothing.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+
         TextArea log = new TextArea();
         log.setId("run-log");
         log.setEditable(false);
@@ -141,7 +163,7 @@ public final class RunsPane extends BorderPane {
         log.textProperty().addListener((obs, old, text) -> log.setScrollTop(Double.MAX_VALUE));
         VBox.setVgrow(log, Priority.ALWAYS);
 
-        VBox details = new VBox(8, title, status, problem, join, curvesBox, new Label("Log"), log);
+        VBox details = new VBox(8, title, status, verdict, problem, join, smoothing, curvesBox, new Label("Log"), log);
         details.setPadding(new Insets(10));
         return details;
     }

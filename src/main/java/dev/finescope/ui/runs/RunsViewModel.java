@@ -76,11 +76,16 @@ public final class RunsViewModel {
     private final ObjectProperty<RunItem> selected = new SimpleObjectProperty<>(this, "selected");
     private final ObjectProperty<Plan> plan = new SimpleObjectProperty<>(this, "plan", Presets.fullFineTuning());
     private final StringBinding launchBlocker;
+    /** What the workspace's files say a run must beat (its head-only model, the majority class); null if unknown. */
+    private final ObjectProperty<Baseline> workspaceBaseline = new SimpleObjectProperty<>(this, "workspaceBaseline");
+    private long baselineGeneration;
     private final CurvesImage curves;
     /** Whether the curves are on screen; while they are not, they are not drawn (a chart per refresh). */
     private final javafx.beans.property.BooleanProperty curvesShown =
             new javafx.beans.property.SimpleBooleanProperty(this, "curvesShown", true);
     private final Timeline refresher;
+    private final javafx.beans.property.DoubleProperty smoothing =
+            new javafx.beans.property.SimpleDoubleProperty(this, "smoothing", 0.6);
     private LaunchViewModel lastForm;
     private int curvesWidth;
     private int curvesHeight;
@@ -119,11 +124,17 @@ public final class RunsViewModel {
             return "";
         }, workspace.baseProperty(), workspace.runsFolderProperty());
         workspace.runsFolderProperty().addListener((obs, old, folder) -> rediscover());
+        workspace.getTunedModels().addListener((javafx.collections.ListChangeListener<dev.finescope.ui.TunedModel>)
+                c -> findBaseline());
+        workspace.dataProperty().addListener((obs, old, data) -> findBaseline());
+        workspaceBaseline.addListener((obs, old, b) -> compareRuns());
         selected.addListener((obs, old, item) -> redraw(true));
+        smoothing.addListener((obs, old, w) -> redraw(true));
         refresher = new Timeline(new KeyFrame(REFRESH, e -> refresh()));
         refresher.setCycleCount(Animation.INDEFINITE);
         refresher.play();
         rediscover();
+        findBaseline();
     }
 
     /**
@@ -179,6 +190,14 @@ public final class RunsViewModel {
         return curvesShown;
     }
 
+    /**
+     * How much the training loss curve is smoothed, 0 to 0.99: the weight of TensorBoard's exponential moving
+     * average (0.6 to start, as there); the raw curve stays beside it.
+     */
+    public javafx.beans.property.DoubleProperty smoothingProperty() {
+        return smoothing;
+    }
+
     /** The size the view shows the curves at; they are drawn again at the new size. */
     public void setCurvesSize(int width, int height) {
         if (width != curvesWidth || height != curvesHeight) {
@@ -198,7 +217,7 @@ public final class RunsViewModel {
     /** A form for the launch dialog, filled in as the last launch left it. */
     public LaunchViewModel newLaunchForm() {
         Plan p = plan.get();
-        LaunchViewModel form = new LaunchViewModel(dialogs, p == null ? "" : p.name());
+        LaunchViewModel form = new LaunchViewModel(dialogs, p == null ? "" : p.name(), LaunchViewModel.sparsityOf(p));
         if (lastForm != null) {
             form.copyFrom(lastForm);
         } else {
@@ -236,7 +255,7 @@ public final class RunsViewModel {
         lastForm = form;
         ModelFolder base = workspace.baseProperty().get();
         Plan p = plan.get();
-        String name = form.runName();
+        String name = uniqueName(form.runName(Instant.now()));
         Path output = RunFolder.newFolderPath(workspace.runsFolderProperty().get(), name, Instant.now());
         RunSpec spec = new RunSpec(name, base.path(), form.dataSpec(), PlanSource.of(p),
                 form.hyperParametersProperty().get(), form.deviceProperty().get(), output);
@@ -246,6 +265,7 @@ public final class RunsViewModel {
                 checkBeforeLaunch(spec, p, base);
                 RunFolder folder = RunFolder.prepare(spec);
                 RunItem item = new RunItem(folder.path(), name, RunStatus.RUNNING);
+                item.setPlanName(p.name());
                 item.attach(launcher.launch(folder, listenerFor(item)));
                 return item;
             }
@@ -310,6 +330,7 @@ public final class RunsViewModel {
     private void ended(RunItem item, RunExit exit) {
         item.flush();
         redraw(false);
+        compareRuns();
         switch (exit.status()) {
             case FINISHED -> joinWorkspace(item);
             case FAILED, CRASHED -> dialogs.showError("Run failed",
@@ -350,7 +371,7 @@ public final class RunsViewModel {
     private void joinWorkspace(RunItem item) {
         Path overlay = item.overlayProperty().get();
         if (overlay != null && Files.isRegularFile(overlay)) {
-            workspace.addTunedModel(overlay);
+            workspace.addTunedModel(overlay, item.nameProperty().get());
         } else {
             dialogs.showError("The run's result is missing", item.folder() + ": the run finished but its overlay "
                     + (overlay == null ? "was not named" : overlay.getFileName() + " is not there"));
@@ -386,9 +407,12 @@ public final class RunsViewModel {
             }
             for (RunItem item : task.getValue()) {
                 if (runs.stream().noneMatch(r -> r.folder().equals(item.folder()))) {
+                    // runs of earlier versions may share a name: each is told apart by its own
+                    item.rename(uniqueName(item.nameProperty().get()));
                     runs.add(item);
                 }
             }
+            compareRuns();
         });
         task.setOnFailed(e -> dialogs.showError("Cannot read the runs", task.getException().getMessage()));
         executor.execute(task);
@@ -397,8 +421,12 @@ public final class RunsViewModel {
     /** A run as its folder tells it; off the FX thread, so the item is not shown yet. */
     private static RunItem readRun(RunFolder run) {
         String name;
+        String planName = "";
         try {
-            name = run.spec().name();
+            RunSpec spec = run.spec();
+            name = spec.name();
+            planName = spec.plan().inline() != null ? spec.plan().inline().name()
+                    : String.valueOf(spec.plan().file().getFileName());
         } catch (RunException e) {
             LOGGER.warn("Run {}: {}", run.path(), e.getMessage());
             name = "";
@@ -408,6 +436,7 @@ public final class RunsViewModel {
         boolean terminal = events.stream().anyMatch(RunEvent::isTerminal);
         boolean alive = !terminal && run.isProcessAlive();
         RunItem item = new RunItem(run.path(), name, RunStatus.RUNNING);
+        item.setPlanName(planName);
         events.forEach(item::apply);
         List<String> log = new ArrayList<>(reader.problems());
         log.addAll(run.logTail(LOG_TAIL));
@@ -452,6 +481,7 @@ public final class RunsViewModel {
                     u.item().endedWithoutAWord();
                 }
             }
+            compareRuns();
         });
         task.setOnFailed(e -> {
             following = false;
@@ -486,9 +516,65 @@ public final class RunsViewModel {
         }
         drawn = item;
         drawnRevision = revision;
-        String subtitle = item.summaryProperty().get() + (item.device().isEmpty() ? "" : " · " + item.device());
+        String subtitle = item.summaryProperty().get() + (item.device().isEmpty() ? "" : " · " + item.device())
+                + (item.verdictProperty().get().isEmpty() ? "" : "\n" + item.verdictProperty().get());
         curves.request(new CurvesImage.Data(item.nameProperty().get(), subtitle, item.lossPoints(),
-                item.metricPoints()), curvesWidth, curvesHeight);
+                item.metricPoints(), item.emptyCurveMessage(), Math.max(0, Math.min(0.99, smoothing.get()))),
+                curvesWidth, curvesHeight);
+    }
+
+    // ---- names and baselines ----------------------------------------------------------------------------
+
+    /** {@code name}, or with " (2)", " (3)"… when a run in the list has it already. */
+    String uniqueName(String name) {
+        String candidate = name;
+        for (int n = 2; taken(candidate); n++) {
+            candidate = name + " (" + n + ")";
+        }
+        return candidate;
+    }
+
+    private boolean taken(String name) {
+        return runs.stream().anyMatch(r -> r.nameProperty().get().equals(name));
+    }
+
+    /** What finished runs are compared with: the workspace's head-only model, a head-only run, the majority class. */
+    public ReadOnlyObjectProperty<Baseline> baselineProperty() {
+        return workspaceBaseline;
+    }
+
+    /** Reads the workspace's baseline in the background; runs are compared with it once it is known. */
+    private void findBaseline() {
+        long generation = ++baselineGeneration;
+        List<dev.finescope.ui.TunedModel> tuned = List.copyOf(workspace.getTunedModels());
+        Path data = workspace.dataProperty().get();
+        Task<Baseline> task = new Task<>() {
+            @Override
+            protected Baseline call() {
+                return Baselines.find(tuned, data).orElse(null);
+            }
+        };
+        task.setOnSucceeded(e -> {
+            if (generation == baselineGeneration) {
+                workspaceBaseline.set(task.getValue());
+            }
+        });
+        executor.execute(task);
+    }
+
+    /** Compares every finished run with the best baseline known now. FX thread. */
+    private void compareRuns() {
+        Baseline b = workspaceBaseline.get();
+        if (b == null || !b.description().equals(Baselines.HEAD_ONLY_BASELINE)) {
+            // a head-only run of this workspace is a better baseline than the majority class
+            b = runs.stream().filter(r -> r.status() == RunStatus.FINISHED && Baselines.isHeadOnly(r.planName()))
+                    .filter(r -> r.finalMetrics().containsKey("accuracy")).findFirst()
+                    .map(r -> new Baseline(Baselines.HEAD_ONLY_BASELINE, r.finalMetrics().get("accuracy")))
+                    .orElse(b);
+        }
+        for (RunItem r : runs) {
+            r.compareWith(Baselines.isHeadOnly(r.planName()) ? null : b);
+        }
     }
 
     /** Stops refreshing; for a view model that is thrown away while the app goes on. */

@@ -995,14 +995,14 @@ public final class WhatIfViewModel {
     }
 
     /**
-     * Where a sweep keeps its points: the workspace's {@code whatif} folder (the user's cache when the workspace
-     * has no folder), one file per model, data and sweep settings, so that only a sweep of the very same settings
+     * Where a sweep keeps its points: the workspace's {@code whatif} folder in the user's data folder (never the
+     * workspace's own folder, which may be the read-only sample), one file per model, data and sweep settings, so that only a sweep of the very same settings
      * resumes from it.
      */
     Path sweepCsvFor(SessionSpec session, SweepSpec spec, String modelLabel) {
         Path ws = workspace.folderProperty().get();
-        Path folder = ws != null ? UserDirectories.writableOrPerUser(ws.resolve("whatif"), ws)
-                : UserDirectories.cache().resolve("whatif");
+        Path folder = ws != null ? UserDirectories.workspaceOutputs(ws, "whatif")
+                : UserDirectories.data().resolve("whatif");
         String key = session.model().toAbsolutePath().normalize() + "|" + session.base() + "|"
                 + session.data().toAbsolutePath().normalize() + "|" + session.task() + "|" + session.split() + "|"
                 + session.maxExamples() + "|" + session.maxLength() + "|" + spec;

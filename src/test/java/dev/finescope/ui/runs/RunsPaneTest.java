@@ -84,7 +84,7 @@ class RunsPaneTest {
         OnFx.await("the run to finish", PROCESS, () -> run.status() == RunStatus.FINISHED);
         OnFx.settle();
         String finished = robot.lookup("#run-status").queryAs(Label.class).getText();
-        assertTrue(finished.startsWith("finished at step 6 · accuracy 0.7500 · "), finished);
+        assertTrue(finished.startsWith("finished at step 6 · accuracy 0.7500\n"), finished);
         OnFx.await("the run to join the workspace", PROCESS, () -> !workspace.tunedModels.isEmpty());
         assertEquals(List.of(run.folder().resolve(RunFolder.OVERLAY_FILE)), OnFx.call(() -> workspace.tunedModels));
         @SuppressWarnings("unchecked")
@@ -109,5 +109,49 @@ class RunsPaneTest {
         assertTrue(status.startsWith("cancelled at step "), status);
         assertTrue(robot.lookup("#cancel").query().isDisabled());
         assertEquals(List.of(), dialogs.errors);
+    }
+
+    @Test
+    void theLaunchDialogNamesItsKnobsInWordsAndSaysWhyThereIsNoGpu(FxRobot robot) {
+        robot.clickOn("#launch");
+        java.util.Set<String> labels = robot.lookup("#hyper-parameters").lookup(".label").queryAllAs(Label.class)
+                .stream().map(Label::getText).collect(java.util.stream.Collectors.toSet());
+        for (String words : List.of("Maximum steps (0: no limit)", "Warm-up (share of steps, 0–1)",
+                "Learning rate of the mask scores", "Batch size (examples per step)")) {
+            assertTrue(labels.contains(words), words + " in " + labels);
+        }
+        for (String raw : List.of("maxSteps", "warmupRatio", "scoreLearningRate", "batchSize")) {
+            assertTrue(!labels.contains(raw), raw + " shown raw in " + labels);
+        }
+        // the raw name stays one hover away
+        org.controlsfx.control.PropertySheet sheet = robot.lookup("#hyper-parameters").queryAs(
+                org.controlsfx.control.PropertySheet.class);
+        String tip = sheet.getItems().stream().filter(i -> i.getName().startsWith("Maximum steps")).findFirst()
+                .orElseThrow().getDescription();
+        assertTrue(tip.contains("maxSteps in spec.json, --max-steps of finescope train"), tip);
+
+        // this build has PyTorch's CPU library only: the GPU is there, disabled, with the reason beside it
+        javafx.scene.control.ComboBox<?> device = robot.lookup("#device").queryAs(javafx.scene.control.ComboBox.class);
+        assertEquals(dev.finescope.run.Device.AUTO, device.getValue());
+        Label note = robot.lookup("#device-note").queryAs(Label.class);
+        assertTrue(note.isVisible() && note.getText().contains("CPU library only"), note.getText());
+        robot.clickOn("#device");
+        javafx.scene.control.ListCell<?> gpu = robot.lookup(".list-cell").queryAllAs(javafx.scene.control.ListCell.class)
+                .stream().filter(c -> "GPU (not available)".equals(c.getText())).findFirst().orElseThrow();
+        assertTrue(gpu.isDisabled());
+        robot.clickOn(gpu);
+        assertEquals(dev.finescope.run.Device.AUTO, device.getValue());
+        robot.press(javafx.scene.input.KeyCode.ESCAPE).release(javafx.scene.input.KeyCode.ESCAPE);
+    }
+
+    @Test
+    void theLossCurveHasASmoothingControl(FxRobot robot) {
+        javafx.scene.control.Slider smooth = robot.lookup("#loss-smoothing").queryAs(javafx.scene.control.Slider.class);
+        assertEquals(0.0, smooth.getMin());
+        assertEquals(0.99, smooth.getMax());
+        assertEquals(0.6, smooth.getValue(), 1e-9);
+        robot.interact(() -> smooth.setValue(0.9));
+        assertEquals(0.9, OnFx.call(() -> vm.smoothingProperty().get()), 1e-9);
+        assertEquals("0.90", robot.lookup("#loss-smoothing-value").queryAs(Label.class).getText());
     }
 }

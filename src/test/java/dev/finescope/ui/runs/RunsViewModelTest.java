@@ -131,7 +131,11 @@ class RunsViewModelTest {
         assertEquals(plan, spec.plan().inline());
         assertEquals(DataSpec.glue(TinyBert.GLUE.toAbsolutePath().normalize(), "SST-2"), spec.data());
         assertEquals(base.path(), spec.base());
-        assertEquals("SST-2 · full fine-tuning", spec.name());
+        // the plan, its sparsity, the seed and the time tell this run from others
+        assertTrue(spec.name().matches("SST-2 · full fine-tuning · masks 20 % · seed 42 · \\d\\d:\\d\\d"),
+                spec.name());
+        assertEquals(List.of(run.nameProperty().get()), OnFx.call(() -> workspace.tunedLabels),
+                "a finished run joins the workspace by its own name, not as overlay.safetensors");
         assertEquals(runsFolder.toAbsolutePath().normalize(), spec.output().getParent());
         assertFalse(OnFx.call(vm::hasRunningRuns));
         OnFx.await("the curves", PROCESS, () -> vm.curvesImageProperty().get() != null
@@ -304,6 +308,39 @@ class RunsViewModelTest {
             assertEquals(table, file.dataFileProperty().get());
             assertNull(file.glueFolderProperty().get());
         });
+    }
+
+    @Test
+    void twoRunsOfOnePlanGetTwoNames() {
+        RunItem first = launch("finish");
+        awaitStatus(first, RunStatus.FINISHED);
+        LaunchViewModel form = glueForm();
+        OnFx.run(() -> vm.launch(form));
+        OnFx.await("the second run to appear", PROCESS, () -> vm.runs().size() == 2);
+        RunItem second = OnFx.call(() -> vm.runs().get(0));
+        awaitStatus(second, RunStatus.FINISHED);
+        String a = OnFx.call(() -> first.nameProperty().get());
+        String b = OnFx.call(() -> second.nameProperty().get());
+        assertTrue(a.startsWith("SST-2 · full fine-tuning · seed 42 · "), a);
+        assertTrue(!a.equals(b), a + " and " + b);
+        // launched within the same minute, the second says it is the second
+        assertTrue(b.equals(a + " (2)") || !b.startsWith(a), b);
+        OnFx.await("both to join the workspace", PROCESS, () -> workspace.tunedLabels.size() == 2);
+        assertEquals(List.of(a, b), OnFx.call(() -> workspace.tunedLabels));
+    }
+
+    @Test
+    void aFinishedRunIsComparedWithTheWorkspacesHeadOnlyModel() throws Exception {
+        Path headOnly = dir.resolve("head-only");
+        Files.createDirectories(headOnly);
+        Files.writeString(headOnly.resolve("metrics.json"), "{\"version\": 1, \"metrics\": {\"accuracy\": 0.75}}");
+        OnFx.run(() -> workspace.getTunedModels().add(new dev.finescope.ui.TunedModel("head only",
+                headOnly.resolve("overlay.safetensors"), dev.finescope.ui.TunedModel.Kind.OVERLAY)));
+        RunItem run = launch("finish");
+        awaitStatus(run, RunStatus.FINISHED);
+        OnFx.await("the verdict", PROCESS, () -> !run.verdictProperty().get().isEmpty());
+        assertEquals("accuracy 0.750 — no better than the head-only baseline (0.750)",
+                OnFx.call(() -> run.verdictProperty().get()));
     }
 
     @Test

@@ -9,6 +9,8 @@ import java.util.List;
 public final class RecordingWorkspace extends Workspace {
 
     public final List<Path> tunedModels = new ArrayList<>();
+    /** The name each joined by, in the same order (null where none was given). */
+    public final List<String> tunedLabels = new ArrayList<>();
 
     /** Makes {@code comparison} the selected tuned model's comparison, as an analysed workspace would have it. */
     public static void select(Workspace workspace, dev.finescope.analysis.ModelComparison comparison) {
@@ -20,7 +22,8 @@ public final class RecordingWorkspace extends Workspace {
     }
 
     @Override
-    public void addTunedModel(Path path) {
+    public void addTunedModel(Path path, String label) {
         tunedModels.add(path);
+        tunedLabels.add(label);
     }
 }
