@@ -24,8 +24,17 @@ public final class RankingView extends BorderPane {
         empty.getStyleClass().add("text-muted");
         Label note = new Label("Ranked by the heatmap's metric and scale; change them on the Heatmap tab.");
         note.getStyleClass().add("text-muted");
-        note.setPadding(new Insets(8, 10, 8, 10));
-        setTop(note);
+        javafx.scene.control.TextField filter = new javafx.scene.control.TextField();
+        filter.setId("ranking-filter");
+        filter.setPromptText("filter, e.g. 11 value");
+        filter.setPrefColumnCount(14);
+        filter.setTooltip(new javafx.scene.control.Tooltip("Only the matrices whose tensor name or cell holds every "
+                + "word typed"));
+        filter.textProperty().bindBidirectional(vm.filterProperty());
+        javafx.scene.layout.HBox top = new javafx.scene.layout.HBox(12, filter, note);
+        top.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        top.setPadding(new Insets(8, 10, 8, 10));
+        setTop(top);
         vm.rankingProperty().addListener((obs, was, now) -> show(now, chart, scroll, empty));
         show(vm.rankingProperty().get(), chart, scroll, empty);
     }

@@ -51,6 +51,8 @@ public final class RankingViewModel {
     private final UiExecutor executor;
     private final HeatmapViewModel heatmap;
     private final ReadOnlyObjectWrapper<Ranking> ranking = new ReadOnlyObjectWrapper<>(this, "ranking");
+    private final javafx.beans.property.StringProperty filter =
+            new javafx.beans.property.SimpleStringProperty(this, "filter", "");
     private long generation;
 
     /** Follows the heatmap's metric, scale, bias choice and style. */
@@ -61,7 +63,7 @@ public final class RankingViewModel {
         InvalidationListener redraw = o -> redraw();
         for (Observable o : List.<Observable>of(heatmap.metricProperty(), heatmap.scaleProperty(),
                 heatmap.withBiasProperty(), heatmap.styleProperty(), workspace.selectedTunedProperty(),
-                workspace.getComparisons())) {
+                workspace.getComparisons(), filter)) {
             o.addListener(redraw);
         }
         redraw();
@@ -70,6 +72,14 @@ public final class RankingViewModel {
     /** The ranking shown; null when there is no fine-tuned model. */
     public ReadOnlyObjectProperty<Ranking> rankingProperty() {
         return ranking.getReadOnlyProperty();
+    }
+
+    /**
+     * Words that the ranked matrices must hold (in the tensor's name or its cell's words, "11 value", "layer 3
+     * output"), so that BERT-base's many matrices can be narrowed down; empty for all.
+     */
+    public javafx.beans.property.StringProperty filterProperty() {
+        return filter;
     }
 
     /** The ranked matrices with every metric, for "export table". */
@@ -131,6 +141,7 @@ public final class RankingViewModel {
         HeatmapChart.Scale scale = heatmap.scaleProperty().get();
         boolean withBias = heatmap.withBiasProperty().get();
         ChartStyle style = heatmap.styleProperty().get();
+        String query = filter.get() == null ? "" : filter.get();
         executor.execute(new ProgressTask<Ranking>("Ranking matrices") {
             {
                 setOnSucceeded(e -> {
@@ -161,9 +172,18 @@ public final class RankingViewModel {
                     return new Ranking(null, RankingChart.preferredSize(data), metric, model, ranked, data, scale,
                             range, message);
                 }
-                JFreeChart chart = style.apply(RankingChart.create(data, scale, range));
-                return new Ranking(chart, RankingChart.preferredSize(data), metric, model, ranked, data, scale,
-                        range, null);
+                List<TensorComparison> shown = ranked.stream()
+                        .filter(t -> TensorFilter.matches(t.name() + " " + cellLabel(t.position()), query)).toList();
+                if (shown.isEmpty()) {
+                    return new Ranking(null, RankingChart.preferredSize(data), metric, model, shown, data, scale,
+                            range, "No matrix of " + model.label() + " matches \"" + query.strip() + "\".");
+                }
+                RankingChart.Data shownData = shown.size() == ranked.size() ? data
+                        : new RankingChart.Data(metric.changeLabel(), c.baseLabel(), model.label(),
+                                entries(shown, metric));
+                JFreeChart chart = style.apply(RankingChart.create(shownData, scale, range));
+                return new Ranking(chart, RankingChart.preferredSize(shownData), metric, model, shown, shownData,
+                        scale, range, null);
             }
         });
     }

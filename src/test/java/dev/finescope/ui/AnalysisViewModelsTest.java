@@ -178,6 +178,26 @@ class AnalysisViewModelsTest {
     }
 
     @Test
+    void theRankingFilterKeepsTheMatricesHoldingEveryWordInRankOrder() {
+        List<TensorComparison> order = LayerGrid.of(expected, false).ranking(Metric.REL_L2);
+        ranking.filterProperty().set("1 VALUE");
+        List<String> expectedNames = order.stream().map(TensorComparison::name)
+                .filter(n -> n.contains("1") && n.contains("value")).toList();
+        assertTrue(!expectedNames.isEmpty() && expectedNames.size() < order.size(), expectedNames.toString());
+        assertEquals(expectedNames,
+                ranking.rankingProperty().get().matrices().stream().map(TensorComparison::name).toList());
+        assertEquals(expectedNames.size(), ranking.table().rows().size());
+
+        ranking.filterProperty().set("nothing-is-called-this");
+        RankingViewModel.Ranking none = ranking.rankingProperty().get();
+        assertEquals(null, none.chart());
+        assertEquals("No matrix of fine-tuned matches \"nothing-is-called-this\".", none.message());
+
+        ranking.filterProperty().set("");
+        assertEquals(order.size(), ranking.rankingProperty().get().matrices().size());
+    }
+
+    @Test
     void overlaidHistogramsCountEveryValueOfTheCellInBothModels() {
         histograms.viewProperty().set(HistogramsViewModel.View.WEIGHTS);
         histograms.robustProperty().set(false);
