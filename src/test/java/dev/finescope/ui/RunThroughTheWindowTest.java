@@ -172,7 +172,7 @@ class RunThroughTheWindowTest {
         tab(robot, "Runs");
         robot.clickOn("#launch");
         robot.clickOn("#choose-glue");
-        knob(robot, "maxLength", "32");
+        knob(robot, "Maximum length (tokens per example)", "32");
         knob(robot, knob, value);
         assertEquals("", robot.lookup("#launch-problems").queryAs(Label.class).getText());
         robot.clickOn("#launch-ok");
@@ -192,7 +192,7 @@ class RunThroughTheWindowTest {
         baseOpened();
         tab(robot, "Plan");
         preset(robot, "Sparsify every encoder matrix");
-        launch(robot, "maxSteps", "2");
+        launch(robot, "Maximum steps (0: no limit)", "2");
 
         RunItem run = firstRun(robot);
         List<Double> progress = Collections.synchronizedList(new ArrayList<>());
@@ -212,7 +212,10 @@ class RunThroughTheWindowTest {
         Path overlay = run.folder().resolve(RunFolder.OVERLAY_FILE);
         OnFx.await("the run to join the workspace", PROCESS, () -> window.viewModel().workspace().getTunedModels()
                 .stream().anyMatch(t -> t.path().equals(overlay)));
-        assertTrue(run.folder().startsWith(dir.resolve("workspace").resolve("runs")), run.folder().toString());
+        // runs are kept in the user's data folder, one folder per workspace, never in the workspace itself
+        assertTrue(run.folder().startsWith(
+                dev.finescope.checkpoint.UserDirectories.workspaceOutputs(dir.resolve("workspace"), "runs")),
+                run.folder().toString());
 
         // the sparsified result's learned mask scores, one tab away
         String label = OnFx.call(() -> window.viewModel().workspace().getTunedModels().stream()
@@ -238,7 +241,7 @@ class RunThroughTheWindowTest {
     @Test
     void aRunCancelledThroughTheWindowIsMarkedCancelled(FxRobot robot) {
         baseOpened();
-        launch(robot, "epochs", "1000");
+        launch(robot, "Epochs (passes over the data)", "1000");
 
         RunItem run = firstRun(robot);
         OnFx.await("a first step", PROCESS, () -> !run.lossPoints().isEmpty() || run.status() != RunStatus.RUNNING);

@@ -129,6 +129,7 @@ class WhatIfTabTest {
                 "the whole hover text is shown: " + hover.getHeight() + " px for " + text);
         assertTrue(curves.getChart().getLegend().isVisible(), "the curves have a legend");
         assertEquals(3, curves.getChart().getPlot().getLegendItems().getItemCount(), "two layers and the unpruned line");
-        assertTrue(window.viewModel().whatIf().sweepCsvProperty().get().startsWith(dir.resolve("whatif")));
+        assertTrue(window.viewModel().whatIf().sweepCsvProperty().get()
+                .startsWith(dev.finescope.checkpoint.UserDirectories.workspaceOutputs(dir, "whatif")));
     }
 }

@@ -239,7 +239,7 @@ class WhatIfViewModelTest {
             assertTrue(p.heatmap().getTitle().getText().startsWith("accuracy, each matrix pruned to 50 %"),
                     p.heatmap().getTitle().getText());
             Path csv = vm.sweepCsvProperty().get();
-            assertEquals(dir.resolve("whatif"), csv.getParent());
+            assertEquals(dev.finescope.checkpoint.UserDirectories.workspaceOutputs(dir, "whatif"), csv.getParent());
             assertTrue(Files.isRegularFile(csv));
             assertEquals(LAYERS * 6 * 2, vm.sweepTable().rows().size());
 
@@ -508,7 +508,7 @@ class WhatIfViewModelTest {
             SweepSpec other = new SweepSpec(SweepSpec.Granularity.CELL, MatrixRef.matrixColumns(),
                     new double[] {0.5}, PruneMethod.MAGNITUDE, 42);
             Path a = vm.sweepCsvFor(session, defaults, "tiny classifier");
-            assertEquals(dir.resolve("whatif"), a.getParent());
+            assertEquals(dev.finescope.checkpoint.UserDirectories.workspaceOutputs(dir, "whatif"), a.getParent());
             assertTrue(a.getFileName().toString().startsWith("tiny-classifier-sweep-"), a.toString());
             assertEquals(a, vm.sweepCsvFor(session, SweepSpec.defaults(), "tiny classifier"));
             assertNotEquals(a, vm.sweepCsvFor(session, other, "tiny classifier"));
