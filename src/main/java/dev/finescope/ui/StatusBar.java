@@ -28,7 +28,6 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import org.controlsfx.control.PopOver;
 
 /**
  * The bottom line, as IDEs have it: one indicator of the work in the background (a training run, a what-if sweep,
@@ -48,7 +47,11 @@ public final class StatusBar extends HBox {
     private final Button indicator = new Button();
     private final ProgressBar bar = new ProgressBar();
     private final VBox list = new VBox(8);
-    private final PopOver popover = new PopOver(list);
+    /**
+     * The list, in a plain popup above the indicator. (ControlsFX's PopOver, whose arrow is a path bound to its
+     * size, could keep re-laying itself out without end when the list's wrapped rows changed height.)
+     */
+    private final javafx.stage.Popup popover = new javafx.stage.Popup();
     private final Label notice = new Label();
     private final Hyperlink openFolder = new Hyperlink("Open folder");
     private RunsViewModel runs;
@@ -70,12 +73,17 @@ public final class StatusBar extends HBox {
         list.setId("status-task-list");
         list.setPadding(new Insets(10));
         list.setPrefWidth(460);
-        // the popover is a window of its own, drawn light by ControlsFX: its list takes the theme's colours
-        list.setStyle("-fx-background-color: -color-bg-default; -fx-background-radius: 6;");
-        popover.setArrowLocation(PopOver.ArrowLocation.BOTTOM_LEFT);
-        popover.setDetachable(false);
-        popover.setTitle("Background tasks");
-        popover.setHeaderAlwaysVisible(true);
+        // the popup is a window of its own: its box takes the theme's colours and border
+        Label title = new Label("Background tasks");
+        title.getStyleClass().add("text-bold");
+        VBox box = new VBox(6, title, list);
+        box.setPadding(new Insets(8, 4, 4, 4));
+        box.setStyle("-fx-background-color: -color-bg-default; -fx-border-color: -color-border-default; "
+                + "-fx-background-radius: 6; -fx-border-radius: 6; -fx-effect: dropshadow(gaussian, "
+                + "rgba(0,0,0,0.25), 10, 0, 0, 2);");
+        popover.getContent().add(box);
+        popover.setAutoHide(true);
+        popover.setAnchorLocation(javafx.stage.PopupWindow.AnchorLocation.WINDOW_BOTTOM_LEFT);
         notice.setId("status-notice");
         notice.setMinWidth(0);
         openFolder.setId("status-open-folder");
@@ -110,13 +118,14 @@ public final class StatusBar extends HBox {
     public void togglePopover() {
         if (popover.isShowing()) {
             popover.hide();
-        } else if (!entries.isEmpty() && getScene() != null) {
-            popover.show(indicator);
+        } else if (!entries.isEmpty() && getScene() != null && getScene().getWindow() != null) {
+            javafx.geometry.Point2D corner = indicator.localToScreen(0, 0);
+            popover.show(getScene().getWindow(), corner.getX(), corner.getY() - 4);
         }
     }
 
-    /** The popover listing the work, for tests. */
-    PopOver popover() {
+    /** The popup listing the work, for tests. */
+    javafx.stage.Popup popover() {
         return popover;
     }
 
