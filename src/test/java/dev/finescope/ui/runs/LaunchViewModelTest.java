@@ -1,6 +1,7 @@
 package dev.finescope.ui.runs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.finescope.run.DataSpec;
 import dev.finescope.run.HyperParameters;
@@ -23,7 +24,7 @@ class LaunchViewModelTest {
     @Test
     void anEmptyFormAsksForTheGlueFolderAndNamesItselfAfterTaskAndPlan() {
         assertEquals(List.of("Choose the GLUE data folder."), form.problems());
-        assertEquals("SST-2 · freeze embeddings", form.runName());
+        assertTrue(form.runName().matches("SST-2 · freeze embeddings · seed 42 · \\d\\d:\\d\\d"), form.runName());
         form.nameProperty().set("  my run ");
         assertEquals("my run", form.runName());
     }
@@ -51,7 +52,8 @@ class LaunchViewModelTest {
         assertEquals(List.of("Data file needs a label column."), form.problems());
         form.labelColumnProperty().set("stars");
         assertEquals(DataSpec.file(file, "review", null, "stars"), form.dataSpec());
-        assertEquals("reviews.csv · freeze embeddings", form.runName());
+        assertTrue(form.runName().matches("reviews\\.csv · freeze embeddings · seed 42 · \\d\\d:\\d\\d"),
+                form.runName());
     }
 
     @Test
