@@ -124,6 +124,8 @@ java_options=(
     # the app's classes, mapped from an archive made below instead of loaded one by one; an archive that does
     # not fit (another path, another build) is passed over in silence
     "-XX:SharedArchiveFile=\$APPDIR/finescope.jsa"
+    # C1 only: C2's compiles at start took a core from the window (training runs are JVMs of their own)
+    "-XX:TieredStopAtLevel=1"
     "-Xlog:cds=off"
     "-Xlog:cds+dynamic=off"
 )
