@@ -1,5 +1,8 @@
 package dev.finescope.ui.testing;
 
+import static dev.finescope.ui.testing.Tours.await;
+import static dev.finescope.ui.testing.Tours.fx;
+
 import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.GridRow;
 import dev.finescope.checkpoint.imports.BuiltinBase;
@@ -11,7 +14,6 @@ import dev.finescope.ui.WorkspaceFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javafx.application.Platform;
@@ -113,29 +115,6 @@ public final class AnalysisTour {
         Thread.sleep(1000);
         java.util.prefs.Preferences.userRoot().node(node).removeNode();
         System.exit(0);
-    }
-
-    private static <T> T fx(Callable<T> body) throws Exception {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Platform.runLater(() -> {
-            try {
-                f.complete(body.call());
-            } catch (Exception | Error e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return f.get(60, TimeUnit.SECONDS);
-    }
-
-    private static void await(String what, Callable<Boolean> condition) throws Exception {
-        long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-        while (System.nanoTime() < end) {
-            if (fx(condition)) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("gave up waiting for " + what);
     }
 
     private static void shot(MainWindow w, Path out, String name) throws Exception {

@@ -1,5 +1,8 @@
 package dev.finescope.ui.testing;
 
+import static dev.finescope.ui.testing.Tours.await;
+import static dev.finescope.ui.testing.Tours.fx;
+
 import dev.finescope.checkpoint.overlay.BuiltinModels;
 import dev.finescope.checkpoint.imports.BuiltinBase;
 import dev.finescope.plan.Presets;
@@ -22,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -217,29 +219,6 @@ public final class StatesTour {
         }
         log.close();
         return null;
-    }
-
-    private static <T> T fx(Callable<T> body) throws Exception {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Platform.runLater(() -> {
-            try {
-                f.complete(body.call());
-            } catch (Exception | Error e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return f.get(60, TimeUnit.SECONDS);
-    }
-
-    private static void await(String what, Callable<Boolean> condition) throws Exception {
-        long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-        while (System.nanoTime() < end) {
-            if (fx(condition)) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("gave up waiting for " + what);
     }
 
     private static void shot(Scene scene, Path out, String name) throws Exception {
