@@ -78,9 +78,9 @@ public final class StatusBar extends HBox {
         title.getStyleClass().add("text-bold");
         VBox box = new VBox(6, title, list);
         box.setPadding(new Insets(8, 4, 4, 4));
-        box.setStyle("-fx-background-color: -color-bg-default; -fx-border-color: -color-border-default; "
-                + "-fx-background-radius: 6; -fx-border-radius: 6; -fx-effect: dropshadow(gaussian, "
-                + "rgba(0,0,0,0.25), 10, 0, 0, 2);");
+        // square and without a shadow: where the system draws no transparent windows (X without a compositor), a
+        // popup's corners and shadow would show as a white frame
+        box.setStyle("-fx-background-color: -color-bg-default; -fx-border-color: -color-border-default;");
         popover.getContent().add(box);
         popover.setAutoHide(true);
         popover.setAnchorLocation(javafx.stage.PopupWindow.AnchorLocation.WINDOW_BOTTOM_LEFT);
