@@ -11,6 +11,9 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.GeneralCodingRules;
+import dev.finescope.checkpoint.ModelFolder;
+import dev.finescope.checkpoint.NameMap;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,6 +62,17 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule packagesFormNoCycles = slices().matching("dev.finescope.(*)..").should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule subPackagesFormNoCyclesEither = slices().matching("dev.finescope.(**)").should()
+            .beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule modelsOpenInOnePlace = noClasses()
+            .that().resideOutsideOfPackage("dev.finescope.checkpoint..")
+            .should().callMethod(ModelFolder.class, "open", Path.class)
+            .orShould().callMethod(ModelFolder.class, "open", Path.class, NameMap.class)
+            .because("checkpoint.overlay.Models is the one opener: a plain model or base ⊕ overlay");
 
     @ArchTest
     static final ArchRule onlyTheCommandLineWritesToStandardStreams = noClasses()

@@ -1,6 +1,5 @@
 package dev.finescope.checkpoint;
 
-import dev.finescope.checkpoint.overlay.Overlay;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,10 +18,11 @@ import org.slf4j.LoggerFactory;
  * code that writes derived files asks {@link #requireOutside(Path)} first, so that nothing FineScope makes
  * lands in, or replaces something in, the model the user opened.
  *
- * <p>An {@link Overlay} file opens as a model too: base ⊕ overlay, with the base's config and tokenizer, so
- * that a task's result can be looked at and compared wherever a model can.
+ * <p>This class opens plain models only. Base ⊕ overlay is a subclass that takes the base's config and
+ * tokenizer; {@code checkpoint.overlay.Models} is the one place that opens a model of either kind, and the only
+ * caller of {@link #open} outside this package.
  */
-public final class ModelFolder implements AutoCloseable {
+public class ModelFolder implements AutoCloseable {
 
     public static final String VOCAB_FILE_NAME = "vocab.txt";
     public static final String TOKENIZER_FILE_NAME = "tokenizer.json";
@@ -37,15 +37,9 @@ public final class ModelFolder implements AutoCloseable {
     private final Path vocab;
     private final Path tokenizerJson;
     private final ModelFolder base;
-    private final Overlay overlay;
 
     private ModelFolder(Path path, boolean folder, Checkpoint weights, ModelConfig config, Path configFile,
             Path vocab, Path tokenizerJson) {
-        this(path, folder, weights, config, configFile, vocab, tokenizerJson, null, null);
-    }
-
-    private ModelFolder(Path path, boolean folder, Checkpoint weights, ModelConfig config, Path configFile,
-            Path vocab, Path tokenizerJson, ModelFolder base, Overlay overlay) {
         this.path = path;
         this.folder = folder;
         this.weights = weights;
@@ -53,14 +47,28 @@ public final class ModelFolder implements AutoCloseable {
         this.configFile = configFile;
         this.vocab = vocab;
         this.tokenizerJson = tokenizerJson;
-        this.base = base;
-        this.overlay = overlay;
+        this.base = null;
     }
 
     /**
-     * Opens a model folder or a single weights file, read-only. For a folder, {@code config.json} is read and
-     * any size it lacks is inferred from the tensors; for a file, the whole config is inferred. An overlay file
-     * opens as base ⊕ overlay, its base found by the hint it holds ({@link Overlay#resolveBase()}).
+     * A model made of {@code base} and other weights read from the file {@code path}: {@code weights} is the
+     * combined view, and config and tokenizer are the base's.
+     */
+    protected ModelFolder(Path path, Checkpoint weights, ModelFolder base) {
+        this.path = path;
+        this.folder = false;
+        this.weights = weights;
+        this.config = base.config;
+        this.configFile = base.configFile;
+        this.vocab = base.vocab;
+        this.tokenizerJson = base.tokenizerJson;
+        this.base = base;
+    }
+
+    /**
+     * Opens a plain model folder or a single weights file, read-only. For a folder, {@code config.json} is read
+     * and any size it lacks is inferred from the tensors; for a file, the whole config is inferred. An overlay
+     * file is refused here ({@link #isOverlay}): {@code checkpoint.overlay.Models} opens it on its base.
      */
     public static ModelFolder open(Path folderOrFile) {
         return open(folderOrFile, NameMap.standard());
@@ -68,18 +76,6 @@ public final class ModelFolder implements AutoCloseable {
 
     /** As {@link #open(Path)}, locating tensors with {@code names} when inferring the config. */
     public static ModelFolder open(Path folderOrFile, NameMap names) {
-        return open(folderOrFile, names, true);
-    }
-
-    /**
-     * Base ⊕ overlay as one model, with {@code base} given rather than found from the overlay's hint: a
-     * {@link CheckpointException} naming the overlay and both bases when the overlay was made for another base.
-     */
-    public static ModelFolder openOverlay(Path base, Path overlay) {
-        return withOverlay(open(base, NameMap.standard(), false), overlay);
-    }
-
-    private static ModelFolder open(Path folderOrFile, NameMap names, boolean overlayAllowed) {
         Path path = folderOrFile.toAbsolutePath().normalize();
         if (!Files.exists(path)) {
             throw new CheckpointException(folderOrFile, "does not exist");
@@ -87,17 +83,9 @@ public final class ModelFolder implements AutoCloseable {
         boolean isFolder = Files.isDirectory(path);
         Checkpoint weights = Checkpoints.open(path);
         try {
-            if (!isFolder && Overlay.isOverlay(weights)) {
-                weights.close();
-                if (!overlayAllowed) {
-                    throw new CheckpointException(folderOrFile, "is an overlay, but it is given as the base of an "
-                            + "overlay; FineScope applies one overlay to a plain model");
-                }
-                Path basePath;
-                try (Overlay o = Overlay.open(path)) {
-                    basePath = o.resolveBase();
-                }
-                return withOverlay(open(basePath, names, false), path);
+            if (!isFolder && isOverlay(weights)) {
+                throw new CheckpointException(folderOrFile, "is an overlay, but it is given as the base of an "
+                        + "overlay; FineScope applies one overlay to a plain model");
             }
             if (!isFolder) {
                 ModelConfig inferred = ModelConfig.infer(weights, names);
@@ -125,22 +113,13 @@ public final class ModelFolder implements AutoCloseable {
         }
     }
 
-    /** {@code base} ⊕ the overlay at {@code overlayFile}; takes {@code base} over, closing it on failure. */
-    private static ModelFolder withOverlay(ModelFolder base, Path overlayFile) {
-        Overlay overlay = null;
-        try {
-            overlay = Overlay.open(overlayFile.toAbsolutePath().normalize());
-            Checkpoint combined = overlay.apply(base);
-            LOGGER.debug("opened {} on {}", overlay, base.path());
-            return new ModelFolder(overlay.file(), false, combined, base.config, base.configFile, base.vocab,
-                    base.tokenizerJson, base, overlay);
-        } catch (RuntimeException e) {
-            if (overlay != null) {
-                overlay.close();
-            }
-            base.close();
-            throw e;
-        }
+    /** The metadata key and value that mark a weights file as a FineScope overlay rather than a model. */
+    public static final String OVERLAY_FORMAT_KEY = "finescope.format";
+    public static final String OVERLAY_FORMAT = "overlay/1";
+
+    /** True when {@code checkpoint} is a FineScope overlay file rather than a model's weights. */
+    public static boolean isOverlay(Checkpoint checkpoint) {
+        return checkpoint.metadata().containsKey(OVERLAY_FORMAT_KEY);
     }
 
     private static Path regularFile(Path p) {
@@ -187,11 +166,6 @@ public final class ModelFolder implements AutoCloseable {
     /** For base ⊕ overlay, the base model; empty for a plain model. */
     public Optional<ModelFolder> base() {
         return Optional.ofNullable(base);
-    }
-
-    /** For base ⊕ overlay, the overlay; empty for a plain model. */
-    public Optional<Overlay> overlay() {
-        return Optional.ofNullable(overlay);
     }
 
     /**
@@ -252,12 +226,6 @@ public final class ModelFolder implements AutoCloseable {
     @Override
     public void close() {
         weights.close();
-        if (overlay != null) {
-            overlay.close();
-        }
-        if (base != null) {
-            base.close();
-        }
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.finescope.checkpoint.Checkpoints;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.NameMap;
 import dev.finescope.checkpoint.Progress;
+import dev.finescope.checkpoint.overlay.Models;
 import dev.finescope.checkpoint.overlay.Overlay;
 import java.awt.Dimension;
 import java.io.IOException;
@@ -149,9 +150,9 @@ final class AnalyzeCommand implements Callable<Integer> {
         Analyzer analyzer = new Analyzer(threads);
         NameMap names = NameMap.standard();
         List<Result> results = new ArrayList<>();
-        try (ModelFolder b = ModelFolder.open(base)) {
+        try (ModelFolder b = Models.open(base)) {
             for (int i = 0; i < tuned.size(); i++) {
-                try (ModelFolder t = openTuned(tuned.get(i))) {
+                try (ModelFolder t = Models.openPreferringOwnBase(b, tuned.get(i))) {
                     String label = labels.get(i) != null ? labels.get(i) : t.label();
                     ModelComparison c = analyzer.compare(b.weights(), b.label(), t.weights(), label, names,
                             Progress.NONE);
@@ -161,26 +162,6 @@ final class AnalyzeCommand implements Callable<Integer> {
             }
         }
         return results;
-    }
-
-    /**
-     * A tuned model; an overlay whose own base is neither where it says nor found by its fingerprint opens on
-     * {@code --base} (its fingerprint checked against it).
-     */
-    private ModelFolder openTuned(Path t) {
-        if (Files.isRegularFile(t)) {
-            try (Checkpoint c = Checkpoints.open(t)) {
-                if (!Overlay.isOverlay(c)) {
-                    return ModelFolder.open(t);
-                }
-            }
-            try (Overlay o = Overlay.open(t)) {
-                o.resolveBase();
-            } catch (CheckpointException e) {
-                return ModelFolder.openOverlay(base, t);
-            }
-        }
-        return ModelFolder.open(t);
     }
 
     /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.finescope.checkpoint.AtomicFiles;
 import dev.finescope.checkpoint.CheckpointException;
 import dev.finescope.checkpoint.ModelFolder;
+import dev.finescope.checkpoint.overlay.Models;
 import dev.finescope.run.Device;
 import dev.finescope.run.RunException;
 import dev.finescope.train.Evaluator;
@@ -115,7 +116,7 @@ final class EvalCommand implements Callable<Integer> {
         try {
             Device d = Device.fromJsonName(device);
             try (TaskModel m = base == null ? TaskModel.open(model, outputs, TrainingRun.device(d))
-                    : TaskModel.open(ModelFolder.openOverlay(base, model), outputs, TrainingRun.device(d))) {
+                    : TaskModel.open(Models.openOverlay(base, model), outputs, TrainingRun.device(d))) {
                 splits = TaskData.readForEvaluation(data, t, split);
                 if (predictions != null) {
                     m.requireOutside(predictions);

@@ -2,6 +2,7 @@ package dev.finescope.cli;
 
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.overlay.HuggingFaceExport;
+import dev.finescope.checkpoint.overlay.Models;
 import dev.finescope.checkpoint.overlay.Overlay;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -42,7 +43,7 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         try (OutputPaths paths = OutputPaths.of().input("base model", base).input("overlay", overlay)
                 .folder("--out", out).check();
-             ModelFolder b = ModelFolder.open(base); Overlay o = Overlay.open(overlay)) {
+             ModelFolder b = Models.openPlain(base, "the base of an overlay"); Overlay o = Overlay.open(overlay)) {
             HuggingFaceExport.Result r = HuggingFaceExport.export(b, o, out,
                     new ConsoleProgress(spec.commandLine().getErr()));
             spec.commandLine().getOut().println("wrote " + r.folder() + " (" + r.tensors().size() + " tensors"

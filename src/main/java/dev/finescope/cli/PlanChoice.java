@@ -9,6 +9,7 @@ import dev.finescope.checkpoint.Checkpoints;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.NameMap;
 import dev.finescope.checkpoint.Progress;
+import dev.finescope.checkpoint.overlay.Models;
 import dev.finescope.plan.ModelLayout;
 import dev.finescope.plan.Plan;
 import dev.finescope.plan.Presets;
@@ -94,7 +95,7 @@ final class PlanChoice {
         if (base == null) {
             throw new BadInputException("--plan " + value + " needs the base model (--base or the spec's base)");
         }
-        try (ModelFolder b = ModelFolder.open(base); ModelFolder t = ModelFolder.open(Path.of(parts[3]))) {
+        try (ModelFolder b = Models.open(base); ModelFolder t = Models.open(Path.of(parts[3]))) {
             ModelComparison c = Analyzer.withAvailableProcessors().compare(b.weights(), b.label(), t.weights(),
                     t.label(), NameMap.standard(), Progress.NONE);
             return Presets.l0Close(c, metric, k);

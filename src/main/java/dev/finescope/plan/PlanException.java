@@ -1,32 +1,19 @@
 package dev.finescope.plan;
 
+import dev.finescope.common.Problem;
 import java.nio.file.Path;
 
 /**
  * A plan could not be read, written or applied to a model. The message names the file (when there is one) and
  * the problem in one line, so the CLI and the app can show it as it is.
  */
-public class PlanException extends RuntimeException {
-    private final transient Path file;
-    private final String problem;
+public class PlanException extends Problem {
 
     public PlanException(Path file, String problem) {
-        this(file, problem, null);
+        super(file, problem);
     }
 
     public PlanException(Path file, String problem, Throwable cause) {
-        super((file == null ? "" : file + ": ") + problem, cause);
-        this.file = file;
-        this.problem = problem;
-    }
-
-    /** The plan file at fault, or {@code null} for a plan that came from elsewhere. */
-    public Path file() {
-        return file;
-    }
-
-    /** The problem without the file name. */
-    public String problem() {
-        return problem;
+        super(file, problem, cause);
     }
 }

@@ -3,6 +3,7 @@ package dev.finescope.train;
 import dev.finescope.checkpoint.Checkpoint;
 import dev.finescope.checkpoint.CheckpointException;
 import dev.finescope.checkpoint.ModelFolder;
+import dev.finescope.checkpoint.overlay.Models;
 import dev.finescope.train.data.DataException;
 import dev.finescope.train.data.Split;
 import dev.finescope.train.data.TaskMetric;
@@ -37,7 +38,7 @@ public final class TaskModel implements AutoCloseable {
      * @throws CheckpointException naming the folder when it has no configuration, tokenizer or fitting head
      */
     public static TaskModel open(Path model, int outputs, ai.djl.Device device) {
-        ModelFolder folder = ModelFolder.open(model);
+        ModelFolder folder = Models.open(model);
         try {
             // base ⊕ overlay takes its configuration and tokenizer from the base folder
             Path configFolder = folder.base().map(ModelFolder::path).orElse(folder.path());

@@ -5,6 +5,8 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.finescope.checkpoint.CheckpointException;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.NameMap;
+import dev.finescope.checkpoint.overlay.Models;
+import dev.finescope.checkpoint.overlay.OverlaidModel;
 import dev.finescope.checkpoint.overlay.Overlay;
 import dev.finescope.plan.Plan;
 import dev.finescope.plan.PlanException;
@@ -94,8 +96,8 @@ public final class TrainingRun implements AutoCloseable {
         ModelFolder base = null;
         try {
             ai.djl.Device device = device(abs.device());
-            base = ModelFolder.open(abs.base());
-            if (base.overlay().isPresent()) {
+            base = Models.open(abs.base());
+            if (base instanceof OverlaidModel) {
                 throw new CheckpointException(abs.base(), "is an overlay; train from its base model folder ("
                         + base.base().map(ModelFolder::path).orElseThrow() + ") instead");
             }

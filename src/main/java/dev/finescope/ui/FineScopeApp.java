@@ -1,7 +1,9 @@
 package dev.finescope.ui;
 
 import dev.finescope.checkpoint.imports.BuiltinBase;
-
+import dev.finescope.ui.common.DialogService;
+import dev.finescope.ui.common.UiExecutor;
+import dev.finescope.ui.common.Workspace;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.finescope.ui;
 
+import dev.finescope.ui.common.DialogService;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.finescope.ui;
 
+import dev.finescope.ui.common.ChartPane;
+import dev.finescope.ui.common.Numbers;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.CheckBox;

@@ -15,7 +15,16 @@ import dev.finescope.checkpoint.GridRow;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.Progress;
 import dev.finescope.checkpoint.overlay.MaskScores;
+import dev.finescope.checkpoint.overlay.OverlaidModel;
 import dev.finescope.checkpoint.overlay.Overlay;
+import dev.finescope.ui.common.CsvTable;
+import dev.finescope.ui.common.Figure;
+import dev.finescope.ui.common.Numbers;
+import dev.finescope.ui.common.Problems;
+import dev.finescope.ui.common.ProgressTask;
+import dev.finescope.ui.common.TunedModel;
+import dev.finescope.ui.common.UiExecutor;
+import dev.finescope.ui.common.Workspace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -235,7 +244,7 @@ public final class HistogramsViewModel {
     private Optional<Overlay> selectedOverlay() {
         TunedModel t = workspace.getSelectedTuned();
         ModelFolder folder = t == null ? null : workspace.getTunedFolders().get(t);
-        return folder == null ? Optional.empty() : folder.overlay();
+        return folder == null ? Optional.empty() : OverlaidModel.overlayOf(folder);
     }
 
     /** A click on the heatmap picks the tensor too, so "one tensor" shows the clicked matrix. */

@@ -1,13 +1,15 @@
 package dev.finescope.ui;
 
+import atlantafx.base.theme.PrimerDark;
+import atlantafx.base.theme.PrimerLight;
+import dev.finescope.ui.common.CsvTable;
+import dev.finescope.ui.common.Figure;
+import dev.finescope.ui.common.LazyTab;
 import dev.finescope.ui.plan.PlanEditorPane;
 import dev.finescope.ui.plan.PlanEditorViewModel;
 import dev.finescope.ui.runs.RunsPane;
 import dev.finescope.ui.runs.RunsViewModel;
 import dev.finescope.ui.whatif.WhatIfPane;
-
-import atlantafx.base.theme.PrimerDark;
-import atlantafx.base.theme.PrimerLight;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,6 +2,8 @@ package dev.finescope.ui;
 
 import dev.finescope.checkpoint.CheckpointException;
 import dev.finescope.checkpoint.ModelFolder;
+import dev.finescope.checkpoint.overlay.Models;
+import dev.finescope.ui.common.TunedModel;
 
 /**
  * Opens a fine-tuned model of the workspace as a model: a folder or weights file as it is, an overlay on top
@@ -16,13 +18,13 @@ public interface ModelOpener {
      * both.
      */
     ModelOpener STANDARD = (tuned, base) -> switch (tuned.kind()) {
-        case FOLDER -> ModelFolder.open(tuned.path());
+        case FOLDER -> Models.open(tuned.path());
         case OVERLAY -> {
             if (base == null) {
                 throw new CheckpointException(tuned.path(), "is an overlay, and the workspace has no base to apply "
                         + "it to");
             }
-            yield ModelFolder.openOverlay(base.path(), tuned.path());
+            yield Models.openOn(base, tuned.path());
         }
     };
 

@@ -1,5 +1,6 @@
 package dev.finescope.ui;
 
+import dev.finescope.ui.common.ChartPane;
 import javafx.geometry.Insets;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;

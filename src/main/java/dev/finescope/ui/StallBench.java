@@ -3,10 +3,10 @@ package dev.finescope.ui;
 import dev.finescope.analysis.AnalysisBenchmark;
 import dev.finescope.checkpoint.Progress;
 import dev.finescope.checkpoint.imports.BuiltinBase;
+import dev.finescope.ui.common.Workspace;
 import dev.finescope.ui.runs.LaunchViewModel;
 import dev.finescope.ui.runs.RunItem;
 import dev.finescope.ui.runs.RunsViewModel;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package dev.finescope.ui;
 
 import dev.finescope.run.RunStatus;
+import dev.finescope.ui.common.ProgressTask;
 import dev.finescope.ui.runs.RunItem;
 import dev.finescope.ui.runs.RunsViewModel;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

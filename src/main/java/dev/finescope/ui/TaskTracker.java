@@ -1,5 +1,6 @@
 package dev.finescope.ui;
 
+import dev.finescope.ui.common.UiExecutor;
 import javafx.application.Platform;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;

@@ -1,7 +1,5 @@
 package dev.finescope.ui;
 
-import dev.finescope.checkpoint.overlay.BuiltinModels;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +7,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.finescope.chart.ChartExport;
+import dev.finescope.checkpoint.overlay.BuiltinModels;
+import dev.finescope.ui.common.TunedModel;
+import dev.finescope.ui.common.WorkspaceException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

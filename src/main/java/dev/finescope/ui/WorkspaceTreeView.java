@@ -1,8 +1,9 @@
 package dev.finescope.ui;
 
 import dev.finescope.checkpoint.ModelFolder;
+import dev.finescope.ui.common.TunedModel;
+import dev.finescope.ui.common.Workspace;
 import dev.finescope.ui.runs.RunItem;
-
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import javafx.beans.InvalidationListener;

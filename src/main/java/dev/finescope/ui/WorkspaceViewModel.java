@@ -7,6 +7,13 @@ import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.NameMap;
 import dev.finescope.checkpoint.Progress;
 import dev.finescope.checkpoint.UserDirectories;
+import dev.finescope.checkpoint.overlay.Models;
+import dev.finescope.ui.common.DialogService;
+import dev.finescope.ui.common.Problems;
+import dev.finescope.ui.common.ProgressTask;
+import dev.finescope.ui.common.TunedModel;
+import dev.finescope.ui.common.UiExecutor;
+import dev.finescope.ui.common.Workspace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +22,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
-import javafx.beans.binding.Bindings;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.slf4j.Logger;
@@ -327,7 +334,7 @@ public final class WorkspaceViewModel {
                 int stage = 0;
                 if (baseToOpen != null) {
                     say("Opening " + baseToOpen.getFileName());
-                    base = ModelFolder.open(baseToOpen);
+                    base = Models.open(baseToOpen);
                     stage(stage++, stages, null).update(1, 1, "opened " + base.label());
                 }
                 ModelFolder against = base != null ? base : currentBase;

@@ -12,6 +12,7 @@ import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.Progress;
 import dev.finescope.checkpoint.Tensor;
 import dev.finescope.checkpoint.UserDirectories;
+import dev.finescope.checkpoint.overlay.Models;
 import dev.finescope.train.BertConfig;
 import dev.finescope.train.BertEncoder;
 import dev.finescope.train.BertOutput;
@@ -111,8 +112,8 @@ public final class RepresentationCka {
         Task task = Task.fromName(spec.task()).orElseThrow(() -> new IllegalArgumentException("unknown GLUE task '"
                 + spec.task() + "' (one of CoLA, SST-2, MRPC, STS-B, QQP, MNLI, QNLI, RTE, WNLI)"));
         progress.update(0, 1, "opening " + spec.model());
-        try (ModelFolder first = ModelFolder.open(spec.model());
-             ModelFolder own = spec.against() == null ? null : ModelFolder.open(spec.against())) {
+        try (ModelFolder first = Models.open(spec.model());
+             ModelFolder own = spec.against() == null ? null : Models.open(spec.against())) {
             ModelFolder second = own != null ? own : first.base().orElseThrow(() -> new CheckpointException(
                     spec.model(), "has no base to compare with; give the second model"));
             Split split = readSplit(spec, task);
@@ -284,12 +285,7 @@ public final class RepresentationCka {
     }
 
     private static String labelOf(ModelFolder folder) {
-        Path p = folder.path();
-        if (folder.overlay().isPresent() && p.getParent() != null && p.getParent().getFileName() != null
-                && String.valueOf(p.getFileName()).equals("overlay.safetensors")) {
-            return p.getParent().getFileName().toString();
-        }
-        return folder.label();
+        return Models.displayName(folder);
     }
 
     private static String key(Spec spec, ModelFolder first, ModelFolder second, Split split) {

@@ -8,12 +8,13 @@ import dev.finescope.checkpoint.CheckpointException;
 import dev.finescope.checkpoint.Checkpoints;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.Tensor;
+import dev.finescope.checkpoint.overlay.Models;
 import dev.finescope.checkpoint.overlay.Overlay;
 import dev.finescope.train.BertEncoder;
 import dev.finescope.train.BertOutput;
 import dev.finescope.train.EncodedSplit;
-import dev.finescope.train.GradientRecording;
 import dev.finescope.train.Evaluator;
+import dev.finescope.train.GradientRecording;
 import dev.finescope.train.ModelParameter;
 import dev.finescope.train.TaskData;
 import dev.finescope.train.TaskModel;
@@ -160,7 +161,7 @@ public final class WhatIfSession implements AutoCloseable {
         try {
             String label = labelOf(folder);
             if (spec.base() != null && folder.base().isEmpty()) {
-                ownBase = ModelFolder.open(spec.base());
+                ownBase = Models.open(spec.base());
             }
             model = TaskModel.open(folder, outputs, Device.cpu());
             if (spec.maxLength() > model.encoder().config().maxPositions()) {
@@ -212,10 +213,7 @@ public final class WhatIfSession implements AutoCloseable {
 
     /** An overlay with a given base opens on that base (its fingerprint checked); anything else as it is. */
     private static ModelFolder openModel(SessionSpec spec) {
-        if (spec.base() != null && Files.isRegularFile(spec.model()) && isOverlay(spec.model())) {
-            return ModelFolder.openOverlay(spec.base(), spec.model());
-        }
-        return ModelFolder.open(spec.model());
+        return Models.open(spec.model(), spec.base());
     }
 
     /**
@@ -246,14 +244,8 @@ public final class WhatIfSession implements AutoCloseable {
         }
     }
 
-    /** An overlay is known by its folder ({@code full/overlay.safetensors} is "full"), anything else by its name. */
     private static String labelOf(ModelFolder folder) {
-        Path p = folder.path();
-        if (folder.overlay().isPresent() && p.getParent() != null && p.getParent().getFileName() != null
-                && String.valueOf(p.getFileName()).equals("overlay.safetensors")) {
-            return p.getParent().getFileName().toString();
-        }
-        return folder.label();
+        return Models.displayName(folder);
     }
 
     private static String prefixOf(Checkpoint weights) {

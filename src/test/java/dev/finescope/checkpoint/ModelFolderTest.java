@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.finescope.checkpoint.overlay.Models;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,7 +100,7 @@ class ModelFolderTest {
         Files.writeString(dir.resolve("config.json"), BERT_BASE_CONFIG);
         Files.writeString(dir.resolve("vocab.txt"), "[PAD]\n");
         tinyModel(dir.resolve("model.safetensors"), bert("bert.", 2, 32, 37));
-        try (ModelFolder m = ModelFolder.open(dir)) {
+        try (ModelFolder m = Models.open(dir)) {
             assertEquals(new ModelConfig("bert", 768, 12, 12, 3072, 30522, 0.02, false), m.config());
             assertEquals(Optional.of(dir.resolve("vocab.txt")), m.vocab());
             assertEquals(Optional.empty(), m.tokenizerJson());
@@ -122,7 +123,7 @@ class ModelFolderTest {
                 + " \"initializer_range\": 0.05}");
         Files.writeString(dir.resolve("tokenizer.json"), "{}");
         tinyModel(dir.resolve("model.safetensors"), bert("", 3, 32, 37));
-        try (ModelFolder m = ModelFolder.open(dir)) {
+        try (ModelFolder m = Models.open(dir)) {
             assertEquals(new ModelConfig("bert", 32, 3, 4, 37, 99, 0.05, false), m.config());
             assertEquals(Optional.of(dir.resolve("tokenizer.json")), m.tokenizerJson());
         }
@@ -131,7 +132,7 @@ class ModelFolderTest {
     @Test
     void aSingleFileHasItsConfigInferredFromShapes() {
         Path file = tinyModel(dir.resolve("weights.safetensors"), bert("bert.", 2, 128, 37));
-        try (ModelFolder m = ModelFolder.open(file)) {
+        try (ModelFolder m = Models.open(file)) {
             assertEquals(new ModelConfig("bert", 128, 2, 2, 37, 99, 0.02, true), m.config());
             assertFalse(m.isFolder());
             assertEquals("weights.safetensors", m.label());
@@ -144,7 +145,7 @@ class ModelFolderTest {
     @Test
     void headsAreOneWhenTheHiddenSizeIsNotAMultipleOf64() {
         Path file = tinyModel(dir.resolve("w.safetensors"), bert("roberta.", 2, 32, 37));
-        try (ModelFolder m = ModelFolder.open(file)) {
+        try (ModelFolder m = Models.open(file)) {
             assertEquals(new ModelConfig("roberta", 32, 2, 1, 37, 99, 0.02, true), m.config());
         }
     }
@@ -155,7 +156,7 @@ class ModelFolderTest {
         shapes.put("electra.embeddings.word_embeddings.weight", new long[] {99, 128});
         shapes.put("electra.embeddings_project.weight", new long[] {256, 128});
         Path file = tinyModel(dir.resolve("w.safetensors"), shapes);
-        try (ModelFolder m = ModelFolder.open(file)) {
+        try (ModelFolder m = Models.open(file)) {
             assertEquals(new ModelConfig("electra", 256, 2, 4, 1024, 99, 0.02, true), m.config());
         }
     }
@@ -169,7 +170,7 @@ class ModelFolderTest {
             shapes.put("transformer.layer." + l + ".ffn.lin1.weight", new long[] {256, 64});
         }
         Path file = tinyModel(dir.resolve("w.safetensors"), shapes);
-        try (ModelFolder m = ModelFolder.open(file)) {
+        try (ModelFolder m = Models.open(file)) {
             assertEquals(new ModelConfig("distilbert", 64, 3, 1, 256, 99, 0.02, true), m.config());
         }
     }
@@ -182,7 +183,7 @@ class ModelFolderTest {
         shapes.put("bert/encoder/layer_0/intermediate/dense/kernel", new long[] {64, 200});
         shapes.put("bert/encoder/layer_1/intermediate/dense/kernel", new long[] {64, 200});
         Path file = tinyModel(dir.resolve("w.safetensors"), shapes);
-        try (ModelFolder m = ModelFolder.open(file)) {
+        try (ModelFolder m = Models.open(file)) {
             assertEquals(new ModelConfig("bert", 64, 2, 1, 200, 99, 0.02, true), m.config());
         }
     }
@@ -190,7 +191,7 @@ class ModelFolderTest {
     @Test
     void weightsThatAreNotBertAreRefusedClearly() {
         Path file = tinyModel(dir.resolve("w.safetensors"), Map.of("conv1.weight", new long[] {3, 3}));
-        CheckpointException e = assertThrows(CheckpointException.class, () -> ModelFolder.open(file));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Models.open(file));
         assertEquals(file + ": does not look like a BERT-family model: no word embeddings and no encoder layer "
                 + "found among 1 tensors", e.getMessage());
     }
@@ -199,7 +200,7 @@ class ModelFolderTest {
     void badConfigJsonIsAnErrorNamingConfigJson() throws IOException {
         Path config = Files.writeString(dir.resolve("config.json"), "{\"hidden_size\": 768,\n \"model_type\": bert}");
         tinyModel(dir.resolve("model.safetensors"), bert("", 1, 32, 37));
-        CheckpointException e = assertThrows(CheckpointException.class, () -> ModelFolder.open(dir));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Models.open(dir));
         assertEquals(config, e.file());
         assertEquals("bad JSON: Unrecognized token 'bert': was expecting (JSON String, Number, Array, Object or token "
                 + "'null', 'true' or 'false') (line 2)", e.problem());
@@ -230,7 +231,7 @@ class ModelFolderTest {
                 before.put(p, Files.size(p));
             }
         }
-        try (ModelFolder m = ModelFolder.open(dir)) {
+        try (ModelFolder m = Models.open(dir)) {
             for (String n : m.weights().tensorNames()) {
                 m.weights().tensor(n).toFloatArray();
             }
@@ -249,14 +250,14 @@ class ModelFolderTest {
     void writesIntoTheOpenedModelAreRefused() throws IOException {
         tinyModel(dir.resolve("model.safetensors"), bert("bert.", 1, 32, 37));
         Path elsewhere = Files.createDirectory(dir.resolveSibling(dir.getFileName() + "-out"));
-        try (ModelFolder m = ModelFolder.open(dir)) {
+        try (ModelFolder m = Models.open(dir)) {
             CheckpointException e = assertThrows(CheckpointException.class,
                     () -> m.requireOutside(dir.resolve("sub/../masked.safetensors")));
             assertEquals(dir.resolve("sub/../masked.safetensors") + ": is inside the model folder " + dir
                     + ", which FineScope only reads; choose another place to write", e.getMessage());
             m.requireOutside(elsewhere.resolve("masked.safetensors"));
         }
-        try (ModelFolder m = ModelFolder.open(dir.resolve("model.safetensors"))) {
+        try (ModelFolder m = Models.open(dir.resolve("model.safetensors"))) {
             assertThrows(CheckpointException.class, () -> m.requireOutside(dir.resolve("model.safetensors")));
             m.requireOutside(dir.resolve("other.safetensors"));
         } finally {
@@ -267,7 +268,7 @@ class ModelFolderTest {
     @Test
     void aMissingPathIsNamed() {
         Path missing = dir.resolve("no-such-model");
-        CheckpointException e = assertThrows(CheckpointException.class, () -> ModelFolder.open(missing));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Models.open(missing));
         assertEquals(missing + ": does not exist", e.getMessage());
     }
 }

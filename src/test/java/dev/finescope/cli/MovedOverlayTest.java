@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.finescope.checkpoint.Checkpoint;
 import dev.finescope.checkpoint.ModelFolder;
+import dev.finescope.checkpoint.overlay.Models;
 import dev.finescope.checkpoint.overlay.OverlayWriter;
 import dev.finescope.train.TinyRuns;
 import java.io.IOException;
@@ -41,7 +42,7 @@ class MovedOverlayTest {
         }
         overlay = dir.resolve("runs/one/overlay.safetensors");
         Files.createDirectories(overlay.getParent());
-        try (ModelFolder b = ModelFolder.open(base)) {
+        try (ModelFolder b = Models.open(base)) {
             Checkpoint w = b.weights();
             OverlayWriter writer = OverlayWriter.forBase(b, OverlayWriter.relativeHint(overlay, base));
             for (String name : List.of("classifier.weight", "classifier.bias")) {

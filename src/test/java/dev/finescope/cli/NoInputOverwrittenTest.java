@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.finescope.checkpoint.Checkpoint;
 import dev.finescope.checkpoint.Checkpoints;
 import dev.finescope.checkpoint.ModelFolder;
+import dev.finescope.checkpoint.overlay.Models;
 import dev.finescope.checkpoint.overlay.OverlayWriter;
 import dev.finescope.plan.Presets;
 import dev.finescope.run.RunFolder;
@@ -176,7 +177,7 @@ class NoInputOverwrittenTest {
         Path base = copyTree(TinyRuns.BASE, dir.resolve("base"));
         Path overlay = dir.resolve("run/overlay.safetensors");
         Files.createDirectories(overlay.getParent());
-        try (ModelFolder b = ModelFolder.open(base);
+        try (ModelFolder b = Models.open(base);
              Checkpoint c = Checkpoints.open(base.resolve("model.safetensors"))) {
             OverlayWriter w = OverlayWriter.forBase(b, OverlayWriter.relativeHint(overlay, base));
             for (String name : c.tensorNames()) {

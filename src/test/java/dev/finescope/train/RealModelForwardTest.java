@@ -18,6 +18,7 @@ import dev.finescope.checkpoint.Progress;
 import dev.finescope.checkpoint.Tensor;
 import dev.finescope.checkpoint.imports.BuiltinBase;
 import dev.finescope.checkpoint.imports.Importers;
+import dev.finescope.checkpoint.overlay.Models;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -121,7 +122,7 @@ class RealModelForwardTest {
         assertEquals(c.get("intermediate_size").asInt(), config.intermediateSize(), model + " FFN size");
         assertEquals(2, config.numLabels(), model + " labels of the seeded head");
         Map<String, Double> diffs = new java.util.LinkedHashMap<>();
-        try (ModelFolder m = ModelFolder.open(folder);
+        try (ModelFolder m = Models.open(folder);
              Checkpoint outputs = Checkpoints.open(REFERENCES.resolve(model + "-forward.safetensors"));
              BertEncoder encoder = BertEncoder.builder()
                      .setCheckpoint(new WithHead(m.weights(), outputs)).setConfig(config).build();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.GridRow;
 import dev.finescope.checkpoint.imports.BuiltinBase;
+import dev.finescope.ui.common.ChartPane;
 import dev.finescope.ui.testing.ScratchPreferences;
 import java.nio.file.Path;
 import java.util.Optional;

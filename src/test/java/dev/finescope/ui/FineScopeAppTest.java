@@ -8,6 +8,8 @@ import dev.finescope.analysis.Metric;
 import dev.finescope.analysis.ModelComparison;
 import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.GridRow;
+import dev.finescope.ui.common.ChartPane;
+import dev.finescope.ui.common.Numbers;
 import dev.finescope.ui.testing.ScratchPreferences;
 import java.nio.file.Path;
 import java.util.List;

@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.finescope.analysis.Analyzer;
-import dev.finescope.checkpoint.NameMap;
 import dev.finescope.checkpoint.ModelFolder;
+import dev.finescope.checkpoint.NameMap;
 import dev.finescope.checkpoint.Progress;
+import dev.finescope.checkpoint.overlay.Models;
+import dev.finescope.ui.common.ProgressTask;
+import dev.finescope.ui.common.UiExecutor;
+import dev.finescope.ui.common.Workspace;
 import dev.finescope.ui.testing.RecordingDialogs;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +21,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.imageio.ImageIO;
 import javafx.concurrent.Worker;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -142,8 +146,8 @@ class MainViewModelTest {
             @Override
             protected Object call() {
                 cancel();
-                try (ModelFolder b = ModelFolder.open(UiFixtures.tinyBase());
-                        ModelFolder t = ModelFolder.open(UiFixtures.tinyTuned())) {
+                try (ModelFolder b = Models.open(UiFixtures.tinyBase());
+                        ModelFolder t = Models.open(UiFixtures.tinyTuned())) {
                     return new Analyzer(1).compare(b.weights(), "b", t.weights(), "t", NameMap.standard(),
                             progress());
                 } catch (RuntimeException e) {

@@ -12,7 +12,10 @@ import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.GridRow;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.overlay.MaskScores;
+import dev.finescope.checkpoint.overlay.Models;
 import dev.finescope.checkpoint.overlay.OverlayWriter;
+import dev.finescope.ui.common.UiExecutor;
+import dev.finescope.ui.common.Workspace;
 import dev.finescope.ui.testing.RecordingDialogs;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,7 +63,7 @@ class MaskScoresViewModelTest {
         scores = MaskScores.symmetric(1, 4).add(Q0, q, 0).add(V1, v, 0).build();
         Path withScores = dir.resolve("with-scores.safetensors");
         Path withoutScores = dir.resolve("without-scores.safetensors");
-        try (ModelFolder base = ModelFolder.open(UiFixtures.tinyBase())) {
+        try (ModelFolder base = Models.open(UiFixtures.tinyBase())) {
             writeOverlay(base, withScores, q, v).maskScores(scores).write(withScores);
             writeOverlay(base, withoutScores, q, v).write(withoutScores);
         }

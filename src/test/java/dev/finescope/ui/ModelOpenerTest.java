@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.finescope.checkpoint.CheckpointException;
 import dev.finescope.checkpoint.ModelFolder;
+import dev.finescope.checkpoint.overlay.Models;
+import dev.finescope.checkpoint.overlay.OverlaidModel;
+import dev.finescope.ui.common.TunedModel;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -17,9 +20,9 @@ class ModelOpenerTest {
     @Test
     void anOverlayOfTheWorkspaceOpensOnTheWorkspacesBase() {
         TunedModel tuned = new TunedModel("masks", OVERLAY, TunedModel.Kind.OVERLAY);
-        try (ModelFolder base = ModelFolder.open(TINY.resolve("base"));
+        try (ModelFolder base = Models.open(TINY.resolve("base"));
                 ModelFolder opened = ModelOpener.STANDARD.open(tuned, base)) {
-            assertTrue(opened.overlay().isPresent(), "opened as base ⊕ overlay");
+            assertTrue(OverlaidModel.overlayOf(opened).isPresent(), "opened as base ⊕ overlay");
             String masked = "bert.encoder.layer.0.intermediate.dense.weight";
             float[] values = opened.weights().tensor(masked).toFloatArray();
             long zeros = 0;
@@ -33,7 +36,7 @@ class ModelOpenerTest {
     @Test
     void anOverlayOnAnotherBaseIsRefusedNamingBoth() {
         TunedModel tuned = new TunedModel("masks", OVERLAY, TunedModel.Kind.OVERLAY);
-        try (ModelFolder other = ModelFolder.open(TINY.resolve("tuned"))) {
+        try (ModelFolder other = Models.open(TINY.resolve("tuned"))) {
             CheckpointException e = assertThrows(CheckpointException.class,
                     () -> ModelOpener.STANDARD.open(tuned, other).close());
             assertTrue(e.getMessage().contains("numpy-overlay.safetensors"), e.getMessage());

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.finescope.ui.common.CsvTable;
+import dev.finescope.ui.common.Numbers;
+import dev.finescope.ui.common.Problems;
+import dev.finescope.ui.common.WorkspaceException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.finescope.ui.common.ProgressTask;
+import dev.finescope.ui.common.UiExecutor;
 import dev.finescope.ui.testing.OnFx;
 import java.nio.file.Path;
 import java.time.Duration;

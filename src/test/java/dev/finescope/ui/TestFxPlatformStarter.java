@@ -1,5 +1,6 @@
 package dev.finescope.ui;
 
+import dev.finescope.ui.common.UiExecutor;
 import java.util.concurrent.TimeoutException;
 import org.testfx.api.FxToolkit;
 

@@ -5,6 +5,7 @@ import dev.finescope.analysis.ModelComparison;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.NameMap;
 import dev.finescope.checkpoint.Progress;
+import dev.finescope.checkpoint.overlay.Models;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ final class UiFixtures {
 
     /** The comparison straight from the analysis, as the command line computes it. */
     static ModelComparison analyse(Path base, Path tuned, String tunedLabel) {
-        try (ModelFolder b = ModelFolder.open(base); ModelFolder t = ModelFolder.open(tuned)) {
+        try (ModelFolder b = Models.open(base); ModelFolder t = Models.open(tuned)) {
             return new Analyzer(1).compare(b.weights(), b.label(), t.weights(), tunedLabel, NameMap.standard(),
                     Progress.NONE);
         }

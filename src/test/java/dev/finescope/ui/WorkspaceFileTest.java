@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.finescope.ui.common.TunedModel;
+import dev.finescope.ui.common.WorkspaceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

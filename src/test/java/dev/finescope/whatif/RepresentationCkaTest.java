@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.finescope.checkpoint.Progress;
+import dev.finescope.checkpoint.overlay.Models;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -127,7 +128,7 @@ class RepresentationCkaTest {
         for (int m = 0; m < 2; m++) {
             dev.finescope.train.BertConfig config = dev.finescope.train.BertConfig.read(
                     models[m].resolve("config.json"));
-            try (dev.finescope.checkpoint.ModelFolder folder = dev.finescope.checkpoint.ModelFolder.open(models[m]);
+            try (dev.finescope.checkpoint.ModelFolder folder = dev.finescope.checkpoint.overlay.Models.open(models[m]);
                  dev.finescope.train.TextTokenizer tokenizer = dev.finescope.train.TextTokenizer.forModel(
                          TinyWhatIf.BASE);
                  dev.finescope.train.BertEncoder encoder = dev.finescope.train.BertEncoder.builder()

@@ -6,6 +6,7 @@ import dev.finescope.checkpoint.DType;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.SafetensorsWriter;
 import dev.finescope.checkpoint.Tensor;
+import dev.finescope.checkpoint.overlay.Models;
 import dev.finescope.checkpoint.overlay.OverlayWriter;
 import dev.finescope.train.TinyRuns;
 import java.io.IOException;
@@ -92,7 +93,7 @@ public final class TinyWhatIf {
     /** An overlay on the tiny base that replaces every encoder-layer tensor by its moved value. */
     static Path tunedOverlay(Path dir) {
         Path file = dir.resolve("tiny-tuned").resolve("overlay.safetensors");
-        try (ModelFolder base = ModelFolder.open(BASE);
+        try (ModelFolder base = Models.open(BASE);
              Checkpoint c = Checkpoints.open(BASE.resolve("model.safetensors"))) {
             Files.createDirectories(file.getParent());
             OverlayWriter w = OverlayWriter.forBase(base, OverlayWriter.relativeHint(file, BASE));

@@ -64,7 +64,7 @@ public final class FingerprintBenchmark {
         if (repeats < 1 || threads < 1 || algorithms.isEmpty()) {
             throw new IllegalArgumentException("repeats and threads must be at least 1, and one algorithm given");
         }
-        try (ModelFolder m = ModelFolder.open(model)) {
+        try (ModelFolder m = Models.open(model)) {
             List<Path> files = m.inputFiles();
             double floor = Double.MAX_VALUE;
             long bytes = 0;

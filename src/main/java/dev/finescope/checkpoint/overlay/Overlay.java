@@ -52,8 +52,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Overlay implements AutoCloseable {
 
-    public static final String FORMAT_KEY = "finescope.format";
-    public static final String FORMAT = "overlay/1";
+    public static final String FORMAT_KEY = ModelFolder.OVERLAY_FORMAT_KEY;
+    public static final String FORMAT = ModelFolder.OVERLAY_FORMAT;
     public static final String BASE_FINGERPRINT_KEY = "finescope.base_fingerprint";
     public static final String BASE_LABEL_KEY = "finescope.base_label";
     public static final String BASE_HINT_KEY = "finescope.base_hint";
@@ -175,7 +175,7 @@ public final class Overlay implements AutoCloseable {
 
     /** True when {@code checkpoint}'s metadata marks it as an overlay (of any format version). */
     public static boolean isOverlay(Checkpoint checkpoint) {
-        return checkpoint.metadata().containsKey(FORMAT_KEY);
+        return ModelFolder.isOverlay(checkpoint);
     }
 
     // ------------------------------------------------------------------------------------------------ reading
@@ -558,7 +558,7 @@ public final class Overlay implements AutoCloseable {
                 continue;
             }
             try (ModelFolder model = ModelFolder.open(candidate)) {
-                if (model.overlay().isEmpty() && Fingerprint.sameForm(model, baseFingerprint).equals(baseFingerprint)) {
+                if (Fingerprint.sameForm(model, baseFingerprint).equals(baseFingerprint)) {
                     LOGGER.info("{}: its base {} is not at {}; found it by its fingerprint at {}", file,
                             Messages.quote(baseLabel), Messages.quote(baseHint), candidate);
                     return Optional.of(candidate.toAbsolutePath().normalize());

@@ -1,5 +1,6 @@
 package dev.finescope.train.data;
 
+import dev.finescope.common.Problem;
 import java.nio.file.Path;
 
 /**
@@ -7,27 +8,13 @@ import java.nio.file.Path;
  * usable row. The message names the file and the problem in one line, so the CLI and the app show it as it is.
  * Single bad rows are not exceptions: they are {@link Problem}s on the {@link Split}.
  */
-public class DataException extends RuntimeException {
-    private final transient Path file;
-    private final String problem;
+public class DataException extends Problem {
 
     public DataException(Path file, String problem) {
-        this(file, problem, null);
+        super(file, problem);
     }
 
     public DataException(Path file, String problem, Throwable cause) {
-        super((file == null ? "" : file + ": ") + problem, cause);
-        this.file = file;
-        this.problem = problem;
-    }
-
-    /** The file at fault, or {@code null} when no single file is. */
-    public Path file() {
-        return file;
-    }
-
-    /** The problem without the file name. */
-    public String problem() {
-        return problem;
+        super(file, problem, cause);
     }
 }

@@ -3,7 +3,7 @@ package dev.finescope.ui.runs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.finescope.run.RunFolder;
-import dev.finescope.ui.TunedModel;
+import dev.finescope.ui.common.TunedModel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package dev.finescope.ui.runs;
 
-import dev.finescope.chart.CurveChart;
 import dev.finescope.chart.CurveChart.Curve;
 import dev.finescope.chart.CurveChart.Panel;
-import dev.finescope.ui.UiExecutor;
+import dev.finescope.chart.CurveChart;
+import dev.finescope.ui.common.UiExecutor;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;

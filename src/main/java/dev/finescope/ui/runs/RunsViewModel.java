@@ -19,9 +19,9 @@ import dev.finescope.run.RunLauncher;
 import dev.finescope.run.RunListener;
 import dev.finescope.run.RunSpec;
 import dev.finescope.run.RunStatus;
-import dev.finescope.ui.DialogService;
-import dev.finescope.ui.UiExecutor;
-import dev.finescope.ui.Workspace;
+import dev.finescope.ui.common.DialogService;
+import dev.finescope.ui.common.UiExecutor;
+import dev.finescope.ui.common.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -124,7 +124,7 @@ public final class RunsViewModel {
             return "";
         }, workspace.baseProperty(), workspace.runsFolderProperty());
         workspace.runsFolderProperty().addListener((obs, old, folder) -> rediscover());
-        workspace.getTunedModels().addListener((javafx.collections.ListChangeListener<dev.finescope.ui.TunedModel>)
+        workspace.getTunedModels().addListener((javafx.collections.ListChangeListener<dev.finescope.ui.common.TunedModel>)
                 c -> findBaseline());
         workspace.dataProperty().addListener((obs, old, data) -> findBaseline());
         workspaceBaseline.addListener((obs, old, b) -> compareRuns());
@@ -546,7 +546,7 @@ public final class RunsViewModel {
     /** Reads the workspace's baseline in the background; runs are compared with it once it is known. */
     private void findBaseline() {
         long generation = ++baselineGeneration;
-        List<dev.finescope.ui.TunedModel> tuned = List.copyOf(workspace.getTunedModels());
+        List<dev.finescope.ui.common.TunedModel> tuned = List.copyOf(workspace.getTunedModels());
         Path data = workspace.dataProperty().get();
         Task<Baseline> task = new Task<>() {
             @Override

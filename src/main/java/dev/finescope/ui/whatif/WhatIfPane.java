@@ -1,9 +1,9 @@
 package dev.finescope.ui.whatif;
 
 import dev.finescope.run.DataSpec;
-import dev.finescope.ui.ChartPane;
-import dev.finescope.ui.LazyTab;
-import dev.finescope.ui.TunedModel;
+import dev.finescope.ui.common.ChartPane;
+import dev.finescope.ui.common.LazyTab;
+import dev.finescope.ui.common.TunedModel;
 import dev.finescope.whatif.PruneMethod;
 import dev.finescope.whatif.SweepSpec;
 import java.nio.file.Path;

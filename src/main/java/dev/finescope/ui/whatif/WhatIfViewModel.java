@@ -1,24 +1,25 @@
 package dev.finescope.ui.whatif;
 
 import dev.finescope.chart.ChartStyle;
-import dev.finescope.chart.PairMatrixChart;
 import dev.finescope.chart.GridData;
+import dev.finescope.chart.PairMatrixChart;
 import dev.finescope.checkpoint.Checkpoint;
 import dev.finescope.checkpoint.Checkpoints;
 import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.GridRow;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.UserDirectories;
+import dev.finescope.checkpoint.overlay.Models;
 import dev.finescope.checkpoint.overlay.Overlay;
 import dev.finescope.plan.MatrixCell;
-import dev.finescope.ui.CsvTable;
-import dev.finescope.ui.DialogService;
-import dev.finescope.ui.Figure;
-import dev.finescope.ui.Problems;
-import dev.finescope.ui.ProgressTask;
-import dev.finescope.ui.TunedModel;
-import dev.finescope.ui.UiExecutor;
-import dev.finescope.ui.Workspace;
+import dev.finescope.ui.common.CsvTable;
+import dev.finescope.ui.common.DialogService;
+import dev.finescope.ui.common.Figure;
+import dev.finescope.ui.common.Problems;
+import dev.finescope.ui.common.ProgressTask;
+import dev.finescope.ui.common.TunedModel;
+import dev.finescope.ui.common.UiExecutor;
+import dev.finescope.ui.common.Workspace;
 import dev.finescope.whatif.Edit;
 import dev.finescope.whatif.MaskComparison;
 import dev.finescope.whatif.MatrixRef;
@@ -1247,7 +1248,7 @@ public final class WhatIfViewModel {
                             !o.maskedNames().isEmpty(), 0);
                 }
             }
-            try (ModelFolder f = ModelFolder.open(m.path())) {
+            try (ModelFolder f = Models.open(m.path())) {
                 return new Traits(f.weights().contains(Overlay.CLASSIFIER_WEIGHT), false, Checkpoints.tokenPositions(f.weights()));
             }
         } catch (RuntimeException e) {

@@ -1,13 +1,17 @@
 package dev.finescope.checkpoint.imports;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.finescope.checkpoint.CheckpointException;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.Progress;
 import dev.finescope.checkpoint.Tensor;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import dev.finescope.checkpoint.overlay.Models;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,12 +19,8 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ImportersTest {
 
@@ -32,7 +32,7 @@ class ImportersTest {
         Path out = tmp.resolve("tiny-onnx");
         List<String> notes = Importers.importModel(ImportFixtures.file("tiny-bert.onnx"), out, Progress.NONE);
         assertTrue(notes.contains("vocab.txt derived from tokenizer.json"), notes.toString());
-        try (ModelFolder folder = ModelFolder.open(out)) {
+        try (ModelFolder folder = Models.open(out)) {
             assertSameTensors(ImportFixtures.reference().get("onnx"), folder);
             assertEquals(32, folder.config().hiddenSize());
             assertEquals(4, folder.config().numHeads());
@@ -54,7 +54,7 @@ class ImportersTest {
     void aQuantisedImportSaysSoInTheWeightsMetadata() {
         Path out = tmp.resolve("tiny-q");
         Importers.importModel(ImportFixtures.file("tiny-bert-q.onnx"), out, Progress.NONE);
-        try (ModelFolder folder = ModelFolder.open(out)) {
+        try (ModelFolder folder = Models.open(out)) {
             assertSameTensors(ImportFixtures.reference().get("onnx_q"), folder);
             assertEquals("dequantised from int8/uint8 to float32 with scale and zero point: 12 per-channel,"
                     + " 3 per-tensor", folder.weights().metadata().get(Importers.META_DEQUANTISED));
@@ -65,7 +65,7 @@ class ImportersTest {
     void anImportedTfCheckpointOpensWithGooglesTensorsUnderHuggingFaceNames() {
         Path out = tmp.resolve("tiny-tf");
         Importers.importModel(ImportFixtures.file("tf/bert_model.ckpt"), out, Progress.NONE);
-        try (ModelFolder folder = ModelFolder.open(out)) {
+        try (ModelFolder folder = Models.open(out)) {
             assertSameTensors(ImportFixtures.reference().get("tf"), folder);
             assertEquals(64, folder.config().intermediateSize());
             assertEquals(96, folder.config().vocabSize());
@@ -79,7 +79,7 @@ class ImportersTest {
         Path out = tmp.resolve("again");
         Importers.importModel(ImportFixtures.file("tiny-bert.onnx"), out, Progress.NONE);
         Importers.importModel(ImportFixtures.file("tf/bert_model.ckpt"), out, Progress.NONE);
-        try (ModelFolder folder = ModelFolder.open(out)) {
+        try (ModelFolder folder = Models.open(out)) {
             assertTrue(folder.weights().contains("cls.predictions.bias"));
         }
     }

@@ -12,6 +12,7 @@ import dev.finescope.checkpoint.SafetensorsReader;
 import dev.finescope.checkpoint.SafetensorsWriter;
 import dev.finescope.checkpoint.UserDirectories;
 import dev.finescope.checkpoint.overlay.Fingerprint;
+import dev.finescope.checkpoint.overlay.Models;
 import dev.finescope.checkpoint.overlay.Overlay;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -66,12 +67,12 @@ class SampleOverlaysTest {
     void everySampleOverlayOpensOnTheBuiltInBaseByTheCurrentFingerprint() throws IOException {
         List<Path> overlays = samples();
         assertEquals(8, overlays.size(), overlays.toString());
-        try (ModelFolder base = ModelFolder.open(BuiltinBase.folder(Progress.NONE))) {
+        try (ModelFolder base = Models.open(BuiltinBase.folder(Progress.NONE))) {
             assertEquals(MINILM_V2, Fingerprint.of(base));
             assertEquals(MINILM_V1, Fingerprint.of(base, Fingerprint.Algorithm.SHA256_STREAM_V1, Progress.NONE));
         }
         for (Path file : overlays) {
-            try (Overlay o = Overlay.open(file); ModelFolder m = ModelFolder.open(file)) {
+            try (Overlay o = Overlay.open(file); ModelFolder m = Models.open(file)) {
                 assertEquals(MINILM_V2, o.baseFingerprint(), file.toString());
                 assertEquals(List.of("negative", "positive"), o.labels(), file.toString());
                 assertTrue(m.weights().contains(Overlay.CLASSIFIER_WEIGHT), file.toString());
@@ -82,8 +83,8 @@ class SampleOverlaysTest {
     @Test
     void aSampleOverlayWithTheFirstFingerprintFormStillOpensOnItsBase() {
         Path old = withBaseFingerprint(SAMPLES.resolve("masks-10/overlay.safetensors"), MINILM_V1, "old.safetensors");
-        try (ModelFolder m = ModelFolder.open(old);
-             ModelFolder now = ModelFolder.open(SAMPLES.resolve("masks-10/overlay.safetensors"))) {
+        try (ModelFolder m = Models.open(old);
+             ModelFolder now = Models.open(SAMPLES.resolve("masks-10/overlay.safetensors"))) {
             assertEquals(now.weights().tensorNames(), m.weights().tensorNames());
             String name = "encoder.layer.3.intermediate.dense.weight";
             assertTrue(m.weights().contains(name));
@@ -96,7 +97,7 @@ class SampleOverlaysTest {
     void aFirstFormFingerprintOfAnotherBaseIsRefusedNamingBoth() {
         String other = "f".repeat(64);
         Path wrong = withBaseFingerprint(SAMPLES.resolve("head-only/overlay.safetensors"), other, "wrong.safetensors");
-        CheckpointException e = assertThrows(CheckpointException.class, () -> ModelFolder.open(wrong));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Models.open(wrong));
         assertTrue(e.getMessage().contains("(fingerprint ffffffff…), but 'all-MiniLM-L6-v2'")
                 && e.getMessage().endsWith("has fingerprint 0a5a1198…"), e.getMessage());
         assertFalse(e.getMessage().contains("6a642acc"), "compared in the overlay's own form: " + e.getMessage());

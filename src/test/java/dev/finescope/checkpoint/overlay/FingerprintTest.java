@@ -121,7 +121,7 @@ class FingerprintTest {
     void aSecondCallOnUnchangedFilesComesFromTheCacheWithoutReadingTensors() throws IOException {
         Path model = OverlayFixtures.copyFolder(OverlayFixtures.tinyBase(), dir.resolve("base"));
         long before = Fingerprint.COMPUTED.get();
-        try (ModelFolder m = ModelFolder.open(model)) {
+        try (ModelFolder m = Models.open(model)) {
             assertEquals(expected("base_fingerprint_v2"), Fingerprint.of(m));
         }
         assertEquals(before + 1, Fingerprint.COMPUTED.get());
@@ -131,7 +131,7 @@ class FingerprintTest {
         assertEquals(3, entries.get(0).get("files").size(), "weights, config.json and vocab.txt: " + entries);
         assertEquals(model.resolve("model.safetensors").toString(),
                 entries.get(0).get("files").get(0).get("path").asText());
-        try (ModelFolder m = ModelFolder.open(model)) {
+        try (ModelFolder m = Models.open(model)) {
             AtomicLong reports = new AtomicLong();
             assertEquals(expected("base_fingerprint_v2"), Fingerprint.of(m, counting(reports)));
             assertEquals(0, reports.get(), "nothing was hashed");
@@ -143,11 +143,11 @@ class FingerprintTest {
     void aTouchedInputFileIsFingerprintedAgainAndItsOldEntryReplaced() throws IOException {
         Path model = OverlayFixtures.copyFolder(OverlayFixtures.tinyBase(), dir.resolve("base"));
         long before = Fingerprint.COMPUTED.get();
-        try (ModelFolder m = ModelFolder.open(model)) {
+        try (ModelFolder m = Models.open(model)) {
             Fingerprint.of(m);
         }
         Files.setLastModifiedTime(model.resolve("model.safetensors"), FileTime.fromMillis(1_000_000_000L));
-        try (ModelFolder m = ModelFolder.open(model)) {
+        try (ModelFolder m = Models.open(model)) {
             assertEquals(expected("base_fingerprint_v2"), Fingerprint.of(m));
             assertEquals(expected("base_fingerprint_v2"), Fingerprint.of(m));
         }
@@ -161,7 +161,7 @@ class FingerprintTest {
     void aCorruptCacheFileIsIgnoredAndRewritten() throws IOException {
         Path file = Files.writeString(cache.resolve(FingerprintCache.FILE_NAME), "{\"version\": 1, \"entries\": [");
         long before = Fingerprint.COMPUTED.get();
-        try (ModelFolder m = ModelFolder.open(OverlayFixtures.tinyBase())) {
+        try (ModelFolder m = Models.open(OverlayFixtures.tinyBase())) {
             assertEquals(expected("base_fingerprint_v2"), Fingerprint.of(m));
         }
         assertEquals(before + 1, Fingerprint.COMPUTED.get());
@@ -172,7 +172,7 @@ class FingerprintTest {
 
     @Test
     void aCacheEntryWithAForgedFingerprintIsNotBelieved() throws IOException {
-        try (ModelFolder m = ModelFolder.open(OverlayFixtures.tinyBase())) {
+        try (ModelFolder m = Models.open(OverlayFixtures.tinyBase())) {
             Fingerprint.of(m);
             Path file = cache.resolve(FingerprintCache.FILE_NAME);
             Files.writeString(file, Files.readString(file).replace(expected("base_fingerprint_v2"), "not-a-fingerprint"));
@@ -186,7 +186,7 @@ class FingerprintTest {
     void anUnwritableCacheFolderIsNotFatal() throws IOException {
         Path blocker = Files.writeString(dir.resolve("a-file"), "not a folder");
         OverlayFixtures.useCache(blocker.resolve("cache"));
-        try (ModelFolder m = ModelFolder.open(OverlayFixtures.tinyBase())) {
+        try (ModelFolder m = Models.open(OverlayFixtures.tinyBase())) {
             assertEquals(expected("base_fingerprint_v2"), Fingerprint.of(m));
         }
     }
@@ -231,7 +231,7 @@ class FingerprintTest {
     void theCacheKeepsEachAlgorithmsFingerprintOfTheSameFiles() throws IOException {
         Path model = OverlayFixtures.copyFolder(OverlayFixtures.tinyBase(), dir.resolve("base"));
         long before = Fingerprint.COMPUTED.get();
-        try (ModelFolder m = ModelFolder.open(model)) {
+        try (ModelFolder m = Models.open(model)) {
             assertEquals(expected("base_fingerprint_v2"), Fingerprint.of(m));
             assertEquals(expected("base_fingerprint"), Fingerprint.sameForm(m, expected("base_fingerprint")));
             assertEquals(expected("base_fingerprint_v2"), Fingerprint.sameForm(m, expected("tuned_fingerprint_v2")));

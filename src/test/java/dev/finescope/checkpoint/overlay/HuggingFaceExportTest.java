@@ -74,7 +74,7 @@ class HuggingFaceExportTest {
     @BeforeEach
     void open() throws IOException {
         OverlayFixtures.useCache(Files.createDirectories(dir.resolve("cache")));
-        base = ModelFolder.open(OverlayFixtures.tinyBase());
+        base = Models.open(OverlayFixtures.tinyBase());
         overlay = Overlay.open(OverlayFixtures.numpyOverlay());
     }
 
@@ -178,7 +178,7 @@ class HuggingFaceExportTest {
     @Test
     void anOutFolderInsideTheBaseIsRefused() {
         Path copy = OverlayFixtures.copyFolder(OverlayFixtures.tinyBase(), dir.resolve("base"));
-        try (ModelFolder b = ModelFolder.open(copy)) {
+        try (ModelFolder b = Models.open(copy)) {
             CheckpointException e = assertThrows(CheckpointException.class,
                     () -> HuggingFaceExport.export(b, overlay, copy.resolve("export"), Progress.NONE));
             assertTrue(e.getMessage().contains("inside the model folder"), e.getMessage());
@@ -226,7 +226,7 @@ class HuggingFaceExportTest {
 
     @Test
     void anOverlayOnAnotherBaseIsNotExported() {
-        try (ModelFolder tuned = ModelFolder.open(OverlayFixtures.tinyTuned())) {
+        try (ModelFolder tuned = Models.open(OverlayFixtures.tinyTuned())) {
             CheckpointException e = assertThrows(CheckpointException.class,
                     () -> HuggingFaceExport.export(tuned, overlay, dir.resolve("x"), Progress.NONE));
             assertTrue(e.getMessage().contains("made for base 'base'"), e.getMessage());

@@ -46,7 +46,7 @@ class OverlayFuzzTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        BASE = ModelFolder.open(OverlayFixtures.tinyBase());
+        BASE = Models.open(OverlayFixtures.tinyBase());
     }
 
     @FuzzTest(maxDuration = "30s")

@@ -53,7 +53,7 @@ class OverlayTest {
     @BeforeEach
     void openTheBase() throws IOException {
         OverlayFixtures.useCache(Files.createDirectories(dir.resolve("cache")));
-        base = ModelFolder.open(OverlayFixtures.tinyBase());
+        base = Models.open(OverlayFixtures.tinyBase());
     }
 
     @AfterEach
@@ -97,7 +97,7 @@ class OverlayTest {
             headWeight[i] = (float) (random.nextGaussian() * 0.02);
         }
         float[] headBias = {0.5f, -0.25f, 0.125f};
-        try (ModelFolder tuned = ModelFolder.open(OverlayFixtures.tinyTuned())) {
+        try (ModelFolder tuned = Models.open(OverlayFixtures.tinyTuned())) {
             OverlayWriter.forBase(base, OverlayWriter.relativeHint(file, base.path()))
                     .replace(OverlayFixtures.REPLACED, new long[] {32, 32}, replaced)
                     .replace(tuned.weights().tensor(ATTN_OUT_0))
@@ -126,7 +126,7 @@ class OverlayTest {
     @Test
     void anOverlayReadsBackExactlyAsItWasWritten() {
         Written w = writeOverlay(dir.resolve("task.safetensors"));
-        try (Overlay o = Overlay.open(w.file); ModelFolder tuned = ModelFolder.open(OverlayFixtures.tinyTuned())) {
+        try (Overlay o = Overlay.open(w.file); ModelFolder tuned = Models.open(OverlayFixtures.tinyTuned())) {
             assertEquals(OverlayFixtures.expected().get("base_fingerprint_v2").asText(), o.baseFingerprint());
             assertEquals("base", o.baseLabel());
             assertEquals(OverlayWriter.relativeHint(w.file, base.path()), o.baseHint());
@@ -183,7 +183,7 @@ class OverlayTest {
     @Test
     void baseOverlayIsTheBaseExceptReplacedMaskedAndHeadTensors() {
         Written w = writeOverlay(dir.resolve("task.safetensors"));
-        try (Overlay o = Overlay.open(w.file); ModelFolder tuned = ModelFolder.open(OverlayFixtures.tinyTuned())) {
+        try (Overlay o = Overlay.open(w.file); ModelFolder tuned = Models.open(OverlayFixtures.tinyTuned())) {
             Checkpoint c = o.apply(base);
             Checkpoint b = base.weights();
             assertEquals(b.tensorNames(), c.tensorNames(), "base order; the head replaces the base's classifier");
@@ -231,7 +231,7 @@ class OverlayTest {
 
     @Test
     void theNumpyWrittenOverlayGivesTheValuesNumpyComputed() {
-        try (ModelFolder m = ModelFolder.open(OverlayFixtures.numpyOverlay());
+        try (ModelFolder m = Models.open(OverlayFixtures.numpyOverlay());
                 Checkpoint expected = SafetensorsReader.open(OverlayFixtures.numpyCombined())) {
             Checkpoint c = m.weights();
             assertEquals(base.weights().tensorNames(), c.tensorNames());
@@ -240,7 +240,7 @@ class OverlayTest {
                 assertArrayEquals(source.shape(), c.tensor(name).shape(), name);
                 assertArrayEquals(OverlayFixtures.bytes(source), OverlayFixtures.bytes(c.tensor(name)), name);
             }
-            Overlay o = m.overlay().orElseThrow();
+            Overlay o = OverlaidModel.overlayOf(m).orElseThrow();
             JsonNode masks = OverlayFixtures.expected().get("masks");
             for (String name : o.maskedNames()) {
                 assertEquals(masks.get(name).get("kept").asLong(), o.mask(name).keptCount(), name);
@@ -253,8 +253,8 @@ class OverlayTest {
     @Test
     void anOverlayFileOpensAsAModelWithTheBaseFoundByItsHint() {
         Written w = writeOverlay(dir.resolve("runs").resolve("task.safetensors"));
-        try (ModelFolder m = ModelFolder.open(w.file);
-                ModelFolder explicit = ModelFolder.openOverlay(OverlayFixtures.tinyBase(), w.file)) {
+        try (ModelFolder m = Models.open(w.file);
+                ModelFolder explicit = Models.openOverlay(OverlayFixtures.tinyBase(), w.file)) {
             assertEquals(w.file, m.path());
             assertFalse(m.isFolder());
             assertEquals(base.config(), m.config());
@@ -282,7 +282,7 @@ class OverlayTest {
         OverlayWriter.forBase(base, OverlayWriter.relativeHint(file, base.path()))
                 .mask(FFN_IN_1, new long[] {64, 32}, kept)
                 .write(file);
-        try (ModelFolder m = ModelFolder.open(file)) {
+        try (ModelFolder m = Models.open(file)) {
             ModelComparison c = new Analyzer(2).compare(base.weights(), "base", m.weights(), "task",
                     NameMap.standard(), Progress.NONE);
             assertTrue(c.sameTensorSets());
@@ -301,7 +301,7 @@ class OverlayTest {
     @Test
     void aFingerprintOfBaseOverlayDiffersFromTheBaseAndIsCachedByAllInputFiles() {
         Written w = writeOverlay(dir.resolve("task.safetensors"));
-        try (ModelFolder m = ModelFolder.open(w.file)) {
+        try (ModelFolder m = Models.open(w.file)) {
             long before = Fingerprint.COMPUTED.get();
             String fp = Fingerprint.of(m);
             assertEquals(fp, Fingerprint.of(m));
@@ -377,7 +377,7 @@ class OverlayTest {
                 .write(basePath);
         Map<String, BitMask> masks = new LinkedHashMap<>();
         Random random = new Random(3);
-        try (ModelFolder odd = ModelFolder.open(basePath)) {
+        try (ModelFolder odd = Models.open(basePath)) {
             OverlayWriter writer = OverlayWriter.forBase(odd, "model.safetensors");
             for (String name : odd.weights().tensorNames()) {
                 Tensor t = odd.weights().tensor(name);
@@ -429,14 +429,14 @@ class OverlayTest {
     @Test
     void anOverlayOnAnotherBaseIsRefusedNamingBothBases() {
         Path overlay = OverlayFixtures.numpyOverlay();
-        try (Overlay o = Overlay.open(overlay); ModelFolder tuned = ModelFolder.open(OverlayFixtures.tinyTuned())) {
+        try (Overlay o = Overlay.open(overlay); ModelFolder tuned = Models.open(OverlayFixtures.tinyTuned())) {
             CheckpointException e = assertThrows(CheckpointException.class, () -> o.apply(tuned));
             assertEquals(overlay + ": is an overlay made for base 'base' (fingerprint a519c3d5…), but 'tuned' ("
                     + tuned.path() + ") has fingerprint d3fd0f59…", e.getMessage());
             assertEquals(overlay, e.file());
         }
         CheckpointException e = assertThrows(CheckpointException.class,
-                () -> ModelFolder.openOverlay(OverlayFixtures.tinyTuned(), overlay));
+                () -> Models.openOverlay(OverlayFixtures.tinyTuned(), overlay));
         assertTrue(e.getMessage().contains("made for base 'base' (fingerprint a519c3d5…), but 'tuned'"),
                 e.getMessage());
     }
@@ -459,7 +459,7 @@ class OverlayTest {
     @Test
     void anOverlayIsNotAcceptedAsTheBaseOfAnother() {
         CheckpointException e = assertThrows(CheckpointException.class,
-                () -> ModelFolder.openOverlay(OverlayFixtures.numpyOverlay(), OverlayFixtures.numpyOverlay()));
+                () -> Models.openOverlay(OverlayFixtures.numpyOverlay(), OverlayFixtures.numpyOverlay()));
         assertEquals(OverlayFixtures.numpyOverlay() + ": is an overlay, but it is given as the base of an overlay; "
                 + "FineScope applies one overlay to a plain model", e.getMessage());
     }
@@ -467,7 +467,7 @@ class OverlayTest {
     @Test
     void aHintThatLeadsNowhereSaysSo() throws IOException {
         Path moved = Files.copy(OverlayFixtures.numpyOverlay(), dir.resolve("lonely.safetensors"));
-        CheckpointException e = assertThrows(CheckpointException.class, () -> ModelFolder.open(moved));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Models.open(moved));
         assertEquals(moved + ": names its base 'base' at '../tiny-bert/base', but "
                 + dir.getParent().resolve("tiny-bert/base") + " does not exist, and no model with its fingerprint is "
                 + "known here; give its base (--base on the command line; in the app, the workspace's base)",
@@ -482,7 +482,7 @@ class OverlayTest {
             // remembers where it is
             assertEquals(o.baseFingerprint(), Fingerprint.sameForm(base, o.baseFingerprint()));
         }
-        try (Overlay o = Overlay.open(moved); ModelFolder m = ModelFolder.open(moved)) {
+        try (Overlay o = Overlay.open(moved); ModelFolder m = Models.open(moved)) {
             assertEquals(base.path(), o.resolveBase());
             assertEquals(base.path(), m.base().orElseThrow().path());
         }
@@ -492,7 +492,7 @@ class OverlayTest {
     void anAbsoluteHintIsUsedAsItIs() {
         Path file = OverlayFixtures.rewrite(OverlayFixtures.numpyOverlay(), dir.resolve("elsewhere.safetensors"),
                 edit -> edit.metadata.put(Overlay.BASE_HINT_KEY, OverlayFixtures.tinyBase().toString()));
-        try (Overlay o = Overlay.open(file); ModelFolder m = ModelFolder.open(file)) {
+        try (Overlay o = Overlay.open(file); ModelFolder m = Models.open(file)) {
             assertEquals(OverlayFixtures.tinyBase(), o.resolveBase());
             assertEquals(OverlayFixtures.tinyBase(), m.base().orElseThrow().path());
         }
@@ -502,11 +502,11 @@ class OverlayTest {
     void aBuiltinBaseIsResolvedThroughTheRegistry() throws IOException {
         Path file = OverlayFixtures.rewrite(OverlayFixtures.numpyOverlay(), dir.resolve("builtin.safetensors"),
                 edit -> edit.metadata.put(Overlay.BASE_HINT_KEY, "builtin:tiny-test-base"));
-        CheckpointException e = assertThrows(CheckpointException.class, () -> ModelFolder.open(file));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Models.open(file));
         assertTrue(e.getMessage().startsWith(file + ": names the built-in base 'tiny-test-base', which this "
                 + "FineScope does not provide"), e.getMessage());
         BuiltinModels.register("tiny-test-base", OverlayFixtures::tinyBase);
-        try (ModelFolder m = ModelFolder.open(file)) {
+        try (ModelFolder m = Models.open(file)) {
             assertEquals(OverlayFixtures.tinyBase(), m.base().orElseThrow().path());
             assertEquals(base.weights().tensorNames(), m.weights().tensorNames());
         } finally {

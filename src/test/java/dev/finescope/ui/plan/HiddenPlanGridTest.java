@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.finescope.checkpoint.ModelFolder;
-import dev.finescope.ui.UiExecutor;
+import dev.finescope.ui.common.UiExecutor;
 import dev.finescope.ui.testing.OnFx;
 import dev.finescope.ui.testing.RecordingDialogs;
 import dev.finescope.ui.testing.RecordingWorkspace;

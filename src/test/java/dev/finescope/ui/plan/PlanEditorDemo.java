@@ -4,7 +4,7 @@ import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.GridRow;
 import dev.finescope.plan.Action;
 import dev.finescope.plan.MatrixCell;
-import dev.finescope.ui.UiExecutor;
+import dev.finescope.ui.common.UiExecutor;
 import dev.finescope.ui.testing.PaneShot;
 import dev.finescope.ui.testing.RecordingDialogs;
 import dev.finescope.ui.testing.RecordingWorkspace;

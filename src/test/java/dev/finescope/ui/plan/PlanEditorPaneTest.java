@@ -3,7 +3,7 @@ package dev.finescope.ui.plan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.finescope.checkpoint.ModelFolder;
-import dev.finescope.ui.UiExecutor;
+import dev.finescope.ui.common.UiExecutor;
 import dev.finescope.ui.testing.RecordingDialogs;
 import dev.finescope.ui.testing.RecordingWorkspace;
 import dev.finescope.ui.testing.TinyBert;

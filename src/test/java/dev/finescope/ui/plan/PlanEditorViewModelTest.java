@@ -16,7 +16,7 @@ import dev.finescope.plan.Plan;
 import dev.finescope.plan.PlanCost;
 import dev.finescope.plan.PlanJson;
 import dev.finescope.plan.Presets;
-import dev.finescope.ui.UiExecutor;
+import dev.finescope.ui.common.UiExecutor;
 import dev.finescope.ui.testing.OnFx;
 import dev.finescope.ui.testing.RecordingDialogs;
 import dev.finescope.ui.testing.RecordingWorkspace;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.finescope.run.RunEvent;
 import dev.finescope.run.RunStatus;
-import dev.finescope.ui.TunedModel;
+import dev.finescope.ui.common.TunedModel;
 import dev.finescope.ui.testing.OnFx;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.finescope.ui.runs;
 
+import dev.finescope.plan.Presets;
 import dev.finescope.run.DataSpec;
 import dev.finescope.run.Device;
 import dev.finescope.run.EventLog;
@@ -8,8 +9,7 @@ import dev.finescope.run.PlanSource;
 import dev.finescope.run.RunEvent;
 import dev.finescope.run.RunFolder;
 import dev.finescope.run.RunSpec;
-import dev.finescope.plan.Presets;
-import dev.finescope.ui.UiExecutor;
+import dev.finescope.ui.common.UiExecutor;
 import dev.finescope.ui.testing.PaneShot;
 import dev.finescope.ui.testing.RecordingDialogs;
 import dev.finescope.ui.testing.RecordingWorkspace;

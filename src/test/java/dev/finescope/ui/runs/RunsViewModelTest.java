@@ -1,9 +1,9 @@
 package dev.finescope.ui.runs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.finescope.checkpoint.GridColumn;
@@ -21,7 +21,7 @@ import dev.finescope.run.RunEvent;
 import dev.finescope.run.RunFolder;
 import dev.finescope.run.RunSpec;
 import dev.finescope.run.RunStatus;
-import dev.finescope.ui.UiExecutor;
+import dev.finescope.ui.common.UiExecutor;
 import dev.finescope.ui.testing.OnFx;
 import dev.finescope.ui.testing.RecordingDialogs;
 import dev.finescope.ui.testing.RecordingWorkspace;
@@ -334,8 +334,8 @@ class RunsViewModelTest {
         Path headOnly = dir.resolve("head-only");
         Files.createDirectories(headOnly);
         Files.writeString(headOnly.resolve("metrics.json"), "{\"version\": 1, \"metrics\": {\"accuracy\": 0.75}}");
-        OnFx.run(() -> workspace.getTunedModels().add(new dev.finescope.ui.TunedModel("head only",
-                headOnly.resolve("overlay.safetensors"), dev.finescope.ui.TunedModel.Kind.OVERLAY)));
+        OnFx.run(() -> workspace.getTunedModels().add(new dev.finescope.ui.common.TunedModel("head only",
+                headOnly.resolve("overlay.safetensors"), dev.finescope.ui.common.TunedModel.Kind.OVERLAY)));
         RunItem run = launch("finish");
         awaitStatus(run, RunStatus.FINISHED);
         OnFx.await("the verdict", PROCESS, () -> !run.verdictProperty().get().isEmpty());

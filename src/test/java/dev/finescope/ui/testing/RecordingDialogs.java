@@ -1,6 +1,6 @@
 package dev.finescope.ui.testing;
 
-import dev.finescope.ui.DialogService;
+import dev.finescope.ui.common.DialogService;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Deque;

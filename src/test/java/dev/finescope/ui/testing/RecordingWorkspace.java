@@ -1,6 +1,6 @@
 package dev.finescope.ui.testing;
 
-import dev.finescope.ui.Workspace;
+import dev.finescope.ui.common.Workspace;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +14,8 @@ public final class RecordingWorkspace extends Workspace {
 
     /** Makes {@code comparison} the selected tuned model's comparison, as an analysed workspace would have it. */
     public static void select(Workspace workspace, dev.finescope.analysis.ModelComparison comparison) {
-        dev.finescope.ui.TunedModel tuned = new dev.finescope.ui.TunedModel(comparison.tunedLabel(),
-                Path.of(comparison.tunedLabel()), dev.finescope.ui.TunedModel.Kind.FOLDER);
+        dev.finescope.ui.common.TunedModel tuned = new dev.finescope.ui.common.TunedModel(comparison.tunedLabel(),
+                Path.of(comparison.tunedLabel()), dev.finescope.ui.common.TunedModel.Kind.FOLDER);
         workspace.getTunedModels().add(tuned);
         workspace.getComparisons().put(tuned, comparison);
         workspace.selectedTunedProperty().set(tuned);

@@ -10,7 +10,7 @@ import dev.finescope.run.HyperParameters;
 import dev.finescope.ui.FineScopeApp;
 import dev.finescope.ui.HistogramsViewModel;
 import dev.finescope.ui.MainWindow;
-import dev.finescope.ui.TunedModel;
+import dev.finescope.ui.common.TunedModel;
 import dev.finescope.ui.runs.LaunchViewModel;
 import dev.finescope.ui.runs.RunItem;
 import dev.finescope.ui.whatif.WhatIfPane;

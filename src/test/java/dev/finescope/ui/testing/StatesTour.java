@@ -3,8 +3,8 @@ package dev.finescope.ui.testing;
 import static dev.finescope.ui.testing.Tours.await;
 import static dev.finescope.ui.testing.Tours.fx;
 
-import dev.finescope.checkpoint.overlay.BuiltinModels;
 import dev.finescope.checkpoint.imports.BuiltinBase;
+import dev.finescope.checkpoint.overlay.BuiltinModels;
 import dev.finescope.plan.Presets;
 import dev.finescope.run.DataSpec;
 import dev.finescope.run.Device;
@@ -17,7 +17,7 @@ import dev.finescope.run.RunSpec;
 import dev.finescope.ui.FineScopeApp;
 import dev.finescope.ui.HelpWindow;
 import dev.finescope.ui.MainWindow;
-import dev.finescope.ui.ProgressTask;
+import dev.finescope.ui.common.ProgressTask;
 import dev.finescope.ui.runs.RunItem;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -5,6 +5,7 @@ import dev.finescope.analysis.ModelComparison;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.NameMap;
 import dev.finescope.checkpoint.Progress;
+import dev.finescope.checkpoint.overlay.Models;
 import java.nio.file.Path;
 
 /** The tiny BERT fixture: 2 layers, hidden 32, feed-forward 64, 100 word pieces, 64 positions, a pooler. */
@@ -19,12 +20,12 @@ public final class TinyBert {
     }
 
     public static ModelFolder base() {
-        return ModelFolder.open(BASE);
+        return Models.open(BASE);
     }
 
     /** The fixture's fine-tune compared with its base, as the workspace holds it for the selected model. */
     public static ModelComparison comparison() {
-        try (ModelFolder base = base(); ModelFolder tuned = ModelFolder.open(TUNED)) {
+        try (ModelFolder base = base(); ModelFolder tuned = Models.open(TUNED)) {
             return new Analyzer(1).compare(base.weights(), "base", tuned.weights(), "tuned", NameMap.standard(),
                     Progress.NONE);
         }

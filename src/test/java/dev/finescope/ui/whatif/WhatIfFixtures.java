@@ -1,6 +1,6 @@
 package dev.finescope.ui.whatif;
 
-import dev.finescope.ui.TunedModel;
+import dev.finescope.ui.common.TunedModel;
 import dev.finescope.whatif.SessionSpec;
 import dev.finescope.whatif.WhatIfSession;
 import java.io.IOException;

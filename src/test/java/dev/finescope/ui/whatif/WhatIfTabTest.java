@@ -3,9 +3,9 @@ package dev.finescope.ui.whatif;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.finescope.ui.ChartPane;
 import dev.finescope.ui.FineScopeApp;
 import dev.finescope.ui.MainWindow;
+import dev.finescope.ui.common.ChartPane;
 import dev.finescope.ui.testing.ScratchPreferences;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -19,8 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.GridRow;
 import dev.finescope.checkpoint.ModelFolder;
-import dev.finescope.ui.UiExecutor;
-import dev.finescope.ui.Workspace;
+import dev.finescope.checkpoint.overlay.Models;
+import dev.finescope.ui.common.UiExecutor;
+import dev.finescope.ui.common.Workspace;
 import dev.finescope.ui.testing.OnFx;
 import dev.finescope.ui.testing.RecordingDialogs;
 import dev.finescope.whatif.MatrixRef;
@@ -34,10 +35,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
@@ -73,7 +74,7 @@ class WhatIfViewModelTest {
 
     @BeforeEach
     void openTheTinyClassifier() {
-        base = ModelFolder.open(CLASSIFIER);
+        base = Models.open(CLASSIFIER);
         OnFx.run(() -> {
             workspace = new Workspace();
             dialogs = new RecordingDialogs();

@@ -1,4 +1,4 @@
-package dev.finescope.ui;
+package dev.finescope.ui.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

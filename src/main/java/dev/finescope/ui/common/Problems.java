@@ -1,4 +1,4 @@
-package dev.finescope.ui;
+package dev.finescope.ui.common;
 
 import dev.finescope.checkpoint.CheckpointException;
 import java.io.IOException;
@@ -31,7 +31,7 @@ public final class Problems {
         return "unexpected " + e.getClass().getSimpleName() + (m == null ? "" : ": " + oneLine(m));
     }
 
-    static String oneLine(String s) {
+    public static String oneLine(String s) {
         return s == null ? "" : s.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 }

@@ -1,4 +1,4 @@
-package dev.finescope.ui;
+package dev.finescope.ui.common;
 
 import java.awt.geom.Point2D;
 import java.awt.geom.Rectangle2D;

@@ -1,4 +1,4 @@
-package dev.finescope.ui;
+package dev.finescope.ui.common;
 
 import dev.finescope.chart.ChartExport;
 import java.io.IOException;
@@ -63,7 +63,7 @@ public final class CsvTable {
         b.append("\r\n");
     }
 
-    static String quote(String field) {
+    public static String quote(String field) {
         if (field.indexOf(',') < 0 && field.indexOf('"') < 0 && field.indexOf('\n') < 0 && field.indexOf('\r') < 0) {
             return field;
         }

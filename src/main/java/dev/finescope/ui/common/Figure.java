@@ -1,4 +1,4 @@
-package dev.finescope.ui;
+package dev.finescope.ui.common;
 
 import dev.finescope.chart.ChartTiles;
 import java.util.List;

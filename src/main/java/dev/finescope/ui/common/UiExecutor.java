@@ -1,4 +1,4 @@
-package dev.finescope.ui;
+package dev.finescope.ui.common;
 
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -92,7 +92,7 @@ public interface UiExecutor {
         private FxPlatform() {
         }
 
-        static void ensureStarted() {
+        public static void ensureStarted() {
             try {
                 Platform.runLater(() -> { });
                 return;

@@ -1,4 +1,4 @@
-package dev.finescope.ui;
+package dev.finescope.ui.common;
 
 import dev.finescope.analysis.ModelComparison;
 import dev.finescope.checkpoint.GridColumn;
@@ -126,7 +126,7 @@ public class Workspace {
     }
 
     /** Who opens models added through {@link #addTunedModel}: the workspace's view model. */
-    void setTunedModelOpener(BiConsumer<Path, String> opener) {
+    public void setTunedModelOpener(BiConsumer<Path, String> opener) {
         this.tunedModelOpener = opener;
     }
 }

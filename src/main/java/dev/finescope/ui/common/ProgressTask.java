@@ -1,4 +1,4 @@
-package dev.finescope.ui;
+package dev.finescope.ui.common;
 
 import dev.finescope.checkpoint.Progress;
 import java.util.concurrent.CancellationException;
