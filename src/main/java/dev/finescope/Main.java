@@ -1,6 +1,7 @@
 package dev.finescope;
 
 import dev.finescope.cli.FineScopeCommand;
+import dev.finescope.common.AppArguments;
 import dev.finescope.ui.FineScopeApp;
 
 /**
@@ -15,7 +16,7 @@ public final class Main {
     public static void main(String[] args) {
         // the window's classes are loaded on another core while the toolkit starts
         FineScopeCommand.quietLogUnlessDebug(args);
-        if (FineScopeCommand.appOnly(args) != null) {
+        if (AppArguments.appOnly(args) != null) {
             StartupClasses.startIfWorthIt(Runtime.getRuntime().availableProcessors());
         } else {
             // a command's output carries no notice of libtorch's own (see NativeStderrFilter)

@@ -56,6 +56,27 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAPackage("dev.finescope.ui..");
 
     @ArchTest
+    static final ArchRule coreHasNoPicturesAndNoFrontEnds = noClasses()
+            .that().resideInAnyPackage("dev.finescope.common..", "dev.finescope.checkpoint..",
+                    "dev.finescope.analysis..", "dev.finescope.plan..", "dev.finescope.run..", "dev.finescope.train..",
+                    "dev.finescope.whatif..")
+            .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.jfree..", "dev.finescope.chart..",
+                    "dev.finescope.ui..", "dev.finescope.cli..")
+            .because("results are plain data: chart draws them, ui and cli show them");
+
+    @ArchTest
+    static final ArchRule theSharedBaseDependsOnNothingOfFineScope = noClasses()
+            .that().resideInAPackage("dev.finescope.common..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.finescope.checkpoint..", "dev.finescope.analysis..",
+                    "dev.finescope.plan..", "dev.finescope.run..", "dev.finescope.train..", "dev.finescope.whatif..",
+                    "dev.finescope.chart..");
+
+    @ArchTest
+    static final ArchRule theWindowNeverReachesIntoTheCommandLine = noClasses()
+            .that().resideInAPackage("dev.finescope.ui..")
+            .should().dependOnClassesThat().resideInAPackage("dev.finescope.cli..");
+
+    @ArchTest
     static final ArchRule commandsDoNotDependOnUi = noClasses()
             .that().resideInAPackage("dev.finescope.cli..")
             .should().dependOnClassesThat().resideInAPackage("dev.finescope.ui..");

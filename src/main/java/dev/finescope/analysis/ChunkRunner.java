@@ -1,6 +1,6 @@
 package dev.finescope.analysis;
 
-import dev.finescope.checkpoint.Progress;
+import dev.finescope.common.Progress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

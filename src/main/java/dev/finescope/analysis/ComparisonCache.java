@@ -1,9 +1,9 @@
 package dev.finescope.analysis;
 
-import dev.finescope.checkpoint.AtomicFiles;
 import dev.finescope.checkpoint.DType;
 import dev.finescope.checkpoint.GridPosition;
 import dev.finescope.checkpoint.UserDirectories;
+import dev.finescope.common.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

@@ -1,6 +1,6 @@
 package dev.finescope.chart;
 
-import dev.finescope.checkpoint.AtomicFiles;
+import dev.finescope.common.AtomicFiles;
 import java.awt.Rectangle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,10 +31,5 @@ public final class ChartExport {
         chart.draw(g2, new Rectangle(width, height));
         byte[] svg = g2.getSVGDocument().getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(file, out -> out.write(svg));
-    }
-
-    /** Writes {@code file} atomically, as {@link AtomicFiles#write(Path, AtomicFiles.Content)} does. */
-    public static void writeAtomically(Path file, AtomicFiles.Content content) throws IOException {
-        AtomicFiles.write(file, content);
     }
 }

@@ -1,6 +1,6 @@
 package dev.finescope.chart;
 
-import dev.finescope.checkpoint.AtomicFiles;
+import dev.finescope.common.AtomicFiles;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;

@@ -1,7 +1,7 @@
 package dev.finescope.cli;
 
 import dev.finescope.analysis.AnalysisBenchmark;
-import dev.finescope.checkpoint.Progress;
+import dev.finescope.common.Progress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

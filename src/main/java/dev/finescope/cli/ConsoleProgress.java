@@ -1,6 +1,6 @@
 package dev.finescope.cli;
 
-import dev.finescope.checkpoint.Progress;
+import dev.finescope.common.Progress;
 import java.io.PrintWriter;
 
 /** Progress of long commands as a percentage on standard error, at most one line per ten percent. */

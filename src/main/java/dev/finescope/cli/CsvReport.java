@@ -5,6 +5,7 @@ import dev.finescope.analysis.ModelComparison;
 import dev.finescope.analysis.TensorComparison;
 import dev.finescope.analysis.TensorMetrics;
 import dev.finescope.checkpoint.GridPosition;
+import dev.finescope.common.Csv;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
@@ -52,21 +53,13 @@ final class CsvReport {
     static String line(Row r) {
         GridPosition p = r.position();
         StringBuilder sb = new StringBuilder();
-        sb.append(quote(r.tuned())).append(',').append(quote(r.tensor())).append(',')
+        sb.append(Csv.field(r.tuned())).append(',').append(Csv.field(r.tensor())).append(',')
                 .append(p == null ? "" : p.row().csvName()).append(',')
-                .append(p == null ? "" : quote(p.column().csvName())).append(',')
+                .append(p == null ? "" : Csv.field(p.column().csvName())).append(',')
                 .append(r.metrics().numel());
         for (Metric m : Metric.values()) {
             sb.append(',').append(Double.toString(m.of(r.metrics())));
         }
         return sb.toString();
-    }
-
-    /** RFC 4180 quoting: fields with a comma, a quote or a line break are quoted, quotes doubled. */
-    static String quote(String field) {
-        if (field.indexOf(',') < 0 && field.indexOf('"') < 0 && field.indexOf('\n') < 0 && field.indexOf('\r') < 0) {
-            return field;
-        }
-        return '"' + field.replace("\"", "\"\"") + '"';
     }
 }

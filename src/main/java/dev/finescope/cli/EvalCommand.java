@@ -2,10 +2,11 @@ package dev.finescope.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.finescope.checkpoint.AtomicFiles;
 import dev.finescope.checkpoint.CheckpointException;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.overlay.Models;
+import dev.finescope.common.AtomicFiles;
+import dev.finescope.common.Csv;
 import dev.finescope.run.Device;
 import dev.finescope.run.RunException;
 import dev.finescope.train.Evaluator;
@@ -173,8 +174,8 @@ final class EvalCommand implements Callable<Integer> {
             if (task.isRegression()) {
                 sb.append(e.target()).append(',').append((float) r.predictions()[i]);
             } else {
-                sb.append(csv(task.labels().name(e.classId()))).append(',')
-                        .append(csv(task.labels().name((int) r.predictions()[i])));
+                sb.append(Csv.field(task.labels().name(e.classId()))).append(',')
+                        .append(Csv.field(task.labels().name((int) r.predictions()[i])));
             }
             for (float v : r.logits()[i]) {
                 sb.append(',').append(v);
@@ -186,12 +187,5 @@ final class EvalCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new BadInputException(file + ": cannot write: " + e.getMessage(), e);
         }
-    }
-
-    private static String csv(String s) {
-        if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
-            return "\"" + s.replace("\"", "\"\"") + "\"";
-        }
-        return s;
     }
 }

@@ -4,6 +4,7 @@ import dev.finescope.analysis.Metric;
 import dev.finescope.checkpoint.CheckpointException;
 import dev.finescope.checkpoint.imports.BuiltinBase;
 import dev.finescope.checkpoint.overlay.BuiltinModels;
+import dev.finescope.common.AppArguments;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -13,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.IVersionProvider;
@@ -21,6 +21,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.UnmatchedArgumentException;
+import picocli.CommandLine;
 
 /**
  * The {@code finescope} command: its subcommands make every result of the app scriptable; with no subcommand
@@ -67,23 +68,6 @@ public final class FineScopeCommand implements Runnable {
     }
 
     /**
-     * The workspace of a command line that only opens the app ({@code []}, {@code [--workspace, PATH]} or
-     * {@code [--workspace=PATH]}), or null for any other; an empty optional is the app without a workspace.
-     */
-    public static Optional<Path> appOnly(String[] args) {
-        if (args.length == 0) {
-            return Optional.empty();
-        }
-        if (args.length == 2 && args[0].equals("--workspace") && !args[1].startsWith("-")) {
-            return Optional.of(Path.of(args[1]));
-        }
-        if (args.length == 1 && args[0].startsWith("--workspace=") && args[0].length() > "--workspace=".length()) {
-            return Optional.of(Path.of(args[0].substring("--workspace=".length())));
-        }
-        return null;
-    }
-
-    /**
      * Why the window cannot open here, when that is known before JavaFX tries (which would fail with "Unable to
      * open DISPLAY" deep in its start-up): a Linux session with neither an X11 nor a Wayland display, unless the
      * headless Monocle platform was chosen.
@@ -122,7 +106,7 @@ public final class FineScopeCommand implements Runnable {
     /** Runs a command line, writing results to {@code out} and problems to {@code err}; returns the exit code. */
     public static int execute(String[] args, Runnable openApp, PrintWriter out, PrintWriter err) {
         BuiltinBase.register();
-        Optional<Path> app = appOnly(args);
+        Optional<Path> app = AppArguments.appOnly(args);
         if (app != null) {
             // the app opens without building the command tree (every command's options, by reflection), which
             // would add most of a second to its start

@@ -1,8 +1,8 @@
 package dev.finescope.ui;
 
-import dev.finescope.checkpoint.Progress;
 import dev.finescope.checkpoint.imports.BuiltinBase;
 import dev.finescope.checkpoint.overlay.BuiltinModels;
+import dev.finescope.common.Progress;
 import dev.finescope.ui.common.DialogService;
 import dev.finescope.ui.common.Problems;
 import dev.finescope.ui.common.ProgressTask;

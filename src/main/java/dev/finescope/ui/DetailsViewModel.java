@@ -14,6 +14,7 @@ import dev.finescope.checkpoint.Checkpoint;
 import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.GridRow;
 import dev.finescope.checkpoint.ModelFolder;
+import dev.finescope.common.Latest;
 import dev.finescope.ui.common.CsvTable;
 import dev.finescope.ui.common.Numbers;
 import dev.finescope.ui.common.Problems;
@@ -66,7 +67,7 @@ public final class DetailsViewModel {
     private final ObservableList<MetricLine> metrics = FXCollections.observableArrayList();
     private final ReadOnlyObjectWrapper<JFreeChart> histogram = new ReadOnlyObjectWrapper<>(this, "histogram");
     private final ObjectProperty<ChartStyle> style = new SimpleObjectProperty<>(this, "style", ChartStyle.LIGHT);
-    private long generation;
+    private final Latest requests = new Latest();
 
     public DetailsViewModel(Workspace workspace, UiExecutor executor, Histograms histograms) {
         this.workspace = workspace;
@@ -129,7 +130,7 @@ public final class DetailsViewModel {
     }
 
     private void update() {
-        long id = ++generation;
+        long id = requests.next();
         histogram.set(null);
         Optional<LayerGrid.Cell> selected = selectedCell();
         if (selected.isEmpty()) {
@@ -186,7 +187,7 @@ public final class DetailsViewModel {
             this.names = names;
             this.chartStyle = chartStyle;
             setOnSucceeded(e -> {
-                if (id == generation) {
+                if (requests.isCurrent(id)) {
                     histogram.set(getValue());
                 }
             });

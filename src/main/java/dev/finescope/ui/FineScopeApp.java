@@ -118,7 +118,7 @@ public final class FineScopeApp extends Application {
      * them), or by the system property.
      */
     static Optional<Path> requestedWorkspace(List<String> args) {
-        Optional<Path> given = dev.finescope.cli.FineScopeCommand.appOnly(args.toArray(String[]::new));
+        Optional<Path> given = dev.finescope.common.AppArguments.appOnly(args.toArray(String[]::new));
         if (given != null && given.isPresent()) {
             return given;
         }

@@ -9,6 +9,7 @@ import dev.finescope.chart.GridData;
 import dev.finescope.chart.HeatmapChart;
 import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.GridRow;
+import dev.finescope.common.Latest;
 import dev.finescope.ui.common.CsvTable;
 import dev.finescope.ui.common.Figure;
 import dev.finescope.ui.common.Numbers;
@@ -107,7 +108,7 @@ public final class HeatmapViewModel {
     private final ObjectProperty<ChartStyle> style = new SimpleObjectProperty<>(this, "style", ChartStyle.LIGHT);
     private final ReadOnlyObjectWrapper<Picture> picture = new ReadOnlyObjectWrapper<>(this, "picture");
     private final ReadOnlyObjectWrapper<Hover> hover = new ReadOnlyObjectWrapper<>(this, "hover");
-    private long generation;
+    private final Latest requests = new Latest();
     private DrawTask drawing;
 
     public HeatmapViewModel(Workspace workspace, UiExecutor executor) {
@@ -264,7 +265,7 @@ public final class HeatmapViewModel {
     }
 
     private void redraw(Observable ignored) {
-        long id = ++generation;
+        long id = requests.next();
         List<TunedModel> models = new ArrayList<>();
         if (compareAll.get()) {
             models.addAll(workspace.getTunedModels());
@@ -316,7 +317,7 @@ public final class HeatmapViewModel {
             this.shared = shared;
             this.style = style;
             setOnSucceeded(e -> {
-                if (id == generation) {
+                if (requests.isCurrent(id)) {
                     picture.set(getValue());
                 }
             });

@@ -13,10 +13,11 @@ import dev.finescope.checkpoint.Checkpoint;
 import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.GridRow;
 import dev.finescope.checkpoint.ModelFolder;
-import dev.finescope.checkpoint.Progress;
 import dev.finescope.checkpoint.overlay.MaskScores;
 import dev.finescope.checkpoint.overlay.OverlaidModel;
 import dev.finescope.checkpoint.overlay.Overlay;
+import dev.finescope.common.Latest;
+import dev.finescope.common.Progress;
 import dev.finescope.ui.common.CsvTable;
 import dev.finescope.ui.common.Figure;
 import dev.finescope.ui.common.Numbers;
@@ -122,7 +123,7 @@ public final class HistogramsViewModel {
     private final ObjectProperty<ChartStyle> style = new SimpleObjectProperty<>(this, "style", ChartStyle.LIGHT);
     private final ReadOnlyObjectWrapper<Result> result = new ReadOnlyObjectWrapper<>(this, "result");
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
-    private long generation;
+    private final Latest requests = new Latest();
     private CountTask running;
 
     public HistogramsViewModel(Workspace workspace, UiExecutor executor, Histograms histograms) {
@@ -268,7 +269,7 @@ public final class HistogramsViewModel {
     }
 
     private void recount() {
-        long id = ++generation;
+        long id = requests.next();
         if (running != null) {
             running.cancel();
             running = null;
@@ -411,13 +412,13 @@ public final class HistogramsViewModel {
     /** The result of {@code task} becomes the shown one, or its failure the message, unless a newer request came. */
     private void deliver(ProgressTask<Result> task, long id, String failure) {
         task.setOnSucceeded(e -> {
-            if (id == generation) {
+            if (requests.isCurrent(id)) {
                 result.set(task.getValue());
                 message.set("");
             }
         });
         task.setOnFailed(e -> {
-            if (id == generation) {
+            if (requests.isCurrent(id)) {
                 message.set(failure + Problems.describe(task.getException()));
             }
         });

@@ -9,6 +9,7 @@ import dev.finescope.chart.GridData;
 import dev.finescope.chart.HeatmapChart;
 import dev.finescope.chart.RankingChart;
 import dev.finescope.checkpoint.GridPosition;
+import dev.finescope.common.Latest;
 import dev.finescope.ui.common.CsvTable;
 import dev.finescope.ui.common.Figure;
 import dev.finescope.ui.common.ProgressTask;
@@ -59,7 +60,7 @@ public final class RankingViewModel {
     private final ReadOnlyObjectWrapper<Ranking> ranking = new ReadOnlyObjectWrapper<>(this, "ranking");
     private final javafx.beans.property.StringProperty filter =
             new javafx.beans.property.SimpleStringProperty(this, "filter", "");
-    private long generation;
+    private final Latest requests = new Latest();
 
     /** Follows the heatmap's metric, scale, bias choice and style. */
     public RankingViewModel(Workspace workspace, UiExecutor executor, HeatmapViewModel heatmap) {
@@ -136,7 +137,7 @@ public final class RankingViewModel {
     }
 
     private void redraw() {
-        long id = ++generation;
+        long id = requests.next();
         TunedModel model = workspace.getSelectedTuned();
         ModelComparison c = model == null ? null : workspace.getComparisons().get(model);
         if (c == null) {
@@ -151,7 +152,7 @@ public final class RankingViewModel {
         executor.execute(new ProgressTask<Ranking>("Ranking matrices") {
             {
                 setOnSucceeded(e -> {
-                    if (id == generation) {
+                    if (requests.isCurrent(id)) {
                         ranking.set(getValue());
                     }
                 });

@@ -1,8 +1,8 @@
 package dev.finescope.ui;
 
 import dev.finescope.analysis.AnalysisBenchmark;
-import dev.finescope.checkpoint.Progress;
 import dev.finescope.checkpoint.imports.BuiltinBase;
+import dev.finescope.common.Progress;
 import dev.finescope.ui.common.Workspace;
 import dev.finescope.ui.runs.LaunchViewModel;
 import dev.finescope.ui.runs.RunItem;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.finescope.chart.ChartExport;
 import dev.finescope.checkpoint.overlay.BuiltinModels;
+import dev.finescope.common.AtomicFiles;
 import dev.finescope.ui.common.TunedModel;
 import dev.finescope.ui.common.WorkspaceException;
 import java.io.IOException;
@@ -145,7 +146,7 @@ public final class WorkspaceFile {
         }
         byte[] bytes = (JSON.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
         Path file = folder.resolve(FILE_NAME);
-        ChartExport.writeAtomically(file, out -> out.write(bytes));
+        AtomicFiles.write(file, out -> out.write(bytes));
         return file;
     }
 

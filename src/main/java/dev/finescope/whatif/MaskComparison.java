@@ -7,6 +7,8 @@ import dev.finescope.checkpoint.CheckpointException;
 import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.overlay.BitMask;
 import dev.finescope.checkpoint.overlay.Overlay;
+import dev.finescope.common.AtomicFiles;
+import dev.finescope.common.Csv;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -230,30 +232,22 @@ public record MaskComparison(List<String> labels, List<Double> accuracies, doubl
         }
         for (CellComparison c : cells) {
             sb.append(pair(c.a(), c.b())).append(c.layer() < 0 ? "" : Integer.toString(c.layer())).append(',')
-                    .append(csv(c.column())).append(',').append(c.hamming()).append(',').append(c.jaccard())
+                    .append(Csv.field(c.column())).append(',').append(c.hamming()).append(',').append(c.jaccard())
                     .append('\n');
         }
         try {
-            ChartExport.writeAtomically(file, out -> out.write(sb.toString().getBytes(StandardCharsets.UTF_8)));
+            AtomicFiles.write(file, out -> out.write(sb.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot write: " + e.getMessage(), e);
         }
     }
 
     private String pair(int a, int b) {
-        return a + "," + csv(labels.get(a)) + "," + accuracyText(a) + "," + b + "," + csv(labels.get(b)) + ","
-                + accuracyText(b) + ",";
+        return Csv.row(a, labels.get(a), accuracyText(a), b, labels.get(b), accuracyText(b)) + ",";
     }
 
     private String accuracyText(int i) {
         Double v = accuracies.get(i);
         return v == null ? "" : v.toString();
-    }
-
-    private static String csv(String s) {
-        if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
-            return "\"" + s.replace("\"", "\"\"") + "\"";
-        }
-        return s;
     }
 }

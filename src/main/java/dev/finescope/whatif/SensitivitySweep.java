@@ -1,6 +1,7 @@
 package dev.finescope.whatif;
 
 import dev.finescope.checkpoint.GridColumn;
+import dev.finescope.common.Progress;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,7 +54,7 @@ public final class SensitivitySweep {
      * @return the points (resumed ones included); {@code complete} false when cancelled
      */
     public static SweepResult run(WhatIfSession session, SweepSpec spec, Path resumeCsv, SweepListener listener,
-            Cancel cancel) {
+            Progress cancel) {
         if (spec.isRevert()) {
             throw new IllegalArgumentException("a sensitivity sweep needs sparsities in 0 … 1; use revertEachLayer "
                     + "to revert layers");
@@ -94,7 +95,7 @@ public final class SensitivitySweep {
         boolean complete = true;
         try (BufferedWriter csv = resumeCsv == null ? null : SweepCsv.appender(resumeCsv)) {
             for (Task t : todo) {
-                if (cancel.requested()) {
+                if (cancel.isCancelled()) {
                     complete = false;
                     break;
                 }
@@ -165,7 +166,7 @@ public final class SensitivitySweep {
      * @throws IllegalArgumentException when the session knows no base
      * @return the points; {@code complete} false when cancelled
      */
-    public static SweepResult revertEachLayer(WhatIfSession session, SweepListener listener, Cancel cancel) {
+    public static SweepResult revertEachLayer(WhatIfSession session, SweepListener listener, Progress cancel) {
         if (!session.canRevert()) {
             throw new IllegalArgumentException(session.modelLabel() + ": reverting needs the pre-trained base model; "
                     + "give a base (or open an overlay, which names its base)");
@@ -176,7 +177,7 @@ public final class SensitivitySweep {
         List<SweepPoint> points = new ArrayList<>();
         boolean complete = true;
         for (int layer = layers - 1; layer >= 0; layer--) {
-            if (cancel.requested()) {
+            if (cancel.isCancelled()) {
                 complete = false;
                 break;
             }

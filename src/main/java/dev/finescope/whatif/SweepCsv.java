@@ -1,6 +1,8 @@
 package dev.finescope.whatif;
 
 import dev.finescope.chart.ChartExport;
+import dev.finescope.common.AtomicFiles;
+import dev.finescope.common.Csv;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,8 +72,8 @@ final class SweepCsv {
 
     static String row(SweepPoint p) {
         PairedChange c = p.change();
-        return p.layer() + "," + p.column() + "," + p.sparsity() + "," + p.metric() + "," + p.delta() + ","
-                + (c == null ? ",," : c.gained() + "," + c.lost() + "," + c.examples()) + "\n";
+        return Csv.row(p.layer(), p.column(), p.sparsity(), p.metric(), p.delta(), c == null ? null : c.gained(),
+                c == null ? null : c.lost(), c == null ? null : c.examples()) + "\n";
     }
 
     /** Writes the header and the points in grid order, atomically. */
@@ -85,7 +87,7 @@ final class SweepCsv {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            ChartExport.writeAtomically(file, out -> out.write(sb.toString().getBytes(StandardCharsets.UTF_8)));
+            AtomicFiles.write(file, out -> out.write(sb.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot write: " + e.getMessage(), e);
         }

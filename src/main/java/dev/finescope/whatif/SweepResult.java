@@ -1,17 +1,15 @@
 package dev.finescope.whatif;
 
-import dev.finescope.chart.CurveChart;
-import dev.finescope.chart.GridData;
 import dev.finescope.checkpoint.GridColumn;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The points of a sweep with what they mean (model, metric, baseline, spec), in the shapes the charts take:
- * a layer × matrix grid per sparsity for the heatmap, and one metric-against-sparsity curve per layer.
+ * The points of a sweep with what they mean (model, metric, baseline, spec): numbers only, which
+ * {@code chart.SweepFigures} draws as a layer × matrix grid per sparsity and one curve per layer.
  *
  * @param complete false when the sweep was cancelled before its last point
  */
@@ -23,57 +21,10 @@ public record SweepResult(String modelLabel, String primaryMetric, double baseli
     }
 
     /**
-     * The metric at {@code sparsity} on the layer × matrix grid: one row per layer (top: layer 0), one cell per
-     * swept column (one {@code all} cell for a ROW sweep, one {@code layer} cell for the revert-each-layer sweep,
-     * whose points have sparsity NaN: ask for {@code grid(Double.NaN)}); cells not yet evaluated are empty. The
-     * values are the metric itself (a magnitude: draw it on a linear scale); {@link SweepPoint#delta} holds the
-     * signed change.
-     */
-    public GridData grid(double sparsity) {
-        return grid(sparsity, false);
-    }
-
-    /**
-     * As {@link #grid}, with the signed change against the unedited model ({@link SweepPoint#delta}) in the cells:
-     * for a diverging colour map centred on zero ({@code chart.DivergingColorMap}).
-     */
-    public GridData deltaGrid(double sparsity) {
-        return grid(sparsity, true);
-    }
-
-    private GridData grid(double sparsity, boolean delta) {
-        List<String> columns = columnKeys();
-        List<GridData.Row> rows = new ArrayList<>();
-        for (int layer = 0; layer < layerCount(); layer++) {
-            List<GridData.Cell> cells = new ArrayList<>();
-            for (String column : columns) {
-                cells.add(find(layer, column, sparsity).map(p -> GridData.Cell.of(null, delta ? p.delta() : p.metric()))
-                        .orElseGet(() -> GridData.Cell.empty(null)));
-            }
-            rows.add(new GridData.Row("layer " + layer, cells));
-        }
-        String what;
-        String note;
-        if (spec.isRevert()) {
-            what = primaryMetric + " with the layer set back to pre-trained";
-            note = "row = that layer alone reverted";
-        } else {
-            what = primaryMetric + " at " + percent(sparsity) + " sparsity, " + method();
-            note = spec.granularity() == SweepSpec.Granularity.CELL ? "cell = that matrix alone pruned"
-                    : "row = its matrices pruned together";
-        }
-        if (delta) {
-            what = "change of " + what;
-        }
-        return new GridData(what, "unedited " + String.format(Locale.ROOT, "%.4f", baseline), modelLabel,
-                note + " · " + points.size() + " of " + total() + " points", columns, rows);
-    }
-
-    /**
      * The layers of the grid: one more than the highest layer with a point. A sweep evaluates the last layer first,
      * so a partial result has its full height from its first point on.
      */
-    int layerCount() {
+    public int layerCount() {
         int max = -1;
         for (SweepPoint p : points) {
             max = Math.max(max, p.layer());
@@ -82,7 +33,7 @@ public record SweepResult(String modelLabel, String primaryMetric, double baseli
     }
 
     /** The grid's column keys: the swept columns' CSV names, {@code all} for a ROW sweep, {@code layer} for revert. */
-    List<String> columnKeys() {
+    public List<String> columnKeys() {
         if (spec.isRevert()) {
             return List.of("layer");
         }
@@ -93,44 +44,39 @@ public record SweepResult(String modelLabel, String primaryMetric, double baseli
     }
 
     /** Points of the whole sweep, as far as the grid's height is known. */
-    private int total() {
+    public int plannedPoints() {
         return layerCount() * columnKeys().size() * spec.sparsities().length;
     }
 
-    private java.util.Optional<SweepPoint> find(int layer, String column, double sparsity) {
+    /** The point at {@code layer}, {@code column} and {@code sparsity} (NaN for a revert), when evaluated. */
+    public Optional<SweepPoint> point(int layer, String column, double sparsity) {
         for (SweepPoint p : points) {
             if (p.layer() == layer && p.column().equals(column) && Double.compare(p.sparsity(), sparsity) == 0) {
-                return java.util.Optional.of(p);
+                return Optional.of(p);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
-    private String method() {
-        return spec.method() == PruneMethod.MAGNITUDE ? "smallest |w| first" : "random (seed " + spec.seed() + ")";
-    }
-
-    static String percent(double share) {
-        double p = share * 100;
-        return (p == Math.rint(p) ? String.format(Locale.ROOT, "%.0f", p) : String.format(Locale.ROOT, "%.1f", p))
-                + " %";
+    /** A named series of numbers: y against x. */
+    public record Series(String name, double[] x, double[] y) {
     }
 
     /**
-     * The metric against sparsity in percent (the curve chart's axis counts in whole units), one curve per layer:
+     * The metric against sparsity in percent (a chart's axis counts in whole units), one series per layer:
      * for a CELL sweep the mean over the layer's matrices, each pruned alone; every curve starts at sparsity 0 with
      * the baseline (pruning nothing changes nothing). For the revert sweep one curve: the metric against the layer
      * reverted.
      */
-    public List<CurveChart.Curve> curvesPerLayer() {
+    public List<Series> meansPerLayer() {
         if (spec.isRevert()) {
             List<SweepPoint> sorted = new ArrayList<>(points);
             sorted.sort(java.util.Comparator.comparingInt(SweepPoint::layer));
-            return List.of(new CurveChart.Curve("each layer reverted alone",
+            return List.of(new Series("each layer reverted alone",
                     sorted.stream().mapToDouble(SweepPoint::layer).toArray(),
-                    sorted.stream().mapToDouble(SweepPoint::metric).toArray(), true));
+                    sorted.stream().mapToDouble(SweepPoint::metric).toArray()));
         }
-        List<CurveChart.Curve> curves = new ArrayList<>();
+        List<Series> curves = new ArrayList<>();
         for (int layer = 0; layer < layerCount(); layer++) {
             TreeMap<Double, double[]> sums = new TreeMap<>();
             for (SweepPoint p : points) {
@@ -151,7 +97,7 @@ public record SweepResult(String modelLabel, String primaryMetric, double baseli
                 x[i] = e.getKey() * 100;
                 y[i++] = e.getValue()[0] / e.getValue()[1];
             }
-            curves.add(new CurveChart.Curve("layer " + layer, x, y, true));
+            curves.add(new Series("layer " + layer, x, y));
         }
         return curves;
     }

@@ -49,7 +49,7 @@ public record SweepSpec(Granularity granularity, List<GridColumn> columns, doubl
     }
 
     /** True for the spec of the revert-each-layer sweep. */
-    boolean isRevert() {
+    public boolean isRevert() {
         return sparsities.length == 1 && Double.isNaN(sparsities[0]);
     }
 

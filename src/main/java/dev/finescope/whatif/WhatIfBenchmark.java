@@ -1,5 +1,6 @@
 package dev.finescope.whatif;
 
+import dev.finescope.common.Progress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -81,7 +82,7 @@ public final class WhatIfBenchmark {
             examples = uncached.examples();
             say.accept(String.format(Locale.ROOT, "opened %s in %.2f s", model, open));
             double c0 = cpuSeconds();
-            Outcome o = uncached.evaluate(List.of(), Cancel.NEVER);
+            Outcome o = uncached.evaluate(List.of(), Progress.NONE);
             plain = o.nanos() / 1e9;
             plainCpu = cpuSeconds() - c0;
             say.accept(String.format(Locale.ROOT, "one plain evaluation: %.2f s", plain));
@@ -89,7 +90,7 @@ public final class WhatIfBenchmark {
                 long t = System.nanoTime();
                 double c = cpuSeconds();
                 SweepResult r = SensitivitySweep.run(uncached, sweep, null, progress("without the cache", say),
-                        Cancel.NEVER);
+                        Progress.NONE);
                 uncachedSeconds = seconds(t);
                 uncachedCpu = cpuSeconds() - c;
                 uncachedPoints = r.points();
@@ -100,7 +101,7 @@ public final class WhatIfBenchmark {
         SweepResult cached;
         long cacheBytes;
         try (WhatIfSession session = WhatIfSession.open(spec.withCache(true), null)) {
-            cached = SensitivitySweep.run(session, sweep, null, progress("with the cache", say), Cancel.NEVER);
+            cached = SensitivitySweep.run(session, sweep, null, progress("with the cache", say), Progress.NONE);
             cacheBytes = session.cacheBytes();
         }
         double cachedSeconds = seconds(t);

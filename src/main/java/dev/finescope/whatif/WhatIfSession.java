@@ -10,6 +10,7 @@ import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.Tensor;
 import dev.finescope.checkpoint.overlay.Models;
 import dev.finescope.checkpoint.overlay.Overlay;
+import dev.finescope.common.Progress;
 import dev.finescope.train.BertEncoder;
 import dev.finescope.train.BertOutput;
 import dev.finescope.train.EncodedSplit;
@@ -143,14 +144,15 @@ public final class WhatIfSession implements AutoCloseable {
      * Opens the model (folder, or overlay with its base), reads and tokenizes the split once, and evaluates the
      * unedited model (filling the cache).
      *
-     * @param progress told the share done (0..1) and what is happening; may be null
+     * @param progress told the share done (in thousandths) and what is happening; may be null
      * @throws CheckpointException naming the model file or folder that cannot be used
      * @throws IllegalArgumentException naming the data file that cannot be used (no such file, no labels, text the
      *                                  tokenizer cannot take), for an unknown task, or for a bad setting
      */
-    public static WhatIfSession open(SessionSpec spec, BiConsumer<Double, String> progress) {
+    public static WhatIfSession open(SessionSpec spec, Progress progress) {
         GradientRecording.offOnThisThread();
-        BiConsumer<Double, String> tell = progress == null ? (d, s) -> { } : progress;
+        Progress p = progress == null ? Progress.NONE : progress;
+        BiConsumer<Double, String> tell = (share, what) -> p.update(Math.round(share * 1000), 1000, what);
         Task task = Task.fromName(spec.task()).orElseThrow(() -> new IllegalArgumentException("unknown GLUE task '"
                 + spec.task() + "' (one of CoLA, SST-2, MRPC, STS-B, QQP, MNLI, QNLI, RTE, WNLI)"));
         int outputs = task.isRegression() ? 1 : task.labels().size();
@@ -329,7 +331,7 @@ public final class WhatIfSession implements AutoCloseable {
         if (cacheManager != null) {
             cache = new NDArray[batches.size()][];
         }
-        Pass pass = run(0, Cancel.NEVER, false, true, batchDone);
+        Pass pass = run(0, Progress.NONE, false, true, batchDone);
         Evaluator.Result r = Evaluator.score(split, pass.logits(), metrics);
         double primary = r.metrics().get(primaryMetric);
         baselineCorrect = correct(r);
@@ -349,7 +351,7 @@ public final class WhatIfSession implements AutoCloseable {
      * @throws CancellationException when {@code cancel} asked to stop (the model is restored)
      * @throws IllegalArgumentException for a matrix or layer the model does not have, or a revert without a base
      */
-    public synchronized Outcome evaluate(List<Edit> edits, Cancel cancel) {
+    public synchronized Outcome evaluate(List<Edit> edits, Progress cancel) {
         GradientRecording.offOnThisThread();
         requireOpen();
         long t0 = System.nanoTime();
@@ -408,7 +410,7 @@ public final class WhatIfSession implements AutoCloseable {
         try {
             applied = apply(edits);
             int first = spec.cache() ? Math.min(applied.firstLayer, layerCount()) : 0;
-            return run(first, Cancel.NEVER, true, false, (d, t) -> { });
+            return run(first, Progress.NONE, true, false, (d, t) -> { });
         } finally {
             if (applied != null) {
                 restore(applied.touched);
@@ -428,18 +430,18 @@ public final class WhatIfSession implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ running
 
-    private Pass run(int first, Cancel cancel, boolean keepHidden, boolean fillCache,
+    private Pass run(int first, Progress cancel, boolean keepHidden, boolean fillCache,
             java.util.function.BiConsumer<Integer, Integer> batchDone) {
         int labels = encoder.config().numLabels();
         float[][] logits = new float[split.size()][];
         List<float[]> hidden = keepHidden ? new ArrayList<>() : null;
         java.util.function.IntConsumer check = layer -> {
-            if (cancel.requested()) {
+            if (cancel.isCancelled()) {
                 throw new CancellationException("cancelled before layer " + layer);
             }
         };
         for (int b = 0; b < batches.size(); b++) {
-            if (cancel.requested()) {
+            if (cancel.isCancelled()) {
                 throw new CancellationException("cancelled before batch " + (b + 1) + " of " + batches.size());
             }
             Batch batch = batches.get(b);

@@ -9,7 +9,7 @@ import dev.finescope.checkpoint.CheckpointException;
 import dev.finescope.checkpoint.DType;
 import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.GridRow;
-import dev.finescope.checkpoint.Progress;
+import dev.finescope.common.Progress;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.GridRow;
-import dev.finescope.checkpoint.Progress;
+import dev.finescope.common.Progress;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

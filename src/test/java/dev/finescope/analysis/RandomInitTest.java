@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.finescope.checkpoint.Progress;
+import dev.finescope.common.Progress;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -65,10 +65,4 @@ class CsvReportTest {
         assertEquals(m.relL1(), Double.parseDouble(fields[5]));
         assertEquals(m.maxAbsDelta(), Double.parseDouble(fields[12]));
     }
-
-    @Test
-    void plainFieldsStayUnquoted() {
-        assertEquals("a.b", CsvReport.quote("a.b"));
-        assertEquals("\"a\nb\"", CsvReport.quote("a\nb"));
-    }
 }

@@ -21,18 +21,6 @@ class FineScopeCommandTest {
     }
 
     @Test
-    void onlyAnEmptyCommandLineOrAWorkspaceOpensTheAppDirectly() {
-        assertEquals(Optional.empty(), FineScopeCommand.appOnly(new String[0]));
-        assertEquals(Optional.of(java.nio.file.Path.of("ws")), FineScopeCommand.appOnly(new String[] {"--workspace", "ws"}));
-        assertEquals(Optional.of(java.nio.file.Path.of("a b")), FineScopeCommand.appOnly(new String[] {"--workspace=a b"}));
-        assertEquals(null, FineScopeCommand.appOnly(new String[] {"--workspace"}));
-        assertEquals(null, FineScopeCommand.appOnly(new String[] {"--workspace="}));
-        assertEquals(null, FineScopeCommand.appOnly(new String[] {"--workspace", "--debug"}));
-        assertEquals(null, FineScopeCommand.appOnly(new String[] {"--help"}));
-        assertEquals(null, FineScopeCommand.appOnly(new String[] {"analyze", "--workspace", "ws"}));
-    }
-
-    @Test
     void aWorkspaceArgumentOpensTheAppOnIt() {
         String before = System.clearProperty("finescope.workspace");
         try {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.finescope.checkpoint.CheckpointException;
-import dev.finescope.checkpoint.Progress;
+import dev.finescope.common.Progress;
 import dev.finescope.ui.common.UiExecutor;
 import dev.finescope.ui.testing.RecordingDialogs;
 import java.io.IOException;

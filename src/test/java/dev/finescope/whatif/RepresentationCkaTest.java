@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.finescope.checkpoint.Progress;
 import dev.finescope.checkpoint.overlay.Models;
+import dev.finescope.common.Progress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CancellationException;

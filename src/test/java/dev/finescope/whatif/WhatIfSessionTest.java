@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.finescope.checkpoint.GridColumn;
+import dev.finescope.common.Progress;
 import dev.finescope.train.TinyRuns;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ class WhatIfSessionTest {
     void anOutcomeCountsTheExamplesWhoseAnswerFlippedAgainstTheUneditedModel() {
         assertEquals(new PairedChange(0, 0, 12), session.baseline().change());
         assertEquals(0.5, session.chanceAccuracy(), "the 12 dev sentences hold 6 of each label");
-        Outcome o = session.evaluate(List.of(new Edit.Prune(all(), 0.9, PruneMethod.RANDOM, 3)), Cancel.NEVER);
+        Outcome o = session.evaluate(List.of(new Edit.Prune(all(), 0.9, PruneMethod.RANDOM, 3)), Progress.NONE);
         PairedChange c = o.change();
         assertEquals(12, c.examples());
         assertEquals(o.delta(), c.delta(), 1e-12);
@@ -89,7 +90,7 @@ class WhatIfSessionTest {
         WhatIfSession.Pass plain = session.pass(List.of());
         WhatIfSession.Pass pruned = session.pass(List.of(new Edit.Prune(all(), 0.0, PruneMethod.MAGNITUDE, 1)));
         assertArrayEquals(plain.logits(), pruned.logits());
-        Outcome o = session.evaluate(List.of(new Edit.Prune(all(), 0.0, PruneMethod.RANDOM, 1)), Cancel.NEVER);
+        Outcome o = session.evaluate(List.of(new Edit.Prune(all(), 0.0, PruneMethod.RANDOM, 1)), Progress.NONE);
         assertEquals(0, o.zeroed());
         assertEquals(2 * (4 * 32 * 32 + 2 * 64 * 32), o.entries());
         assertEquals(session.baseline().metrics(), o.metrics());
@@ -99,7 +100,7 @@ class WhatIfSessionTest {
     void pruningZeroesTheRoundedShareOfEachMatrix() {
         List<MatrixRef> two = List.of(new MatrixRef(0, GridColumn.Q), new MatrixRef(1, GridColumn.FFN_IN));
         for (PruneMethod m : PruneMethod.values()) {
-            Outcome o = session.evaluate(List.of(new Edit.Prune(two, 0.3, m, 5)), Cancel.NEVER);
+            Outcome o = session.evaluate(List.of(new Edit.Prune(two, 0.3, m, 5)), Progress.NONE);
             assertEquals(Math.round(0.3 * 1024) + Math.round(0.3 * 2048), o.zeroed(), m.name());
             assertEquals(1024 + 2048, o.entries());
             assertEquals(0, o.firstLayerRecomputed());
@@ -155,7 +156,7 @@ class WhatIfSessionTest {
         float[] lnBefore = session.values(ln);
         float[][] before = session.pass(List.of()).logits();
         session.evaluate(List.of(new Edit.Revert(all()), new Edit.Prune(all(), 0.7, PruneMethod.MAGNITUDE, 0),
-                new Edit.RevertLayers(List.of(1))), Cancel.NEVER);
+                new Edit.RevertLayers(List.of(1))), Progress.NONE);
         assertArrayEquals(qBefore, session.values(q));
         assertArrayEquals(lnBefore, session.values(ln));
         assertArrayEquals(before, session.pass(List.of()).logits());
@@ -168,8 +169,8 @@ class WhatIfSessionTest {
             assertEquals(0, uncached.cacheBytes());
             List<Edit> edits = List.of(new Edit.Prune(List.of(new MatrixRef(1, GridColumn.ATTN_OUT)), 0.5,
                     PruneMethod.MAGNITUDE, 0), new Edit.Revert(List.of(new MatrixRef(1, GridColumn.FFN_OUT))));
-            Outcome cached = session.evaluate(edits, Cancel.NEVER);
-            Outcome full = uncached.evaluate(edits, Cancel.NEVER);
+            Outcome cached = session.evaluate(edits, Progress.NONE);
+            Outcome full = uncached.evaluate(edits, Progress.NONE);
             assertEquals(1, cached.firstLayerRecomputed());
             assertEquals(0, full.firstLayerRecomputed());
             assertEquals(full.metrics().get("accuracy"), cached.metrics().get("accuracy"));
@@ -193,7 +194,7 @@ class WhatIfSessionTest {
             WhatIfSession.Pass tunedPass = session.pass(List.of());
             assertFalse(Arrays.equals(expected.lastHidden().get(0), tunedPass.lastHidden().get(0)),
                     "the tuned model's states differ before reverting");
-            Outcome o = session.evaluate(List.of(new Edit.RevertLayers(List.of(0, 1))), Cancel.NEVER);
+            Outcome o = session.evaluate(List.of(new Edit.RevertLayers(List.of(0, 1))), Progress.NONE);
             assertEquals(base.baseline().primary(), o.primary());
             assertEquals(o.primary() - session.baseline().primary(), o.delta());
         }
@@ -216,7 +217,7 @@ class WhatIfSessionTest {
     void aCancelledEvaluationThrowsAndLeavesTheModelUnchanged() {
         float[][] before = session.pass(List.of()).logits();
         AtomicInteger checks = new AtomicInteger();
-        Cancel afterThree = () -> checks.incrementAndGet() > 3;
+        Progress afterThree = Progress.cancelledWhen(() -> checks.incrementAndGet() > 3);
         assertThrows(CancellationException.class, () -> session.evaluate(
                 List.of(new Edit.Prune(all(), 0.9, PruneMethod.MAGNITUDE, 0)), afterThree));
         assertEquals(4, checks.get(), "checked at every batch and layer until asked");
@@ -228,7 +229,7 @@ class WhatIfSessionTest {
         try (WhatIfSession noBase = WhatIfSession.open(TinyWhatIf.spec(TinyWhatIf.BASE, null), null)) {
             assertFalse(noBase.canRevert());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> noBase.evaluate(List.of(new Edit.RevertLayers(List.of(0))), Cancel.NEVER));
+                    () -> noBase.evaluate(List.of(new Edit.RevertLayers(List.of(0))), Progress.NONE));
             assertEquals("tiny: reverting needs the pre-trained base model; give a base (or open an overlay, which "
                     + "names its base)", e.getMessage());
         }
@@ -238,7 +239,7 @@ class WhatIfSessionTest {
     void aLayerTheModelLacksIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> session.evaluate(
                 List.of(new Edit.Prune(List.of(new MatrixRef(2, GridColumn.Q)), 0.5, PruneMethod.MAGNITUDE, 0)),
-                Cancel.NEVER));
+                Progress.NONE));
         assertEquals("layer 2 does not exist: tuned has layers 0 … 1", e.getMessage());
     }
 
@@ -246,7 +247,17 @@ class WhatIfSessionTest {
     void maxExamplesKeepsTheFirstExamples() {
         List<Double> seen = new ArrayList<>();
         try (WhatIfSession few = WhatIfSession.open(TinyWhatIf.spec(tuned, null).withMaxExamples(4),
-                (share, message) -> seen.add(share))) {
+                new Progress() {
+                    @Override
+                    public void update(long done, long total, String what) {
+                        seen.add((double) done / total);
+                    }
+
+                    @Override
+                    public boolean isCancelled() {
+                        return false;
+                    }
+                })) {
             assertEquals(4, few.examples());
             assertFalse(few.canRevert());
         }

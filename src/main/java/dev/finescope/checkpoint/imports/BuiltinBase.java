@@ -1,9 +1,9 @@
 package dev.finescope.checkpoint.imports;
 
 import dev.finescope.checkpoint.CheckpointException;
-import dev.finescope.checkpoint.Progress;
 import dev.finescope.checkpoint.UserDirectories;
 import dev.finescope.checkpoint.overlay.BuiltinModels;
+import dev.finescope.common.Progress;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.URL;

@@ -2,16 +2,15 @@ package dev.finescope.checkpoint.imports;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.finescope.checkpoint.AtomicFiles;
 import dev.finescope.checkpoint.ModelFolder;
-import dev.finescope.checkpoint.Progress;
 import dev.finescope.checkpoint.SafetensorsWriter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import dev.finescope.common.AtomicFiles;
+import dev.finescope.common.Progress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes an imported model as the Hugging Face folder everything else in FineScope (and {@code transformers})

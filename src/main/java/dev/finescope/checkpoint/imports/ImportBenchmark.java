@@ -1,8 +1,7 @@
 package dev.finescope.checkpoint.imports;
 
-import dev.finescope.checkpoint.Progress;
 import dev.finescope.checkpoint.HeapPeaks;
-
+import dev.finescope.common.Progress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,8 +1,7 @@
 package dev.finescope.checkpoint.imports;
 
 import dev.finescope.checkpoint.CheckpointException;
-import dev.finescope.checkpoint.Progress;
-
+import dev.finescope.common.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

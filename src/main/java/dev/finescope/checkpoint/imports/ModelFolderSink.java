@@ -1,7 +1,6 @@
 package dev.finescope.checkpoint.imports;
 
-import dev.finescope.checkpoint.Progress;
-
+import dev.finescope.common.Progress;
 import java.nio.file.Path;
 
 /**

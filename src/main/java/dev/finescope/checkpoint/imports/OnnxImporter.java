@@ -1,16 +1,15 @@
 package dev.finescope.checkpoint.imports;
 
+import static dev.finescope.checkpoint.imports.ImportProblems.quote;
+
 import dev.finescope.checkpoint.CheckpointException;
 import dev.finescope.checkpoint.DType;
 import dev.finescope.checkpoint.ModelConfig;
-import dev.finescope.checkpoint.Progress;
 import dev.finescope.checkpoint.imports.ImportedTensor.Quantization;
 import dev.finescope.checkpoint.imports.OnnxModel.OnnxAttribute;
 import dev.finescope.checkpoint.imports.OnnxModel.OnnxNode;
 import dev.finescope.checkpoint.imports.OnnxModel.OnnxTensor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import dev.finescope.common.Progress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -28,8 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-
-import static dev.finescope.checkpoint.imports.ImportProblems.quote;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns an ONNX export of a BERT-family encoder into Hugging Face tensors. Exporters keep the names of

@@ -1,10 +1,9 @@
 package dev.finescope.checkpoint.imports;
 
-import dev.finescope.checkpoint.Progress;
 import dev.finescope.checkpoint.imports.OnnxModel.OnnxAttribute;
 import dev.finescope.checkpoint.imports.OnnxModel.OnnxNode;
 import dev.finescope.checkpoint.imports.OnnxModel.OnnxTensor;
-
+import dev.finescope.common.Progress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;

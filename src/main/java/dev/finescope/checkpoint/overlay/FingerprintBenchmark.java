@@ -3,7 +3,7 @@ package dev.finescope.checkpoint.overlay;
 import dev.finescope.checkpoint.CheckpointException;
 import dev.finescope.checkpoint.HeapPeaks;
 import dev.finescope.checkpoint.ModelFolder;
-import dev.finescope.checkpoint.Progress;
+import dev.finescope.common.Progress;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

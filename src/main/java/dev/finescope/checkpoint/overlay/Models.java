@@ -106,7 +106,7 @@ public final class Models {
         return ModelFolder.open(path);
     }
 
-    /** True when {@code path} is a single safetensors file holding a FineScope overlay (overlays are never anything else). */
+    /** True when {@code path} is a safetensors file holding a FineScope overlay (an overlay is never another kind). */
     public static boolean isOverlayFile(Path path) {
         Path name = path.getFileName();
         if (name == null || !name.toString().endsWith(".safetensors") || !Files.isRegularFile(path)) {

@@ -1,6 +1,8 @@
 package dev.finescope.ui.common;
 
 import dev.finescope.chart.ChartExport;
+import dev.finescope.common.AtomicFiles;
+import dev.finescope.common.Csv;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -50,23 +52,10 @@ public final class CsvTable {
 
     public void write(Path file) throws IOException {
         byte[] bytes = text().getBytes(StandardCharsets.UTF_8);
-        ChartExport.writeAtomically(file, out -> out.write(bytes));
+        AtomicFiles.write(file, out -> out.write(bytes));
     }
 
     private static void line(StringBuilder b, List<String> fields) {
-        for (int i = 0; i < fields.size(); i++) {
-            if (i > 0) {
-                b.append(',');
-            }
-            b.append(quote(fields.get(i)));
-        }
-        b.append("\r\n");
-    }
-
-    public static String quote(String field) {
-        if (field.indexOf(',') < 0 && field.indexOf('"') < 0 && field.indexOf('\n') < 0 && field.indexOf('\r') < 0) {
-            return field;
-        }
-        return '"' + field.replace("\"", "\"\"") + '"';
+        b.append(Csv.row(fields)).append("\r\n");
     }
 }

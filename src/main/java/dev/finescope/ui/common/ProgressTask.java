@@ -1,6 +1,6 @@
 package dev.finescope.ui.common;
 
-import dev.finescope.checkpoint.Progress;
+import dev.finescope.common.Progress;
 import java.util.concurrent.CancellationException;
 import javafx.application.Platform;
 import javafx.concurrent.Task;

@@ -6,6 +6,7 @@ import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.GridRow;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.NameMap;
+import dev.finescope.common.Latest;
 import dev.finescope.plan.Action;
 import dev.finescope.plan.BiasRule;
 import dev.finescope.plan.MatrixCell;
@@ -91,7 +92,7 @@ public final class PlanEditorViewModel {
     private boolean syncing;
     /** True while slider moves may fold into the undo step the first move made. */
     private boolean sparsityEditOpen;
-    private long layoutGeneration;
+    private final Latest layouts = new Latest();
 
     public PlanEditorViewModel(Workspace workspace, UiExecutor executor, DialogService dialogs) {
         this.workspace = Objects.requireNonNull(workspace, "workspace");
@@ -501,7 +502,7 @@ public final class PlanEditorViewModel {
     // ---- the model and the cost -------------------------------------------------------------------------
 
     private void loadLayout(ModelFolder base) {
-        long generation = ++layoutGeneration;
+        long generation = layouts.next();
         setSelection(List.of());
         if (base == null) {
             layout.set(null);
@@ -515,12 +516,12 @@ public final class PlanEditorViewModel {
             }
         };
         task.setOnSucceeded(e -> {
-            if (generation == layoutGeneration) {
+            if (layouts.isCurrent(generation)) {
                 layout.set(task.getValue());
             }
         });
         task.setOnFailed(e -> {
-            if (generation == layoutGeneration) {
+            if (layouts.isCurrent(generation)) {
                 layout.set(null);
                 dialogs.showError("Cannot read the model's tensors", base.path() + ": "
                         + task.getException().getMessage());

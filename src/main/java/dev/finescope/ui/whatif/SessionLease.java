@@ -1,10 +1,10 @@
 package dev.finescope.ui.whatif;
 
+import dev.finescope.common.Progress;
 import dev.finescope.whatif.SessionSpec;
 import dev.finescope.whatif.WhatIfSession;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Semaphore;
-import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,13 +21,13 @@ final class SessionLease {
     private static final Logger LOGGER = LoggerFactory.getLogger(SessionLease.class);
 
     private final SessionSpec spec;
-    private final BiFunction<SessionSpec, BiConsumer<Double, String>, WhatIfSession> opener;
+    private final BiFunction<SessionSpec, Progress, WhatIfSession> opener;
     private WhatIfSession session;
     private final Semaphore turn = new Semaphore(1);
     private int users;
     private boolean retired;
 
-    SessionLease(SessionSpec spec, BiFunction<SessionSpec, BiConsumer<Double, String>, WhatIfSession> opener) {
+    SessionLease(SessionSpec spec, BiFunction<SessionSpec, Progress, WhatIfSession> opener) {
         this.spec = spec;
         this.opener = opener;
     }
@@ -48,7 +48,7 @@ final class SessionLease {
      *
      * @throws CancellationException when the lease was retired before or while the task waited or it opened
      */
-    WhatIfSession acquire(BiConsumer<Double, String> progress) {
+    WhatIfSession acquire(Progress progress) {
         synchronized (this) {
             if (retired) {
                 throw new CancellationException("the model changed");

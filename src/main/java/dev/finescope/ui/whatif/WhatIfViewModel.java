@@ -11,6 +11,8 @@ import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.UserDirectories;
 import dev.finescope.checkpoint.overlay.Models;
 import dev.finescope.checkpoint.overlay.Overlay;
+import dev.finescope.common.Latest;
+import dev.finescope.common.Progress;
 import dev.finescope.plan.MatrixCell;
 import dev.finescope.ui.common.CsvTable;
 import dev.finescope.ui.common.DialogService;
@@ -169,7 +171,7 @@ public final class WhatIfViewModel {
     private final Workspace workspace;
     private final UiExecutor executor;
     private final DialogService dialogs;
-    private final BiFunction<SessionSpec, BiConsumer<Double, String>, WhatIfSession> opener;
+    private final BiFunction<SessionSpec, Progress, WhatIfSession> opener;
 
     private final ObservableList<TunedModel> models = FXCollections.observableArrayList();
     private final ObservableList<TunedModel> maskCandidates = FXCollections.observableArrayList();
@@ -219,8 +221,8 @@ public final class WhatIfViewModel {
     /** The task opening the session ahead of the first experiment, or null. */
     private ExperimentTask<?> preparing;
     private boolean shown;
-    private long scanGeneration;
-    private long sweepGeneration;
+    private final Latest scans = new Latest();
+    private final Latest sweeps = new Latest();
     /** The sparsity the heatmap shows, read by the sweep's worker for its partial pictures. */
     private volatile double shownSparsityValue = Double.NaN;
     /** The style the workers draw with. */
@@ -235,7 +237,7 @@ public final class WhatIfViewModel {
     }
 
     WhatIfViewModel(Workspace workspace, UiExecutor executor, DialogService dialogs,
-            BiFunction<SessionSpec, BiConsumer<Double, String>, WhatIfSession> opener) {
+            BiFunction<SessionSpec, Progress, WhatIfSession> opener) {
         this.workspace = workspace;
         this.executor = executor;
         this.dialogs = dialogs;
@@ -442,7 +444,8 @@ public final class WhatIfViewModel {
             Outcome work(WhatIfSession s, SessionInfo info) {
                 List<MatrixRef> refs = Selection.parse(selection, s.layerCount());
                 say("Evaluating: " + what);
-                return s.evaluate(List.of(new Edit.Prune(refs, sparsity, method, seed)), this::isCancelled);
+                return s.evaluate(List.of(new Edit.Prune(refs, sparsity, method, seed)),
+                        Progress.cancelledWhen(this::isCancelled));
             }
 
             @Override
@@ -466,7 +469,7 @@ public final class WhatIfViewModel {
                         ? new Edit.RevertLayers(refs.stream().map(MatrixRef::layer).distinct().sorted().toList())
                         : new Edit.Revert(refs);
                 say("Evaluating: " + what);
-                return s.evaluate(List.of(edit), this::isCancelled);
+                return s.evaluate(List.of(edit), Progress.cancelledWhen(this::isCancelled));
             }
 
             @Override
@@ -490,7 +493,7 @@ public final class WhatIfViewModel {
                     say("Reverted layer " + p.layer() + " (" + done + " of " + total + ")");
                     publish(pending, revertPicture, revertPictureOf(new WhatIfCharts.RevertData(label(),
                             info.metric(), info.baseline(), points, false)));
-                }, this::isCancelled);
+                }, Progress.cancelledWhen(this::isCancelled));
                 SweepResult named = new SweepResult(label(), r.primaryMetric(), r.baseline(), r.spec(), r.points(),
                         r.complete());
                 publish(pending, revertPicture, revertPictureOf(new WhatIfCharts.RevertData(label(),
@@ -584,7 +587,7 @@ public final class WhatIfViewModel {
             shownSparsity.set(shares.contains(0.5) ? 0.5 : shares.get(shares.size() / 2));
         }
         sweepCsv.set(csv);
-        long generation = ++sweepGeneration;
+        long generation = sweeps.next();
         String what = "sweep " + spec.granularity().name().toLowerCase(Locale.ROOT) + " × "
                 + shares.size() + " sparsities, " + describe(spec.method(), spec.seed());
         startExperiment(new ExperimentTask<SweepResult>("What-if: " + what, l) {
@@ -608,7 +611,7 @@ public final class WhatIfViewModel {
                         say("Sweep: layer " + p.layer() + " · " + p.column() + " at "
                                 + WhatIfCharts.percent(p.sparsity()) + " (" + done + " of " + total + ")");
                         live.accept(p, done, total);
-                    }, this::isCancelled);
+                    }, Progress.cancelledWhen(this::isCancelled));
                 } catch (CancellationException e) {
                     live.finish(false);
                     throw e;
@@ -1161,7 +1164,7 @@ public final class WhatIfViewModel {
                 t = total;
                 posted = false;
             }
-            if (r == null || generation != sweepGeneration) {
+            if (r == null || !sweeps.isCurrent(generation)) {
                 return;
             }
             charts.batch(() -> {
@@ -1213,7 +1216,7 @@ public final class WhatIfViewModel {
     private void scan() {
         List<TunedModel> all = List.copyOf(workspace.getTunedModels());
         ModelFolder base = workspace.getBase();
-        long id = ++scanGeneration;
+        long id = scans.next();
         if (all.isEmpty()) {
             applyTraits(Map.of());
             return;
@@ -1233,7 +1236,7 @@ public final class WhatIfViewModel {
             }
         };
         t.setOnSucceeded(e -> {
-            if (id == scanGeneration) {
+            if (scans.isCurrent(id)) {
                 applyTraits(t.getValue());
             }
         });
@@ -1338,12 +1341,18 @@ public final class WhatIfViewModel {
             if (opening) {
                 say("Opening " + label + " and reading the task data");
             }
-            WhatIfSession s = lease.acquire((share, what) -> {
-                if (share != null) {
-                    updateProgress(share, 1);
+            WhatIfSession s = lease.acquire(new Progress() {
+                @Override
+                public void update(long done, long total, String what) {
+                    updateProgress((double) done / total, 1);
+                    if (what != null) {
+                        say(what);
+                    }
                 }
-                if (what != null) {
-                    say(what);
+
+                @Override
+                public boolean isCancelled() {
+                    return ExperimentTask.this.isCancelled();
                 }
             });
             try {

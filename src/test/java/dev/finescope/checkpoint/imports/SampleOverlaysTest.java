@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.finescope.checkpoint.CheckpointException;
 import dev.finescope.checkpoint.ModelFolder;
-import dev.finescope.checkpoint.Progress;
 import dev.finescope.checkpoint.SafetensorsReader;
 import dev.finescope.checkpoint.SafetensorsWriter;
 import dev.finescope.checkpoint.UserDirectories;
 import dev.finescope.checkpoint.overlay.Fingerprint;
 import dev.finescope.checkpoint.overlay.Models;
 import dev.finescope.checkpoint.overlay.Overlay;
+import dev.finescope.common.Progress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,8 +4,8 @@ import dev.finescope.analysis.Analyzer;
 import dev.finescope.analysis.ModelComparison;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.NameMap;
-import dev.finescope.checkpoint.Progress;
 import dev.finescope.checkpoint.overlay.Models;
+import dev.finescope.common.Progress;
 import java.nio.file.Path;
 
 /** The tiny BERT fixture: 2 layers, hidden 32, feed-forward 64, 100 word pieces, 64 positions, a pooler. */

@@ -1,4 +1,4 @@
-package dev.finescope.checkpoint;
+package dev.finescope.common;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

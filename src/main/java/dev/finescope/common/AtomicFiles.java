@@ -1,4 +1,4 @@
-package dev.finescope.checkpoint;
+package dev.finescope.common;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
