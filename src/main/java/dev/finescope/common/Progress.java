@@ -4,8 +4,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Progress of long work (opening, importing, analysing, what-if experiments), and the way to ask it to stop.
- * Implementations must
- * be thread-safe: workers report from several threads.
+ * Implementations must be thread-safe: workers report from several threads.
  */
 public interface Progress {
 
