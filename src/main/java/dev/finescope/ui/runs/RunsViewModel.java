@@ -2,14 +2,13 @@ package dev.finescope.ui.runs;
 
 import dev.finescope.checkpoint.Checkpoints;
 import dev.finescope.checkpoint.ModelFolder;
-import dev.finescope.checkpoint.NameMap;
 import dev.finescope.checkpoint.UserDirectories;
-import dev.finescope.plan.ModelLayout;
 import dev.finescope.plan.Plan;
 import dev.finescope.plan.Presets;
 import dev.finescope.run.DataSpec;
 import dev.finescope.run.EventReader;
 import dev.finescope.run.HyperParameters;
+import dev.finescope.run.LaunchCheck;
 import dev.finescope.run.PlanSource;
 import dev.finescope.run.RunEvent;
 import dev.finescope.run.RunException;
@@ -262,7 +261,7 @@ public final class RunsViewModel {
         Task<RunItem> task = new Task<>() {
             @Override
             protected RunItem call() {
-                checkBeforeLaunch(spec, p, base);
+                LaunchCheck.require(LaunchCheck.of(spec, base));
                 RunFolder folder = RunFolder.prepare(spec);
                 RunItem item = new RunItem(folder.path(), name, RunStatus.RUNNING);
                 item.setPlanName(p.name());
@@ -282,23 +281,6 @@ public final class RunsViewModel {
             dialogs.showError("Cannot launch the run", t.getMessage());
         });
         executor.execute(task);
-    }
-
-    /** The spec's own checks and the plan against the base's tensors, so a run never starts only to refuse. */
-    private static void checkBeforeLaunch(RunSpec spec, Plan p, ModelFolder base) {
-        List<String> problems = new ArrayList<>(spec.problems());
-        NameMap names = NameMap.standard();
-        for (String s : p.problems(ModelLayout.of(base.weights(), names::locate))) {
-            problems.add("the plan does not fit " + base.label() + ": " + s);
-        }
-        int positions = Checkpoints.tokenPositions(base.weights());
-        if (positions > 0 && spec.hyperParameters().maxLength() > positions) {
-            problems.add("the maximum length " + spec.hyperParameters().maxLength() + " is longer than "
-                    + base.label() + "'s " + positions + " positions");
-        }
-        if (!problems.isEmpty()) {
-            throw new RunException(null, "the run cannot start: " + String.join("; ", problems));
-        }
     }
 
     /** Hands what a run says, heard on the launcher's threads, to the FX thread. */
