@@ -263,7 +263,7 @@ public final class RunsViewModel {
             protected RunItem call() {
                 LaunchCheck.require(LaunchCheck.of(spec, base));
                 RunFolder folder = RunFolder.prepare(spec);
-                RunItem item = new RunItem(folder.path(), name, RunStatus.RUNNING);
+                RunItem item = new RunItem(folder.path(), name);
                 item.setPlanName(p.name());
                 item.attach(launcher.launch(folder, listenerFor(item)));
                 return item;
@@ -414,18 +414,16 @@ public final class RunsViewModel {
             name = "";
         }
         EventReader reader = run.followEvents();
-        List<RunEvent> events = reader.poll();
-        boolean terminal = events.stream().anyMatch(RunEvent::isTerminal);
-        boolean alive = !terminal && run.isProcessAlive();
-        RunItem item = new RunItem(run.path(), name, RunStatus.RUNNING);
+        RunItem item = new RunItem(run.path(), name);
         item.setPlanName(planName);
-        events.forEach(item::apply);
+        item.apply(reader.poll());
+        boolean ended = item.status().isTerminal();
         List<String> log = new ArrayList<>(reader.problems());
         log.addAll(run.logTail(LOG_TAIL));
         item.setLog(log);
-        if (alive) {
+        if (!ended && run.isProcessAlive()) {
             item.follow(reader);
-        } else if (!terminal) {
+        } else if (!ended) {
             item.endedWithoutAWord();
         }
         item.flush();
@@ -457,7 +455,7 @@ public final class RunsViewModel {
         task.setOnSucceeded(e -> {
             following = false;
             for (Update u : task.getValue()) {
-                u.events().forEach(u.item()::apply);
+                u.item().apply(u.events());
                 u.item().setLog(u.log());
                 if (u.item().status() == RunStatus.RUNNING && !u.alive()) {
                     u.item().endedWithoutAWord();
