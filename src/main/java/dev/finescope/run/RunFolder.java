@@ -226,9 +226,7 @@ public final class RunFolder {
      * absolute), when the run finished and the file is there: what joins the workspace as a tuned model.
      */
     public Optional<Path> resultOverlay() {
-        return events().terminal().filter(e -> e instanceof RunEvent.Finished)
-                .map(e -> path.resolve(((RunEvent.Finished) e).overlay()))
-                .filter(Files::isRegularFile);
+        return events().state().overlay().map(path::resolve).filter(Files::isRegularFile);
     }
 
     /** When the run folder's spec was written: the run's creation time for ordering. */
