@@ -291,7 +291,8 @@ public final class RunItem {
             case RUNNING -> (cancelRequested.get() ? "cancelling… " : "") + progressLine(p);
             case FINISHED -> {
                 RunEvent.Finished f = (RunEvent.Finished) state.terminal().orElseThrow();
-                yield "finished at step " + f.step() + (f.metrics().isEmpty() ? "" : " · " + formatMetrics(f.metrics()));
+                yield "finished at step " + f.step()
+                        + (f.metrics().isEmpty() ? "" : " · " + formatMetrics(f.metrics()));
             }
             case FAILED -> "failed" + stepSuffix();
             case CANCELLED -> "cancelled at step " + ((RunEvent.Cancelled) state.terminal().orElseThrow()).step();
