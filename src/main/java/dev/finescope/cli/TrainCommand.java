@@ -145,18 +145,7 @@ final class TrainCommand implements Callable<Integer> {
      * replaces nothing.
      */
     static boolean isPreparedFor(Path folder, RunSpec runSpec) {
-        Path specJson = folder.resolve(RunFolder.SPEC_FILE);
-        if (!Files.isRegularFile(specJson)) {
-            return false;
-        }
-        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
-            boolean onlyOurs = files.map(p -> p.getFileName().toString())
-                    .allMatch(n -> n.equals(RunFolder.SPEC_FILE) || n.equals(RunFolder.PROCESS_FILE));
-            return onlyOurs && java.util.Arrays.equals(Files.readAllBytes(specJson),
-                    runSpec.toAbsolute().toJson().getBytes(StandardCharsets.UTF_8));
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            return false;
-        }
+        return RunFolder.isPreparedFor(folder, runSpec);
     }
 
     private int train(RunSpec runSpec, boolean eventsToStdout) {

@@ -2,9 +2,7 @@ package dev.finescope.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -66,35 +64,7 @@ public record DataSpec(Kind kind, Path path, String task, String textColumn, Str
 
     /** What is wrong with this data spec, one sentence each; empty when nothing is. */
     public List<String> problems() {
-        List<String> out = new ArrayList<>();
-        if (kind == Kind.GLUE) {
-            if (!Files.isDirectory(path)) {
-                out.add(Files.exists(path) ? "GLUE data " + path + " is a file, not a folder"
-                        : "GLUE data folder " + path + " does not exist");
-            }
-            if (task == null || task.isBlank()) {
-                out.add("GLUE data needs a task (one of " + String.join(", ", GLUE_TASKS) + ")");
-            } else if (!GLUE_TASKS.contains(task)) {
-                out.add("unknown GLUE task '" + task + "' (one of " + String.join(", ", GLUE_TASKS) + ")");
-            }
-            if (textColumn != null || textPairColumn != null || labelColumn != null) {
-                out.add("GLUE data takes no column names: GLUE's files name their own");
-            }
-        } else {
-            if (!Files.exists(path)) {
-                out.add("data file " + path + " does not exist");
-            }
-            if (textColumn == null || textColumn.isBlank()) {
-                out.add("data file needs a text column");
-            }
-            if (labelColumn == null || labelColumn.isBlank()) {
-                out.add("data file needs a label column");
-            }
-            if (task != null && !GLUE_TASKS.contains(task)) {
-                out.add("unknown GLUE task '" + task + "' (one of " + String.join(", ", GLUE_TASKS) + ")");
-            }
-        }
-        return out;
+        return LaunchCheck.texts(LaunchCheck.data(this));
     }
 
     ObjectNode toTree() {

@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * The events of a run as far as its file could be read: the events, the lines that were not events (said
- * rather than hidden), and the unfinished last line a crash may leave.
+ * rather than hidden), and the unfinished last line a crash may leave. What the events add up to is
+ * {@link #state()}.
  *
  * @param partialLastLine text after the last line break, present when the writer stopped mid-line
  */
@@ -16,27 +17,26 @@ public record EventHistory(List<RunEvent> events, List<String> problems, Optiona
         problems = List.copyOf(problems);
     }
 
+    /** Where the run stood after these events. */
+    public RunState state() {
+        return RunState.replay(events);
+    }
+
     public Optional<RunEvent> last() {
-        return events.isEmpty() ? Optional.empty() : Optional.of(events.get(events.size() - 1));
+        return state().last();
     }
 
     /** The first terminal event, if the run reported its end. */
     public Optional<RunEvent> terminal() {
-        return events.stream().filter(RunEvent::isTerminal).findFirst();
+        return state().terminal();
     }
 
     /** The last step event, for progress. */
     public Optional<RunEvent.Step> lastStep() {
-        for (int i = events.size() - 1; i >= 0; i--) {
-            if (events.get(i) instanceof RunEvent.Step s) {
-                return Optional.of(s);
-            }
-        }
-        return Optional.empty();
+        return state().lastStep();
     }
 
     public Optional<RunEvent.Started> started() {
-        return events.stream().filter(e -> e instanceof RunEvent.Started).map(e -> (RunEvent.Started) e)
-                .findFirst();
+        return state().started();
     }
 }

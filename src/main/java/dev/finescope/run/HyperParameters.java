@@ -2,7 +2,6 @@ package dev.finescope.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -52,42 +51,7 @@ public record HyperParameters(
 
     /** What is wrong with these values, one sentence each naming the key; empty when nothing is. */
     public List<String> problems() {
-        List<String> out = new ArrayList<>();
-        if (epochs < 1) {
-            out.add("epochs must be at least 1, got " + epochs);
-        }
-        positive(out, "learningRate", learningRate);
-        positive(out, "scoreLearningRate", scoreLearningRate);
-        if (batchSize < 1) {
-            out.add("batchSize must be at least 1, got " + batchSize);
-        } else if (batchSize > MAX_BATCH_SIZE) {
-            out.add("batchSize must be at most " + MAX_BATCH_SIZE + " examples per step, got " + batchSize);
-        }
-        if (maxLength < 2) {
-            out.add("maxLength must be at least 2 (room for [CLS] and [SEP]), got " + maxLength);
-        }
-        if (!(warmupRatio >= 0 && warmupRatio <= 1)) {
-            out.add("warmupRatio must lie in [0, 1], got " + warmupRatio);
-        }
-        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-            out.add("weightDecay must be 0 or more, got " + weightDecay);
-        }
-        if (!(gradientClip >= 0) || Double.isInfinite(gradientClip)) {
-            out.add("gradientClip must be 0 (off) or more, got " + gradientClip);
-        }
-        if (evalEverySteps < 0) {
-            out.add("evalEverySteps must be 0 (each epoch) or more, got " + evalEverySteps);
-        }
-        if (maxSteps < 0) {
-            out.add("maxSteps must be 0 (no limit) or more, got " + maxSteps);
-        }
-        return out;
-    }
-
-    private static void positive(List<String> out, String key, double v) {
-        if (!(v > 0) || Double.isInfinite(v)) {
-            out.add(key + " must be a positive number, got " + v);
-        }
+        return LaunchCheck.texts(LaunchCheck.hyperParameters(this));
     }
 
     public Builder toBuilder() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.finescope.common.AtomicFiles;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,8 +62,9 @@ public final class RunFolder {
 
     /**
      * Makes the spec's output folder ready for a run: creates it when needed and writes {@code spec.json} (with
-     * absolute paths) atomically. Both the app, before it launches {@code finescope train}, and the trainer,
-     * when it starts, call this; a folder that already holds events is refused, so no run overwrites another.
+     * absolute paths) atomically. The app calls this before it launches {@code finescope train} on the folder; the
+     * trainer then opens the folder as it is ({@link #openOrPrepare}). A folder that already holds events is
+     * refused, so no run overwrites another.
      */
     public static RunFolder prepare(RunSpec spec) {
         RunSpec abs = spec.toAbsolute();
@@ -78,6 +82,36 @@ public final class RunFolder {
         }
         abs.write(dir.resolve(SPEC_FILE));
         return new RunFolder(dir);
+    }
+
+    /**
+     * The folder a trainer runs {@code spec} in: the one prepared for this very spec ({@link #isPreparedFor}),
+     * opened as it is, since whoever prepared it checked the spec and wrote it there; otherwise (a run started by
+     * hand) the spec's output folder prepared now.
+     */
+    public static RunFolder openOrPrepare(RunSpec spec) {
+        Path dir = spec.toAbsolute().output();
+        return isPreparedFor(dir, spec) ? open(dir) : prepare(spec);
+    }
+
+    /**
+     * Whether {@code folder} is the run folder prepared for this very spec and not started yet: it holds only the
+     * spec (and the record of the process that runs it), written exactly as {@link #prepare} writes this spec, so
+     * training in it replaces nothing.
+     */
+    public static boolean isPreparedFor(Path folder, RunSpec spec) {
+        Path specJson = folder.resolve(SPEC_FILE);
+        if (!Files.isRegularFile(specJson)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            boolean onlyOurs = files.map(p -> p.getFileName().toString())
+                    .allMatch(n -> n.equals(SPEC_FILE) || n.equals(PROCESS_FILE));
+            return onlyOurs && Arrays.equals(Files.readAllBytes(specJson),
+                    spec.toAbsolute().toJson().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
     }
 
     /** An existing run folder: one holding {@code spec.json} or {@code events.jsonl}. */
@@ -192,9 +226,7 @@ public final class RunFolder {
      * absolute), when the run finished and the file is there: what joins the workspace as a tuned model.
      */
     public Optional<Path> resultOverlay() {
-        return events().terminal().filter(e -> e instanceof RunEvent.Finished)
-                .map(e -> path.resolve(((RunEvent.Finished) e).overlay()))
-                .filter(Files::isRegularFile);
+        return events().state().overlay().map(path::resolve).filter(Files::isRegularFile);
     }
 
     /** When the run folder's spec was written: the run's creation time for ordering. */

@@ -40,9 +40,8 @@ public final class RunHandle {
     private final Deque<String> stderrTail = new ArrayDeque<>();
     private final AtomicBoolean cancelRequested = new AtomicBoolean();
     private final CompletableFuture<RunExit> exit = new CompletableFuture<>();
-    private volatile RunEvent lastEvent;
-    private volatile RunEvent terminalSeen;
-    private volatile long lastStep;
+    /** What the run's events add up to; written by the thread that reads them, and once at the end. */
+    private volatile RunState state = RunState.initial();
     private Thread stdoutReader;
     private Thread stderrReader;
 
@@ -79,7 +78,12 @@ public final class RunHandle {
 
     /** The latest event heard, if any. */
     public Optional<RunEvent> lastEvent() {
-        return Optional.ofNullable(lastEvent);
+        return state.last();
+    }
+
+    /** Where the run stands after the events heard so far. */
+    public RunState state() {
+        return state;
     }
 
     /** The last lines of standard error so far, oldest first. */
@@ -122,15 +126,7 @@ public final class RunHandle {
     }
 
     private void onEvent(RunEvent e) {
-        lastEvent = e;
-        if (e instanceof RunEvent.Step s) {
-            lastStep = s.step();
-        } else if (e instanceof RunEvent.Cancelled c) {
-            lastStep = c.step();
-        }
-        if (e.isTerminal() && terminalSeen == null) {
-            terminalSeen = e;
-        }
+        state = state.apply(e);
         safely(() -> listener.onEvent(e));
     }
 
@@ -178,7 +174,7 @@ public final class RunHandle {
     }
 
     private RunExit finish(int code) {
-        RunEvent terminal = terminalSeen;
+        RunEvent terminal = state.terminal().orElse(null);
         boolean reported = terminal != null;
         if (terminal == null) {
             Optional<RunEvent> inFile = folder.events().terminal();
@@ -186,7 +182,7 @@ public final class RunHandle {
                 terminal = inFile.get();
                 reported = true;
             } else {
-                terminal = cancelRequested.get() ? new RunEvent.Cancelled(Instant.now(), lastStep)
+                terminal = cancelRequested.get() ? new RunEvent.Cancelled(Instant.now(), state.step())
                         : new RunEvent.Failed(Instant.now(), diedReason(code, stderrTail()));
                 try (EventLog log = EventLog.open(folder.eventsFile())) {
                     log.append(terminal);
@@ -195,7 +191,7 @@ public final class RunHandle {
                 }
             }
             RunEvent t = terminal;
-            lastEvent = t;
+            state = state.apply(t);
             safely(() -> listener.onEvent(t));
         }
         RunExit result = new RunExit(code, terminal, reported, stderrTail());

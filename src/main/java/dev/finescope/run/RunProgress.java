@@ -17,23 +17,17 @@ public record RunProgress(long step, long totalSteps, Optional<Duration> remaini
 
     /** The progress shown by a run's events so far. */
     public static RunProgress of(List<RunEvent> events) {
-        RunEvent.Step first = null;
-        RunEvent.Step last = null;
-        long total = 0;
-        for (RunEvent e : events) {
-            if (e instanceof RunEvent.Started s) {
-                total = s.totalSteps();
-            } else if (e instanceof RunEvent.Step s) {
-                if (first == null) {
-                    first = s;
-                }
-                last = s;
-                total = s.totalSteps();
-            }
-        }
-        if (last == null) {
+        return of(RunState.replay(events));
+    }
+
+    /** The progress of a run that has come to {@code state}. */
+    public static RunProgress of(RunState state) {
+        long total = state.totalSteps();
+        if (state.lastStep().isEmpty()) {
             return new RunProgress(0, total, Optional.empty());
         }
+        RunEvent.Step first = state.firstStep().orElseThrow();
+        RunEvent.Step last = state.lastStep().get();
         Optional<Duration> remaining = Optional.empty();
         long steps = last.step() - first.step();
         if (steps > 0 && total >= last.step()) {

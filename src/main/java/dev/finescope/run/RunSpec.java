@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -79,43 +78,14 @@ public record RunSpec(String name, Path base, DataSpec data, PlanSource plan, Hy
                 output.toAbsolutePath().normalize());
     }
 
-    /**
-     * Everything that would stop this run before its first step, one sentence each: missing paths by name, an
-     * unreadable plan, an output folder that already holds a run, impossible hyper-parameters. Checking the
-     * plan against the base model's tensors is the trainer's part (it has the model open).
-     */
+    /** What {@link LaunchCheck#of(RunSpec)} finds, one sentence each; empty when the run can start. */
     public List<String> problems() {
-        List<String> out = new ArrayList<>();
-        if (!Files.exists(base)) {
-            out.add("base model " + base + " does not exist");
-        }
-        out.addAll(data.problems());
-        if (plan.file() != null && !Files.exists(plan.file())) {
-            out.add("plan file " + plan.file() + " does not exist");
-        } else {
-            try {
-                plan.load();
-            } catch (PlanException e) {
-                out.add(e.getMessage());
-            }
-        }
-        if (Files.exists(output) && !Files.isDirectory(output)) {
-            out.add("output " + output + " is a file, not a folder");
-        } else if (Files.exists(output.resolve(RunFolder.EVENTS_FILE))) {
-            out.add("output folder " + output + " already holds a run (" + RunFolder.EVENTS_FILE + ")");
-        }
-        for (String p : hyperParameters.problems()) {
-            out.add("hyperParameters." + p);
-        }
-        return out;
+        return LaunchCheck.texts(LaunchCheck.of(this));
     }
 
     /** Throws a {@link RunException} listing every problem in one line, or returns quietly. */
     public void validate() {
-        List<String> problems = problems();
-        if (!problems.isEmpty()) {
-            throw new RunException(null, "the run cannot start: " + String.join("; ", problems));
-        }
+        LaunchCheck.require(LaunchCheck.of(this));
     }
 
     /** Reads a spec file; relative paths in it are relative to its folder. */

@@ -240,11 +240,11 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     /**
-     * Prepares the spec's run folder ({@link RunFolder#prepare}), then trains in it with the events mirrored to
-     * {@code eventMirror} and the log lines to {@code logMirror} (either may be null).
+     * Opens the run folder prepared for the spec, or prepares it ({@link RunFolder#openOrPrepare}), then trains in
+     * it with the events mirrored to {@code eventMirror} and the log lines to {@code logMirror} (either may be null).
      */
     public Result runInFolder(OutputStream eventMirror, Consumer<String> logMirror, BooleanSupplier cancel) {
-        RunFolder folder = RunFolder.prepare(spec);
+        RunFolder folder = RunFolder.openOrPrepare(spec);
         folder.recordProcess(ProcessHandle.current());
         try (EventLog events = EventLog.open(folder.eventsFile(), eventMirror);
              RunLog log = RunLog.open(folder.logFile(), logMirror)) {

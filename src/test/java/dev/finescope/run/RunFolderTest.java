@@ -9,6 +9,7 @@ import dev.finescope.plan.Presets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
@@ -64,6 +65,37 @@ class RunFolderTest {
         }
         RunException e = assertThrows(RunException.class, () -> RunFolder.prepare(spec));
         assertEquals(f.path() + ": this folder already holds a run (events.jsonl)", e.getMessage());
+    }
+
+    @Test
+    void theTrainerOpensTheFolderPreparedForItsSpecAsItIs() throws IOException {
+        RunFolder prepared = RunFolder.prepare(spec);
+        prepared.recordProcess(ProcessHandle.current());
+        Object specFile = Files.readAttributes(prepared.specFile(), BasicFileAttributes.class).fileKey();
+        assertTrue(RunFolder.isPreparedFor(prepared.path(), spec));
+        RunFolder opened = RunFolder.openOrPrepare(spec);
+        assertEquals(prepared, opened);
+        assertEquals(specFile, Files.readAttributes(opened.specFile(), BasicFileAttributes.class).fileKey(),
+                "spec.json is not written again");
+        assertEquals(spec, opened.spec());
+    }
+
+    @Test
+    void aFolderPreparedForAnotherSpecOrAlreadyStartedIsNotTheTrainersToOpen() throws IOException {
+        RunFolder prepared = RunFolder.prepare(spec);
+        RunSpec longer = spec.withHyperParameters(HyperParameters.DEFAULTS.toBuilder().epochs(5).build());
+        assertFalse(RunFolder.isPreparedFor(prepared.path(), longer));
+        assertEquals(longer, RunFolder.openOrPrepare(longer).spec(), "a run started by hand writes its own spec");
+        Files.writeString(prepared.path().resolve("notes.txt"), "mine");
+        assertFalse(RunFolder.isPreparedFor(prepared.path(), longer));
+        Files.delete(prepared.path().resolve("notes.txt"));
+        try (EventLog log = EventLog.open(prepared.eventsFile())) {
+            log.append(Events.STARTED);
+        }
+        assertFalse(RunFolder.isPreparedFor(prepared.path(), longer));
+        RunException e = assertThrows(RunException.class, () -> RunFolder.openOrPrepare(longer));
+        assertEquals(prepared.path() + ": this folder already holds a run (events.jsonl)", e.getMessage());
+        assertFalse(RunFolder.isPreparedFor(dir.resolve("nowhere"), spec));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.finescope.ui.runs;
 import dev.finescope.run.DataSpec;
 import dev.finescope.run.Device;
 import dev.finescope.run.HyperParameters;
+import dev.finescope.run.LaunchCheck;
 import dev.finescope.ui.common.DialogService;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -124,7 +125,7 @@ public final class LaunchViewModel {
         dialogs.chooseOpenFile("Task data (CSV, TSV or JSONL)", DATA_FILES).ifPresent(dataFile::set);
     }
 
-    /** Everything that stops the launch, one sentence each. */
+    /** What {@link LaunchCheck} says of the data and the knobs, one sentence each; empty when the form is done. */
     public List<String> problems() {
         List<String> out = new ArrayList<>();
         if (dataKind.get() == DataSpec.Kind.GLUE && glueFolder.get() == null) {
@@ -132,13 +133,9 @@ public final class LaunchViewModel {
         } else if (dataKind.get() == DataSpec.Kind.FILE && dataFile.get() == null) {
             out.add("Choose a CSV, TSV or JSONL file.");
         } else {
-            for (String p : dataSpec().problems()) {
-                out.add(capitalise(p) + ".");
-            }
+            LaunchCheck.data(dataSpec()).forEach(p -> out.add(p.sentence()));
         }
-        for (String p : hyperParameters.get().problems()) {
-            out.add(capitalise(p) + ".");
-        }
+        LaunchCheck.hyperParameters(hyperParameters.get()).forEach(p -> out.add(p.sentence()));
         return out;
     }
 
@@ -211,9 +208,5 @@ public final class LaunchViewModel {
 
     private static String strip(String s) {
         return s == null ? null : s.strip();
-    }
-
-    private static String capitalise(String s) {
-        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 }

@@ -4,16 +4,17 @@ import dev.finescope.run.EventReader;
 import dev.finescope.run.RunEvent;
 import dev.finescope.run.RunHandle;
 import dev.finescope.run.RunProgress;
+import dev.finescope.run.RunState;
 import dev.finescope.run.RunStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -30,8 +31,10 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 /**
  * One run as the runs list shows it: where it stands, how far it has come, when it should end, its loss and
  * metric curves and its log. It is fed the run's events in order on the FX thread (from a process this app
- * started, or read from the folder of a run found again), and derives everything from them, as the run folder
- * does, so a run looks the same whether it was watched live or found later.
+ * started, or read from the folder of a run found again), folds them into a {@link RunState}, the same fold the
+ * launcher and the run folder use, and shows that state through JavaFX properties, so a run looks the same
+ * whether it was watched live or found later. Only the log, the cancel request and the comparison with a
+ * baseline are its own.
  */
 public final class RunItem {
 
@@ -42,7 +45,7 @@ public final class RunItem {
     private final ReadOnlyStringWrapper name = new ReadOnlyStringWrapper(this, "name");
     private final ReadOnlyObjectWrapper<RunStatus> status = new ReadOnlyObjectWrapper<>(this, "status");
     private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(this, "progress");
-    private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper(this, "summary", "starting…");
+    private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper(this, "summary");
     private final ReadOnlyStringWrapper problem = new ReadOnlyStringWrapper(this, "problem", "");
     private final ReadOnlyStringWrapper logText = new ReadOnlyStringWrapper(this, "logText", "");
     private final ReadOnlyBooleanWrapper cancelRequested = new ReadOnlyBooleanWrapper(this, "cancelRequested");
@@ -50,17 +53,12 @@ public final class RunItem {
     private final ReadOnlyIntegerWrapper revision = new ReadOnlyIntegerWrapper(this, "revision");
     private final ReadOnlyObjectWrapper<Path> overlay = new ReadOnlyObjectWrapper<>(this, "overlay");
     private final ReadOnlyStringWrapper verdict = new ReadOnlyStringWrapper(this, "verdict", "");
-    private Map<String, Double> finalMetrics = Map.of();
     private String planName = "";
 
-    private final List<double[]> loss = new ArrayList<>();
-    private final Map<String, List<double[]>> metrics = new LinkedHashMap<>();
+    /** What the run's events add up to; every property above but the name is derived from it. */
+    private RunState state = RunState.initial();
     private final Deque<String> log = new ArrayDeque<>();
     private final ConcurrentLinkedQueue<String> incomingLog = new ConcurrentLinkedQueue<>();
-    private RunEvent.Started started;
-    private RunEvent.Step firstStep;
-    private RunEvent.Step lastStep;
-    private String device = "";
     private boolean dirty;
 
     /** Set once the process runs; null for a run found in its folder. */
@@ -68,10 +66,10 @@ public final class RunItem {
     /** Follows the events file of a run another session started and that still runs; null otherwise. */
     private EventReader follower;
 
-    RunItem(Path folder, String name, RunStatus status) {
+    RunItem(Path folder, String name) {
         this.folder = folder;
         this.name.set(name == null || name.isBlank() ? String.valueOf(folder.getFileName()) : name);
-        this.status.set(status);
+        show();
     }
 
     public Path folder() {
@@ -146,7 +144,12 @@ public final class RunItem {
 
     /** The metrics the run finished with; empty before. */
     public Map<String, Double> finalMetrics() {
-        return finalMetrics;
+        return state.finalMetrics();
+    }
+
+    /** Where the run stands after the events it has been given. */
+    public RunState state() {
+        return state;
     }
 
     /** The name of the plan the run trains, as its spec says; empty when unknown. */
@@ -163,7 +166,7 @@ public final class RunItem {
      * run learned nothing the baseline does not: it says so.
      */
     void compareWith(Baseline baseline) {
-        Double accuracy = finalMetrics.get("accuracy");
+        Double accuracy = state.finalMetrics().get("accuracy");
         if (baseline == null || accuracy == null || status.get() != RunStatus.FINISHED) {
             verdict.set("");
             return;
@@ -193,19 +196,17 @@ public final class RunItem {
 
     /** The training loss at each step, as (step, loss) pairs. */
     public List<double[]> lossPoints() {
-        return loss.stream().map(double[]::clone).toList();
+        return state.lossPoints();
     }
 
     /** Each metric's values on the dev split, as (step, value) pairs, by metric name. */
     public Map<String, List<double[]>> metricPoints() {
-        Map<String, List<double[]>> out = new LinkedHashMap<>();
-        metrics.forEach((k, v) -> out.put(k, v.stream().map(double[]::clone).toList()));
-        return out;
+        return state.devMetricPoints();
     }
 
     /** The device the run reported ("cpu", "gpu 0"), empty before it started. */
     public String device() {
-        return device;
+        return state.device();
     }
 
     boolean isOwn() {
@@ -236,89 +237,83 @@ public final class RunItem {
     void markCancelRequested() {
         cancelRequested.set(true);
         cancellable.set(false);
-        if (status.get() == RunStatus.RUNNING) {
-            summary.set("cancelling… " + summary.get());
-        }
+        show();
     }
 
     /** Takes in the next event of the run, on the FX thread. */
     void apply(RunEvent event) {
-        if (event instanceof RunEvent.Started s) {
-            started = s;
-            device = s.device();
-            updateProgress();
-            dirty = true;
-        } else if (event instanceof RunEvent.Step s) {
-            if (firstStep == null) {
-                firstStep = s;
-            }
-            lastStep = s;
-            loss.add(new double[] {s.step(), s.loss()});
-            updateProgress();
-            dirty = true;
-        } else if (event instanceof RunEvent.Evaluation e) {
-            if (e.split().equals("dev")) {
-                e.metrics().forEach((k, v) -> metrics.computeIfAbsent(k, x -> new ArrayList<>())
-                        .add(new double[] {e.step(), v}));
-                dirty = true;
-            }
-            addLog("evaluation at step " + e.step() + " on " + e.split() + ": " + formatMetrics(e.metrics()));
-        } else if (event instanceof RunEvent.CheckpointSaved c) {
-            addLog("checkpoint at step " + c.step() + ": " + c.path());
-        } else if (event instanceof RunEvent.Finished f) {
-            overlay.set(folder.resolve(f.overlay()));
-            finalMetrics = Map.copyOf(f.metrics());
-            end(RunStatus.FINISHED, "finished at step " + f.step()
-                    + (f.metrics().isEmpty() ? "" : " · " + formatMetrics(f.metrics())));
-            progress.set(1);
-        } else if (event instanceof RunEvent.Failed f) {
-            problem.set(f.reason());
-            end(RunStatus.FAILED, "failed" + stepSuffix());
-        } else if (event instanceof RunEvent.Cancelled c) {
-            end(RunStatus.CANCELLED, "cancelled at step " + c.step());
+        apply(List.of(event));
+    }
+
+    /** Takes in the next events of the run, in order, on the FX thread (or before the run is shown). */
+    void apply(List<RunEvent> events) {
+        if (events.isEmpty()) {
+            return;
         }
+        for (RunEvent event : events) {
+            state = state.apply(event);
+            if (event instanceof RunEvent.Evaluation e) {
+                addLog("evaluation at step " + e.step() + " on " + e.split() + ": " + formatMetrics(e.metrics()));
+            } else if (event instanceof RunEvent.CheckpointSaved c) {
+                addLog("checkpoint at step " + c.step() + ": " + c.path());
+            }
+        }
+        dirty = true;
+        show();
     }
 
     /** The run's process is gone without a terminal event (a run found again after a crash or a kill). */
     void endedWithoutAWord() {
-        problem.set("The training process " + RunStatus.CRASHED.label() + "; its log may say why.");
-        end(RunStatus.CRASHED, RunStatus.CRASHED.label() + stepSuffix());
-    }
-
-    private void end(RunStatus s, String text) {
-        status.set(s);
-        cancellable.set(false);
-        summary.set(text);
+        state = state.processEnded();
         dirty = true;
+        show();
     }
 
-    private String stepSuffix() {
-        return lastStep == null ? "" : " at step " + lastStep.step();
+    /** Sets the properties from the state: where the run stands, how far it came, how it ended. */
+    private void show() {
+        RunStatus s = state.status();
+        status.set(s);
+        RunProgress p = state.progress();
+        progress.set(s == RunStatus.FINISHED ? 1 : p.fraction());
+        Path o = state.overlay().map(folder::resolve).orElse(null);
+        if (!Objects.equals(o, overlay.get())) {
+            overlay.set(o);
+        }
+        problem.set(switch (s) {
+            case FAILED -> state.failureReason().orElse("");
+            case CRASHED -> "The training process " + RunStatus.CRASHED.label() + "; its log may say why.";
+            default -> "";
+        });
+        if (s.isTerminal()) {
+            cancellable.set(false);
+        }
+        summary.set(switch (s) {
+            case RUNNING -> (cancelRequested.get() ? "cancelling… " : "") + progressLine(p);
+            case FINISHED -> {
+                RunEvent.Finished f = (RunEvent.Finished) state.terminal().orElseThrow();
+                yield "finished at step " + f.step()
+                        + (f.metrics().isEmpty() ? "" : " · " + formatMetrics(f.metrics()));
+            }
+            case FAILED -> "failed" + stepSuffix();
+            case CANCELLED -> "cancelled at step " + ((RunEvent.Cancelled) state.terminal().orElseThrow()).step();
+            case CRASHED -> RunStatus.CRASHED.label() + stepSuffix();
+        });
     }
 
-    private void updateProgress() {
-        List<RunEvent> compact = new ArrayList<>(3);
-        if (started != null) {
-            compact.add(started);
-        }
-        if (firstStep != null) {
-            compact.add(firstStep);
-        }
-        if (lastStep != null && lastStep != firstStep) {
-            compact.add(lastStep);
-        }
-        RunProgress p = RunProgress.of(compact);
-        progress.set(p.fraction());
-        if (status.get() != RunStatus.RUNNING) {
-            return;
+    /** "step 140/420 · loss 0.3100 · ETA 2:40"; "starting…" before the run said anything of its steps. */
+    private String progressLine(RunProgress p) {
+        if (state.started().isEmpty() && state.lastStep().isEmpty()) {
+            return "starting…";
         }
         StringBuilder b = new StringBuilder();
         b.append("step ").append(p.step()).append('/').append(p.totalSteps() > 0 ? p.totalSteps() : "?");
-        if (lastStep != null) {
-            b.append(" · loss ").append(String.format(Locale.ROOT, "%.4f", lastStep.loss()));
-        }
+        state.lastStep().ifPresent(l -> b.append(" · loss ").append(String.format(Locale.ROOT, "%.4f", l.loss())));
         p.remaining().ifPresent(d -> b.append(" · ETA ").append(duration(d)));
-        summary.set((cancelRequested.get() ? "cancelling… " : "") + b);
+        return b.toString();
+    }
+
+    private String stepSuffix() {
+        return state.lastStep().map(l -> " at step " + l.step()).orElse("");
     }
 
     /** A line for the log, from any thread; it shows at the next {@link #flush()}. */

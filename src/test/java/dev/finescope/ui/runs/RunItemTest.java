@@ -1,13 +1,16 @@
 package dev.finescope.ui.runs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.finescope.run.RunEvent;
+import dev.finescope.run.RunState;
 import dev.finescope.run.RunStatus;
 import dev.finescope.ui.testing.OnFx;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +27,7 @@ class RunItemTest {
     @Test
     void progressAndTimeLeftComeFromTheFirstAndLastStep() {
         OnFx.run(() -> {
-            RunItem run = new RunItem(Path.of("/runs/a"), "a", RunStatus.RUNNING);
+            RunItem run = new RunItem(Path.of("/runs/a"), "a");
             run.apply(new RunEvent.Started(T0, "cpu", 10, 2, 5, 10, 10));
             assertEquals("step 0/10", run.summaryProperty().get());
             run.apply(new RunEvent.Step(T0.plusSeconds(1), 1, 10, 0, 0.9, 1e-5, 10));
@@ -40,7 +43,7 @@ class RunItemTest {
     @Test
     void theEndOfARunSetsItsStatusAndSummary() {
         OnFx.run(() -> {
-            RunItem run = new RunItem(Path.of("/runs/a"), "", RunStatus.RUNNING);
+            RunItem run = new RunItem(Path.of("/runs/a"), "");
             assertEquals("a", run.nameProperty().get());
             run.apply(new RunEvent.Step(T0, 7, 10, 0, 0.5, 1e-5, 10));
             run.apply(new RunEvent.Failed(T0, "the data file has no label column 'y'"));
@@ -53,10 +56,44 @@ class RunItemTest {
     @Test
     void aFinishedRunNamesItsOverlayInItsFolder() {
         OnFx.run(() -> {
-            RunItem run = new RunItem(Path.of("/runs/a"), "a", RunStatus.RUNNING);
+            RunItem run = new RunItem(Path.of("/runs/a"), "a");
             run.apply(new RunEvent.Finished(T0, 3, Map.of(), "overlay.safetensors"));
             assertEquals(Path.of("/runs/a/overlay.safetensors"), run.overlayProperty().get());
             assertEquals("finished at step 3", run.summaryProperty().get());
+        });
+    }
+
+    @Test
+    void theItemShowsWhatTheRunsStateSays() {
+        OnFx.run(() -> {
+            RunItem run = new RunItem(Path.of("/runs/a"), "a");
+            assertEquals("starting…", run.summaryProperty().get());
+            run.apply(List.of(new RunEvent.Started(T0, "gpu 0", 10, 2, 5, 10, 10),
+                    new RunEvent.Step(T0.plusSeconds(1), 1, 10, 0, 0.9, 1e-5, 10)));
+            run.markCancelRequested();
+            assertEquals("cancelling… step 1/10 · loss 0.9000", run.summaryProperty().get());
+            assertFalse(run.cancellableProperty().get());
+            run.apply(new RunEvent.Cancelled(T0.plusSeconds(2), 1));
+            RunState state = run.state();
+            assertEquals(RunStatus.CANCELLED, state.status());
+            assertEquals(RunStatus.CANCELLED, run.status());
+            assertEquals("cancelled at step 1", run.summaryProperty().get());
+            assertEquals(0.1, run.progressProperty().get(), 1e-15);
+            assertEquals("gpu 0", run.device());
+            assertEquals(3, state.eventCount());
+        });
+    }
+
+    @Test
+    void aRunWhoseProcessIsGoneWithoutAWordSaysSo() {
+        OnFx.run(() -> {
+            RunItem run = new RunItem(Path.of("/runs/a"), "a");
+            run.apply(new RunEvent.Step(T0, 4, 10, 0, 0.5, 1e-5, 10));
+            run.endedWithoutAWord();
+            assertEquals(RunStatus.CRASHED, run.status());
+            assertEquals("ended without a word (crashed or killed) at step 4", run.summaryProperty().get());
+            assertEquals("The training process ended without a word (crashed or killed); its log may say why.",
+                    run.problemProperty().get());
         });
     }
 
@@ -70,7 +107,7 @@ class RunItemTest {
     @Test
     void logLinesFromOtherThreadsShowInBurstsAndOnlyTheLastAreKept() {
         OnFx.run(() -> {
-            RunItem run = new RunItem(Path.of("/runs/a"), "a", RunStatus.RUNNING);
+            RunItem run = new RunItem(Path.of("/runs/a"), "a");
             for (int i = 0; i < RunItem.LOG_LINES + 5; i++) {
                 run.offerLogLine("line " + i);
             }

@@ -33,7 +33,7 @@ class RunStatesTest {
     @Test
     void aFailedRunsChartSaysItFailedAndWhy() {
         OnFx.run(() -> {
-            RunItem run = new RunItem(Path.of("/runs/a"), "a", RunStatus.RUNNING);
+            RunItem run = new RunItem(Path.of("/runs/a"), "a");
             assertEquals("waiting for the first step", run.emptyCurveMessage());
             run.apply(new RunEvent.Failed(T0, "dev.tsv: no such file"));
             assertEquals("failed before the first step: dev.tsv: no such file", run.emptyCurveMessage());
@@ -61,7 +61,7 @@ class RunStatesTest {
     @Test
     void aRunAtChanceIsNoBetterThanTheHeadOnlyBaseline() {
         OnFx.run(() -> {
-            RunItem run = new RunItem(Path.of("/runs/a"), "a", RunStatus.RUNNING);
+            RunItem run = new RunItem(Path.of("/runs/a"), "a");
             run.apply(new RunEvent.Finished(T0, 60, Map.of("accuracy", 0.513, "loss", 0.69), "overlay.safetensors"));
             run.compareWith(new Baseline(Baselines.HEAD_ONLY_BASELINE, 0.7844444444444445));
             assertEquals("accuracy 0.513 — no better than the head-only baseline (0.784)",
@@ -71,7 +71,7 @@ class RunStatesTest {
             run.compareWith(new Baseline(Baselines.MAJORITY_CLASS, 0.4));
             assertEquals("accuracy 0.513 — 11.3 points above the majority class (0.400)",
                     run.verdictProperty().get());
-            RunItem running = new RunItem(Path.of("/runs/b"), "b", RunStatus.RUNNING);
+            RunItem running = new RunItem(Path.of("/runs/b"), "b");
             running.compareWith(new Baseline(Baselines.MAJORITY_CLASS, 0.5));
             assertEquals("", running.verdictProperty().get());
         });
