@@ -9,13 +9,18 @@ import dev.finescope.run.RunEvent;
 import dev.finescope.run.RunException;
 import dev.finescope.run.RunFolder;
 import dev.finescope.run.RunSpec;
+import dev.finescope.train.CheckpointCadence;
+import dev.finescope.train.Trainer;
 import dev.finescope.train.TrainingRun;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,16 +30,32 @@ import picocli.CommandLine.Spec;
 /**
  * {@code finescope train}: fine-tunes a base model under a plan, from a run spec ({@code --spec}, what the app
  * launches) or from flags, which override the spec's values. Everything is checked before training starts; a
- * problem is one line and exit code 2. The run folder gets the spec, events, log, overlay and metrics. SIGTERM or
- * SIGINT (Ctrl-C) cancels: the current step ends, a {@code cancelled} event is written and the folder is left
- * consistent before the process exits.
+ * problem is one line and exit code 2. The run folder gets the spec, events, log, overlay and metrics, and on the
+ * way a checkpoint ({@code checkpoint.safetensors}: every 200 steps and every 10 minutes by default).
+ *
+ * <p>Signals: SIGINT (Ctrl-C, and the app's cancel) cancels: the current step ends, a {@code cancelled} event is
+ * written and the folder is left consistent before the process exits (130). SIGTERM and SIGUSR1 (a scheduler
+ * taking the machine back) interrupt: the current step ends, a checkpoint is saved, an {@code interrupted} event is
+ * written and the process exits with {@value #INTERRUPTED}; {@code finescope train --resume RUN_FOLDER} then goes
+ * on from the checkpoint, and ends bit for bit as the run would have without the break (on the same device). A
+ * run killed outright (SIGKILL, a crash) resumes the same way from its last checkpoint.
+ *
+ * <p>Exit codes: 0 finished, 1 the run failed, 2 bad input, {@value #INTERRUPTED} interrupted with a checkpoint
+ * (EX_TEMPFAIL of sysexits.h: try again), 130 cancelled.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Fine-tune a base model under a plan and write a run folder (spec.json, events.jsonl, log.txt, "
-                + "overlay.safetensors, metrics.json).",
+                + "checkpoint.safetensors on the way, overlay.safetensors, metrics.json).",
             "With --spec, flags override the spec's values; without it, --base, --data, --task (or the column "
-                + "options) and --out are needed."})
+                + "options) and --out are needed. --resume goes on with a stopped run from its checkpoint.",
+            "SIGTERM or SIGUSR1: save a checkpoint and exit " + TrainCommand.INTERRUPTED + "; SIGINT (Ctrl-C): "
+                + "cancel and exit 130."})
 final class TrainCommand implements Callable<Integer> {
+
+    /** The exit code of a run interrupted by SIGTERM or SIGUSR1 after saving its checkpoint (EX_TEMPFAIL). */
+    static final int INTERRUPTED = 75;
+    /** The exit code of a cancelled run (SIGINT). */
+    static final int CANCELLED = 130;
 
     /** How long a signal waits for the current step to end and the folder to be closed. */
     static final long CANCEL_WAIT_SECONDS = 25;
@@ -117,6 +138,21 @@ final class TrainCommand implements Callable<Integer> {
                     + "there); the log goes to standard error.")
     private String events;
 
+    @OutputPaths.Writes
+    @Option(names = "--resume", paramLabel = "RUN_FOLDER",
+            description = "Go on with the stopped run in RUN_FOLDER (interrupted, killed or crashed) from its last "
+                    + "checkpoint, as its spec.json says; its events after the checkpoint are removed.")
+    private Path resume;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N",
+            description = "Save a checkpoint every N steps (default 200; 0: not by steps).")
+    private Long checkpointEvery;
+
+    @Option(names = "--checkpoint-minutes", paramLabel = "M",
+            description = "Save a checkpoint whenever M minutes have passed since the last (default 10; 0: not by "
+                    + "time).")
+    private Double checkpointMinutes;
+
     @Option(names = "--debug", description = "Show the stack trace of a failure.")
     private boolean debug;
 
@@ -129,13 +165,69 @@ final class TrainCommand implements Callable<Integer> {
             }
             eventsToStdout = true;
         }
+        CheckpointCadence cadence = cadence();
+        if (resume != null) {
+            return resume(eventsToStdout, cadence);
+        }
         RunSpec runSpec = buildSpec();
         boolean prepared = isPreparedFor(runSpec.output(), runSpec);
         try (OutputPaths paths = OutputPaths.of().input("run spec", prepared ? null : specFile)
                 .input("base model", runSpec.base()).input("data file", runSpec.data().path())
                 .input("plan file", runSpec.plan().file())
                 .folder("--out", runSpec.output(), dir -> isPreparedFor(dir, runSpec)).check()) {
-            return train(runSpec, eventsToStdout);
+            return train(runSpec, eventsToStdout, cadence);
+        }
+    }
+
+    private CheckpointCadence cadence() {
+        long steps = checkpointEvery == null ? CheckpointCadence.DEFAULT.everySteps() : checkpointEvery;
+        if (steps < 0) {
+            throw new BadInputException("--checkpoint-every takes a number of steps, 0 or more, not " + steps);
+        }
+        Duration every = CheckpointCadence.DEFAULT.every();
+        if (checkpointMinutes != null) {
+            if (!(checkpointMinutes >= 0) || checkpointMinutes > 1e6) {
+                throw new BadInputException("--checkpoint-minutes takes minutes, 0 or more, not " + checkpointMinutes);
+            }
+            every = Duration.ofMillis(Math.round(checkpointMinutes * 60_000));
+        }
+        return new CheckpointCadence(steps, every);
+    }
+
+    /** {@code --resume}: the folder's own spec, none of the flags that make one. */
+    private int resume(boolean eventsToStdout, CheckpointCadence cadence) {
+        List<String> given = new ArrayList<>();
+        Object[][] specFlags = {{"--spec", specFile}, {"--base", base}, {"--data", data}, {"--task", task},
+            {"--text-column", textColumn}, {"--pair-column", pairColumn}, {"--label-column", labelColumn},
+            {"--plan", plan}, {"--epochs", epochs}, {"--lr", learningRate}, {"--score-lr", scoreLearningRate},
+            {"--batch-size", batchSize}, {"--max-len", maxLength}, {"--seed", seed}, {"--eval-every", evalEvery},
+            {"--max-steps", maxSteps}, {"--device", device}, {"--out", out}};
+        for (Object[] f : specFlags) {
+            if (f[1] != null) {
+                given.add((String) f[0]);
+            }
+        }
+        if (!given.isEmpty()) {
+            throw new BadInputException(resume + ": a resumed run goes on as its " + RunFolder.SPEC_FILE
+                    + " says; leave out " + String.join(", ", given));
+        }
+        RunSpec runSpec;
+        try {
+            runSpec = RunFolder.open(resume).spec();
+        } catch (RunException e) {
+            throw new BadInputException(e.getMessage(), e);
+        }
+        try (OutputPaths paths = OutputPaths.of().input("base model", runSpec.base())
+                .input("data file", runSpec.data().path()).input("plan file", runSpec.plan().file())
+                .folder("--resume", resume, dir -> true).check()) {
+            useAllCores();
+            TrainingRun run;
+            try {
+                run = TrainingRun.prepareResume(resume);
+            } catch (RunException e) {
+                throw new BadInputException(e.getMessage(), e);
+            }
+            return go(run, eventsToStdout, cadence);
         }
     }
 
@@ -148,22 +240,30 @@ final class TrainCommand implements Callable<Integer> {
         return RunFolder.isPreparedFor(folder, runSpec);
     }
 
-    private int train(RunSpec runSpec, boolean eventsToStdout) {
+    private int train(RunSpec runSpec, boolean eventsToStdout, CheckpointCadence cadence) {
         useAllCores();
-        PrintWriter stdout = spec.commandLine().getOut();
-        PrintWriter stderr = spec.commandLine().getErr();
-        OutputStream eventMirror = eventsToStdout ? new WriterStream(stdout) : null;
         TrainingRun run;
         try {
             run = TrainingRun.prepare(runSpec);
         } catch (RunException e) {
-            reportToPreparedFolder(runSpec, e.getMessage(), eventMirror);
+            reportToPreparedFolder(runSpec, e.getMessage(),
+                    eventsToStdout ? new WriterStream(spec.commandLine().getOut()) : null);
             throw new BadInputException(e.getMessage(), e);
         }
+        return go(run, eventsToStdout, cadence);
+    }
+
+    /** Trains a prepared run, new or resumed, with Ctrl-C to cancel and SIGTERM or SIGUSR1 to interrupt. */
+    private int go(TrainingRun run, boolean eventsToStdout, CheckpointCadence cadence) {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        OutputStream eventMirror = eventsToStdout ? new WriterStream(stdout) : null;
         // the failure is told, and the run closed, before a Ctrl-C lets the JVM end
         TrainingRun.Result result = CtrlC.cancellable("finescope-cancel", CANCEL_WAIT_SECONDS, cancelled -> {
-            try (run) {
-                return run.runInFolder(eventMirror, stderr::println, cancelled);
+            try (run; InterruptSignals interrupt = InterruptSignals.install()) {
+                interrupt.problems().forEach(p -> stderr.println("finescope: " + p));
+                return run.runInFolder(eventMirror, stderr::println, new Trainer.Control(cancelled, interrupt,
+                        cadence, System::nanoTime));
             } catch (RuntimeException e) {
                 stderr.println("finescope: the run failed: " + FineScopeCommand.oneLine(e.getMessage() == null
                         ? e.toString() : e.getMessage()));
@@ -179,7 +279,14 @@ final class TrainCommand implements Callable<Integer> {
             return FineScopeCommand.INTERNAL_ERROR;
         }
         if (result.status() == TrainingRun.Status.CANCELLED) {
-            return 130;
+            return CANCELLED;
+        }
+        if (result.status() == TrainingRun.Status.INTERRUPTED) {
+            if (!eventsToStdout) {
+                stdout.println("interrupted after " + result.steps() + " steps; go on with: finescope train --resume "
+                        + run.spec().output());
+            }
+            return INTERRUPTED;
         }
         if (!eventsToStdout) {
             stdout.println("finished after " + result.steps() + " steps: " + (result.metrics().isEmpty()

@@ -48,6 +48,13 @@ final class EventCodec {
             n.put("reason", f.reason());
         } else if (event instanceof RunEvent.Cancelled c) {
             n.put("step", c.step());
+        } else if (event instanceof RunEvent.Interrupted i) {
+            n.put("step", i.step());
+            n.put("checkpoint", i.checkpoint());
+        } else if (event instanceof RunEvent.Resumed r) {
+            n.put("step", r.step());
+            n.put("checkpoint", r.checkpoint());
+            n.put("discardedEvents", r.discardedEvents());
         }
         try {
             return Json.COMPACT.writeValueAsString(n);
@@ -94,6 +101,10 @@ final class EventCodec {
                     Json.text(n, "overlay", w));
             case "failed" -> new RunEvent.Failed(time, Json.text(n, "reason", w));
             case "cancelled" -> new RunEvent.Cancelled(time, Json.integer(n, "step", w));
+            case "interrupted" -> new RunEvent.Interrupted(time, Json.integer(n, "step", w),
+                    Json.text(n, "checkpoint", w));
+            case "resumed" -> new RunEvent.Resumed(time, Json.integer(n, "step", w), Json.text(n, "checkpoint", w),
+                    Json.intValue(n, "discardedEvents", w));
             default -> throw new IllegalArgumentException("unknown event type '" + type + "'");
         };
     }

@@ -11,20 +11,27 @@ import java.util.Objects;
  * {@code --events stdout}, on the process's standard output. These lines are the whole interface between a run
  * and whoever watches it (the app, a shell, a later session reading the folder), so each event is a small,
  * self-describing record with a {@code type} and a {@code time}. A run ends with exactly one terminal event:
- * finished, failed or cancelled.
+ * finished, failed, cancelled or interrupted. An interrupted run can be resumed from its checkpoint
+ * ({@code finescope train --resume}): its events are then cut back to that checkpoint, a resumed event follows,
+ * and the run goes on to its own terminal event, so a folder still holds at most one.
  */
 public sealed interface RunEvent permits RunEvent.Started, RunEvent.Step, RunEvent.Evaluation,
-        RunEvent.CheckpointSaved, RunEvent.Finished, RunEvent.Failed, RunEvent.Cancelled {
+        RunEvent.CheckpointSaved, RunEvent.Finished, RunEvent.Failed, RunEvent.Cancelled, RunEvent.Interrupted,
+        RunEvent.Resumed {
 
     /** When the event happened (UTC). */
     Instant time();
 
-    /** The {@code type} of the JSON line: started, step, evaluation, checkpoint, finished, failed, cancelled. */
+    /**
+     * The {@code type} of the JSON line: started, step, evaluation, checkpoint, finished, failed, cancelled,
+     * interrupted, resumed.
+     */
     String type();
 
     /** True for the events that end a run. */
     default boolean isTerminal() {
-        return this instanceof Finished || this instanceof Failed || this instanceof Cancelled;
+        return this instanceof Finished || this instanceof Failed || this instanceof Cancelled
+                || this instanceof Interrupted;
     }
 
     /** This event as one line of JSON, without the line break. */
@@ -133,6 +140,39 @@ public sealed interface RunEvent permits RunEvent.Started, RunEvent.Step, RunEve
         @Override
         public String type() {
             return "cancelled";
+        }
+    }
+
+    /**
+     * The run was stopped by a signal (SIGTERM, SIGUSR1) after {@code step} steps, with every step up to there
+     * saved in {@code checkpoint} (relative to the run folder unless absolute): {@code finescope train --resume}
+     * goes on from it.
+     */
+    record Interrupted(Instant time, long step, String checkpoint) implements RunEvent {
+        public Interrupted {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(checkpoint, "checkpoint");
+        }
+
+        @Override
+        public String type() {
+            return "interrupted";
+        }
+    }
+
+    /**
+     * The run goes on from the checkpoint of {@code step} steps. The events that followed that checkpoint (steps
+     * done again now, the end of the process that was stopped: {@code discardedEvents} lines) were removed.
+     */
+    record Resumed(Instant time, long step, String checkpoint, int discardedEvents) implements RunEvent {
+        public Resumed {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(checkpoint, "checkpoint");
+        }
+
+        @Override
+        public String type() {
+            return "resumed";
         }
     }
 }

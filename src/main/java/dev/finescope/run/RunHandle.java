@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A run whose process this application started: follow it, ask it to stop, learn how it ended. Stopping is
- * polite first (SIGTERM, so the trainer finishes its step and writes {@code cancelled}), forceful after a grace
+ * polite first (SIGINT, as Ctrl-C, so the trainer finishes its step and writes {@code cancelled}; SIGTERM would
+ * interrupt it with a checkpoint to resume from, which is not what a cancel means), forceful after a grace
  * period. The run folder always ends with a terminal event: when the process dies without writing one, the
  * handle appends it (failed, with the exit code and the last words on standard error; or cancelled when a
  * cancel was asked for).
@@ -103,18 +104,19 @@ public final class RunHandle {
     }
 
     /**
-     * Asks the run to stop: SIGTERM now, SIGKILL if the process still lives after {@code grace}. Returns at
-     * once; the returned future completes when the process has ended. Asking again does nothing more.
+     * Asks the run to stop: SIGINT now (SIGTERM where {@code kill} cannot be run), SIGKILL if the process still
+     * lives after {@code grace}. Returns at once; the returned future completes when the process has ended. Asking
+     * again does nothing more.
      */
     public CompletableFuture<RunExit> cancel(Duration grace) {
         if (cancelRequested.compareAndSet(false, true) && process.isAlive()) {
             LOGGER.info("Cancelling run {} (pid {})", folder.path(), process.pid());
-            process.destroy();
+            String signal = interrupt(process) ? "SIGINT" : "SIGTERM";
             daemon("run-" + folder.path().getFileName() + "-cancel", () -> {
                 try {
                     if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                        LOGGER.warn("Run {} did not stop within {} s of SIGTERM; killing it", folder.path(),
-                                grace.toSeconds());
+                        LOGGER.warn("Run {} did not stop within {} s of {}; killing it", folder.path(),
+                                grace.toSeconds(), signal);
                         process.destroyForcibly();
                     }
                 } catch (InterruptedException e) {
@@ -123,6 +125,24 @@ public final class RunHandle {
             });
         }
         return exit;
+    }
+
+    /** Sends SIGINT with the system's {@code kill}; false (and SIGTERM sent instead) where that cannot be done. */
+    private static boolean interrupt(Process process) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid()))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (kill.waitFor(5, TimeUnit.SECONDS) && kill.exitValue() == 0) {
+                return true;
+            }
+            kill.destroyForcibly();
+        } catch (IOException e) {
+            LOGGER.debug("kill -INT cannot be run: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process.destroy();
+        return false;
     }
 
     private void onEvent(RunEvent e) {

@@ -15,8 +15,9 @@ import java.util.Optional;
  * leaves the earlier one as it was; the curves are shared between the two, so following a long run costs one
  * small object per point rather than a copy of its history per step.
  *
- * <p>A run ends with one terminal event (finished, failed or cancelled): the first one decides how it ended, and
- * events after it change nothing but {@link #last()} and {@link #eventCount()}.
+ * <p>A run ends with one terminal event (finished, failed, cancelled or interrupted): the first one decides how it
+ * ended, and events after it change nothing but {@link #last()} and {@link #eventCount()}. A resumed run's log is
+ * cut back to its checkpoint before it goes on ({@code resumed} event), so its folder holds one terminal event.
  */
 public final class RunState {
 

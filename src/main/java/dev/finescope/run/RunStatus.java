@@ -19,6 +19,11 @@ public enum RunStatus {
     /** A cancelled event. */
     CANCELLED("cancelled"),
     /**
+     * An interrupted event: the run was asked to stop (SIGTERM, SIGUSR1, a preemption), saved a checkpoint and
+     * can go on from it with {@code finescope train --resume}.
+     */
+    INTERRUPTED("interrupted (can resume)"),
+    /**
      * No terminal event and no live process: the process was killed or crashed before it could say so (or
      * never started). What it wrote before stays readable.
      */
@@ -39,6 +44,11 @@ public enum RunStatus {
         return this != RUNNING;
     }
 
+    /** True for a run that stopped before its end and can go on from its last checkpoint. */
+    public boolean canResume() {
+        return this == INTERRUPTED || this == CRASHED;
+    }
+
     /** The status a terminal event gives, or RUNNING / CRASHED by the process's liveness when there is none. */
     public static RunStatus of(Optional<RunEvent> terminal, boolean processAlive) {
         if (terminal.isPresent()) {
@@ -48,6 +58,9 @@ public enum RunStatus {
             }
             if (e instanceof RunEvent.Failed) {
                 return FAILED;
+            }
+            if (e instanceof RunEvent.Interrupted) {
+                return INTERRUPTED;
             }
             return CANCELLED;
         }

@@ -74,6 +74,29 @@ public final class AdamW implements AutoCloseable {
         return steps;
     }
 
+    /** The tensors it updates, in its order. */
+    List<ModelParameter> parameters() {
+        return parameters;
+    }
+
+    /** The running mean of {@code parameters().get(i)}'s gradient (Adam's m); live, owned by the optimizer. */
+    NDArray firstMoment(int i) {
+        return firstMoments.get(i);
+    }
+
+    /** The running mean of its squared gradient (Adam's v); live, owned by the optimizer. */
+    NDArray secondMoment(int i) {
+        return secondMoments.get(i);
+    }
+
+    /** Sets the number of steps taken, which the bias corrections depend on: for a run resumed from a checkpoint. */
+    void restoreSteps(int taken) {
+        if (taken < 0) {
+            throw new IllegalArgumentException("a step count is not negative: " + taken);
+        }
+        steps = taken;
+    }
+
     /**
      * Scales the gradients so that their global L2 norm is at most {@code maxNorm} (as
      * {@code torch.nn.utils.clip_grad_norm_}) and returns the norm before clipping; NaN or infinity tells of a

@@ -162,7 +162,8 @@ public final class ResultOverlay {
     }
 
     public ResultOverlay provenance(Map<String, String> entries) {
-        provenance = Map.copyOf(entries);
+        // in the given order: Map.copyOf's order changes from one JVM to the next, and with it the overlay's bytes
+        provenance = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(entries));
         return this;
     }
 

@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The training loop of one run over a built model: epochs of shuffled batches (dynamic padding), AdamW over the
@@ -25,9 +26,11 @@ import java.util.function.BooleanSupplier;
  * dev splits every N steps and at the end. It reports through {@link RunEvent}s and knows nothing of files, so
  * the same loop serves a run folder, a test and a benchmark.
  *
- * <p>Everything random is seeded by the run's seed: the order of the examples (one {@link Random} over all epochs)
- * and dropout (the engine's generator, seeded when the loop starts). With the same model, data and seed on the
- * CPU, two runs compute the same steps bit for bit.
+ * <p>Everything random is seeded by the run's seed: the order of the examples (one {@link Random} over all epochs,
+ * replayed on resume) and dropout (the engine's generator, seeded before each step from the run's seed and the
+ * step's number, since the engine cannot hand out its generator's state). With the same model, data and seed on
+ * the CPU, two runs compute the same steps bit for bit, and so does a run stopped at any step and resumed from
+ * its checkpoint ({@link TrainingCheckpoint}).
  *
  * <p>Cancelling is cooperative: {@code cancel} is asked before every step and between evaluation batches; the loop
  * then ends after the current step and reports {@link Outcome#cancelled()}. Once every step is done the weights are
@@ -41,8 +44,39 @@ public final class Trainer {
      * Metrics are those of the closing evaluation; of the last complete one when cancelled before the last step;
      * empty when there was none, or when the closing evaluation was cancelled.
      */
-    public record Outcome(boolean cancelled, boolean trained, long steps, Map<String, Double> metrics,
-                          List<Evaluator.Result> lastEvaluation) {
+    public record Outcome(boolean cancelled, boolean trained, boolean interrupted, long steps,
+                          Map<String, Double> metrics, List<Evaluator.Result> lastEvaluation) {
+    }
+
+    /**
+     * What steers a loop from outside: {@code cancel} ends it for good, {@code interrupt} ends it with a
+     * checkpoint to resume from; both are asked before every step and between evaluation batches.
+     * {@code cadence} says when to save a checkpoint on the way, by the steps and by {@code nanoTime}.
+     */
+    public record Control(BooleanSupplier cancel, BooleanSupplier interrupt, CheckpointCadence cadence,
+                          LongSupplier nanoTime) {
+        public Control {
+            Objects.requireNonNull(cancel, "cancel");
+            Objects.requireNonNull(interrupt, "interrupt");
+            Objects.requireNonNull(cadence, "cadence");
+            Objects.requireNonNull(nanoTime, "nanoTime");
+        }
+    }
+
+    /**
+     * Where a loop stands between two steps: {@code step} steps done, the 1-based {@code epoch} and the batches of
+     * it done, that epoch's order of the training examples, and whether the evaluation due after the step is still
+     * to do. With the weights and the optimizer's state, enough to go on exactly as without a break.
+     */
+    public record Position(long step, int epoch, int batchesDone, int[] order, boolean evaluationPending) {
+        public Position {
+            order = order.clone();
+        }
+
+        @Override
+        public int[] order() {
+            return order.clone();
+        }
     }
 
     /** Hears what the loop does: events in order, and lines for the run's log. */
@@ -56,6 +90,13 @@ public final class Trainer {
          * weights first. Throwing stops the run.
          */
         default void trained(long steps) {
+        }
+
+        /**
+         * Save a checkpoint now: the model's weights and {@code optimizer}'s state as they are at
+         * {@code position}. Throwing stops the run.
+         */
+        default void checkpoint(Position position, AdamW optimizer) {
         }
     }
 
@@ -105,66 +146,164 @@ public final class Trainer {
         return new AdamW.Settings(hp.learningRate(), hp.scoreLearningRate(), hp.weightDecay(), 0.9, 0.999, 1e-8);
     }
 
-    /** Trains until the last step or until {@code cancel} says so. */
+    /** Trains from the start until the last step or until {@code cancel} says so; no checkpoints. */
     public Outcome run(BooleanSupplier cancel) {
+        return run(new Control(cancel, () -> false, CheckpointCadence.ON_SIGNAL_ONLY, System::nanoTime), null);
+    }
+
+    /**
+     * Trains until the last step, a cancel or an interrupt, saving checkpoints through {@link Listener#checkpoint}
+     * as {@code control}'s cadence says, and from {@code resumeFrom} (its weights, optimizer state and position)
+     * when given. An interrupt ends the run after the current step (or on the way through an evaluation, which
+     * the checkpoint then marks as still to do) with a checkpoint of where it stands.
+     */
+    public Outcome run(Control control, TrainingCheckpoint resumeFrom) {
         LinearSchedule schedule = LinearSchedule.of(totalSteps, hp.warmupRatio());
         List<ModelParameter> updated = plan.updated(model);
         List<ModelParameter> gradientOnly = plan.gradientOnly(model);
         Engine.getInstance().setRandomSeed((int) hp.seed());
         Random order = new Random(hp.seed());
         double clip = hp.gradientClip() > 0 ? hp.gradientClip() : Double.POSITIVE_INFINITY;
-        long step = 0;
+        BooleanSupplier cancel = control.cancel();
+        BooleanSupplier interrupt = control.interrupt();
+        BooleanSupplier stop = () -> cancel.getAsBoolean() || interrupt.getAsBoolean();
+        CheckpointCadence.Clock checkpoints = control.cadence().start(control.nanoTime());
         StepLogCadence cadence = new StepLogCadence(System::nanoTime);
         List<Evaluator.Result> last = List.of();
+        long step;
         try (AdamW optimizer = new AdamW(updated, optimizerSettings(hp))) {
+            Position at;
+            long saved;
+            if (resumeFrom == null) {
+                at = new Position(0, 1, 0, permutation(train.size(), order), false);
+                saved = -1;
+            } else {
+                at = resumeFrom.position();
+                check(at);
+                int[] replayed = null;
+                for (int e = 1; e <= at.epoch(); e++) {
+                    replayed = permutation(train.size(), order);
+                }
+                if (!java.util.Arrays.equals(replayed, at.order())) {
+                    throw new IllegalStateException("the checkpoint's order of the training examples in epoch "
+                            + at.epoch() + " is not the one seed " + hp.seed() + " gives");
+                }
+                resumeFrom.restore(optimizer);
+                saved = at.step();
+            }
+            step = at.step();
+            int epoch = at.epoch();
+            int batches = at.batchesDone();
+            int[] permutation = at.order();
             TrainStep trainStep = new TrainStep(model, optimizer, clip);
-            for (int epoch = 1; epoch <= hp.epochs() && step < totalSteps; epoch++) {
-                int[] permutation = permutation(train.size(), order);
-                for (int b = 0; b < stepsPerEpoch && step < totalSteps; b++) {
-                    if (cancel.getAsBoolean()) {
-                        return new Outcome(true, false, step, metricsOf(last), last);
-                    }
-                    int from = b * hp.batchSize();
-                    int[] indices = java.util.Arrays.copyOfRange(permutation, from,
-                            Math.min(train.size(), from + hp.batchSize()));
-                    long t0 = System.nanoTime();
-                    double scale = schedule.scale(step + 1);
-                    TrainStep.Result r = trainStep.run(train.batch(indices), train.targets(indices), scale);
-                    clearGradients(gradientOnly);
-                    step++;
-                    double seconds = (System.nanoTime() - t0) / 1e9;
-                    double rate = hp.learningRate() * scale;
-                    listener.onEvent(new RunEvent.Step(Instant.now(), step, totalSteps, epoch, r.loss(), rate,
-                            indices.length / Math.max(seconds, 1e-9)));
-                    if (cadence.due(step, totalSteps)) {
-                        listener.log(String.format(Locale.ROOT, "step %d/%d (epoch %d): loss %.5f, learning rate "
-                                + "%.3g, gradient norm %.4g, %.1f examples/s", step, totalSteps, epoch, r.loss(),
-                                rate, r.gradientNorm(), indices.length / Math.max(seconds, 1e-9)));
-                    }
-                    if (hp.evalEverySteps() > 0 && step % hp.evalEverySteps() == 0 && step < totalSteps) {
-                        Optional<List<Evaluator.Result>> e = evaluate(step, cancel);
-                        if (e.isEmpty()) {
-                            return new Outcome(true, false, step, metricsOf(last), last);
-                        }
-                        last = e.get();
-                    }
+            if (at.evaluationPending()) {
+                Optional<List<Evaluator.Result>> e = evaluate(step, stop);
+                if (e.isEmpty()) {
+                    return stopped(interrupt, step, last, at, optimizer, false);
+                }
+                last = e.get();
+                saved = -1;
+            }
+            while (step < totalSteps) {
+                if (batches == stepsPerEpoch) {
+                    epoch++;
+                    batches = 0;
+                    permutation = permutation(train.size(), order);
+                }
+                if (cancel.getAsBoolean()) {
+                    return new Outcome(true, false, false, step, metricsOf(last), last);
+                }
+                if (interrupt.getAsBoolean()) {
+                    Position here = new Position(step, epoch, batches, permutation, false);
+                    return stopped(interrupt, step, last, here, optimizer, saved == step);
+                }
+                int from = batches * hp.batchSize();
+                int[] indices = java.util.Arrays.copyOfRange(permutation, from,
+                        Math.min(train.size(), from + hp.batchSize()));
+                long t0 = System.nanoTime();
+                double scale = schedule.scale(step + 1);
+                // dropout draws from the engine's generator, seeded anew for each step: a run resumed at any step
+                // draws what it would have drawn without the break
+                JniUtils.setSeed(dropoutSeed(hp.seed(), step + 1));
+                TrainStep.Result r = trainStep.run(train.batch(indices), train.targets(indices), scale);
+                clearGradients(gradientOnly);
+                step++;
+                batches++;
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                double rate = hp.learningRate() * scale;
+                listener.onEvent(new RunEvent.Step(Instant.now(), step, totalSteps, epoch, r.loss(), rate,
+                        indices.length / Math.max(seconds, 1e-9)));
+                if (cadence.due(step, totalSteps)) {
+                    listener.log(String.format(Locale.ROOT, "step %d/%d (epoch %d): loss %.5f, learning rate "
+                            + "%.3g, gradient norm %.4g, %.1f examples/s", step, totalSteps, epoch, r.loss(),
+                            rate, r.gradientNorm(), indices.length / Math.max(seconds, 1e-9)));
                 }
                 // with no step interval, each epoch but the last ends with an evaluation (the last one follows)
-                if (hp.evalEverySteps() == 0 && step < totalSteps) {
-                    Optional<List<Evaluator.Result>> e = evaluate(step, cancel);
+                boolean evaluationDue = step < totalSteps && (hp.evalEverySteps() > 0
+                        ? step % hp.evalEverySteps() == 0 : batches == stepsPerEpoch);
+                if (evaluationDue) {
+                    Optional<List<Evaluator.Result>> e = evaluate(step, stop);
                     if (e.isEmpty()) {
-                        return new Outcome(true, false, step, metricsOf(last), last);
+                        Position here = new Position(step, epoch, batches, permutation, true);
+                        return stopped(interrupt, step, last, here, optimizer, false);
                     }
                     last = e.get();
                 }
+                if (step < totalSteps && checkpoints.due(step)) {
+                    listener.checkpoint(new Position(step, epoch, batches, permutation, false), optimizer);
+                    checkpoints.saved();
+                    saved = step;
+                }
             }
+            listener.trained(step);
+            Optional<List<Evaluator.Result>> e = evaluate(step, stop);
+            if (e.isEmpty()) {
+                if (!cancel.getAsBoolean() && interrupt.getAsBoolean()) {
+                    // the weights are final and saved; the checkpoint lets a resumed run do the closing evaluation
+                    listener.checkpoint(new Position(step, epoch, batches, permutation, false), optimizer);
+                    return new Outcome(false, true, true, step, Map.of(), List.of());
+                }
+                return new Outcome(true, true, false, step, Map.of(), List.of());
+            }
+            return new Outcome(false, true, false, step, metricsOf(e.get()), e.get());
         }
-        listener.trained(step);
-        Optional<List<Evaluator.Result>> e = evaluate(step, cancel);
-        if (e.isEmpty()) {
-            return new Outcome(true, true, step, Map.of(), List.of());
+    }
+
+    /**
+     * The end of a loop stopped on the way: cancelled, or interrupted with a checkpoint of {@code here} (unless
+     * one of that very place was saved already).
+     */
+    private Outcome stopped(BooleanSupplier interrupt, long step, List<Evaluator.Result> last, Position here,
+            AdamW optimizer, boolean alreadySaved) {
+        if (!interrupt.getAsBoolean()) {
+            return new Outcome(true, false, false, step, metricsOf(last), last);
         }
-        return new Outcome(false, true, step, metricsOf(e.get()), e.get());
+        if (!alreadySaved) {
+            listener.checkpoint(here, optimizer);
+        }
+        return new Outcome(false, false, true, step, metricsOf(last), last);
+    }
+
+    private void check(Position at) {
+        if (at.step() < 0 || at.step() > totalSteps || at.epoch() < 1 || at.batchesDone() < 0
+                || at.batchesDone() > stepsPerEpoch || at.order().length != train.size()
+                || (at.epoch() - 1L) * stepsPerEpoch + at.batchesDone() != at.step()) {
+            throw new IllegalStateException("the checkpoint's place (step " + at.step() + ", epoch " + at.epoch()
+                    + ", " + at.batchesDone() + " batches into it, " + at.order().length + " examples) does not fit "
+                    + "this run (" + totalSteps + " steps, " + stepsPerEpoch + " batches of " + train.size()
+                    + " examples an epoch)");
+        }
+    }
+
+    /**
+     * The seed of the engine's generator for 1-based {@code step} of a run seeded {@code seed}: SplitMix64 of the
+     * pair, non-negative.
+     */
+    static long dropoutSeed(long seed, long step) {
+        long z = seed * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return (z ^ (z >>> 31)) >>> 1;
     }
 
     /** Evaluates every dev split and reports each; empty when cancelled on the way. */

@@ -13,6 +13,7 @@ import dev.finescope.plan.PlanException;
 import dev.finescope.plan.PlanJson;
 import dev.finescope.run.Device;
 import dev.finescope.run.EventLog;
+import dev.finescope.run.EventRewind;
 import dev.finescope.run.HyperParameters;
 import dev.finescope.run.RunEvent;
 import dev.finescope.run.RunException;
@@ -49,13 +50,21 @@ import org.slf4j.LoggerFactory;
  * cancel during that evaluation finishes the run without metrics (no closing evaluation event, a finished event
  * with none, no {@code metrics.json}) but keeps its weights. The folder is checked to take new files before the
  * first step and after each, so a folder made read-only fails the run at once.
+ *
+ * <p>On the way the run saves a {@link TrainingCheckpoint} ({@value TrainingCheckpoint#FILE}, each followed by a
+ * checkpoint event) at the cadence its {@link Trainer.Control} gives, and one more when it is interrupted, which
+ * then ends it with an interrupted event. {@link #prepareResume} and {@link #runInFolder} go on from there, bit
+ * for bit as if there had been no break (on the same device and engine). A finished run removes its checkpoint.
  */
 public final class TrainingRun implements AutoCloseable {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(TrainingRun.class);
 
-    /** How a run ended, for the command that ran it. */
-    public enum Status { FINISHED, CANCELLED }
+    /**
+     * How a run ended, for the command that ran it. INTERRUPTED: stopped by a signal with a checkpoint to resume
+     * from.
+     */
+    public enum Status { FINISHED, CANCELLED, INTERRUPTED }
 
     /** The end of a run: its status, steps done, final metrics (empty when cancelled) and the overlay. */
     public record Result(Status status, long steps, Map<String, Double> metrics, Optional<Path> overlay) {
@@ -70,6 +79,7 @@ public final class TrainingRun implements AutoCloseable {
     private final BertEncoder model;
     private final String deviceDescription;
     private final List<String> labelNames;
+    private TrainingCheckpoint resumeFrom;
 
     private TrainingRun(RunSpec spec, ModelFolder base, PlanPolicies plan, Dataset data, EncodedSplit train,
             List<EncodedSplit> dev, BertEncoder model, String deviceDescription, List<String> labelNames) {
@@ -91,8 +101,14 @@ public final class TrainingRun implements AutoCloseable {
      *                      itself at once)
      */
     public static TrainingRun prepare(RunSpec spec) {
+        return prepare(spec, false);
+    }
+
+    /** {@link #prepare}; a run to resume has its folder and events already, which a new run's spec refuses. */
+    private static TrainingRun prepare(RunSpec spec, boolean resuming) {
         RunSpec abs = spec.toAbsolute();
-        abs.validate();
+        // a resumed run's own folder is checked by RunFolder.open: the spec's other checks stand
+        (resuming ? abs.withOutput(abs.output().resolve("resumed-run-check")) : abs).validate();
         ModelFolder base = null;
         try {
             ai.djl.Device device = device(abs.device());
@@ -240,16 +256,113 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     /**
-     * Opens the run folder prepared for the spec, or prepares it ({@link RunFolder#openOrPrepare}), then trains in
-     * it with the events mirrored to {@code eventMirror} and the log lines to {@code logMirror} (either may be null).
+     * Opens the run folder prepared for the spec, or prepares it ({@link RunFolder#openOrPrepare}), then trains in it with the events mirrored to
+     * {@code eventMirror} and the log lines to {@code logMirror} (either may be null), with checkpoints at the
+     * default cadence.
      */
     public Result runInFolder(OutputStream eventMirror, Consumer<String> logMirror, BooleanSupplier cancel) {
-        RunFolder folder = RunFolder.openOrPrepare(spec);
+        return runInFolder(eventMirror, logMirror, new Trainer.Control(cancel, () -> false,
+                CheckpointCadence.DEFAULT, System::nanoTime));
+    }
+
+    /**
+     * Trains in the spec's run folder as {@code control} steers: a new run in the folder the launcher prepared
+     * (or one {@link RunFolder#openOrPrepare} makes ready), or for a run {@linkplain #prepareResume prepared to resume}, on in its own folder from its
+     * checkpoint, with its events cut back to that checkpoint ({@link EventRewind}) and a resumed event after them.
+     */
+    public Result runInFolder(OutputStream eventMirror, Consumer<String> logMirror, Trainer.Control control) {
+        RunFolder folder;
+        EventRewind.Result rewound = null;
+        if (resumeFrom == null) {
+            folder = RunFolder.openOrPrepare(spec);
+        } else {
+            folder = RunFolder.open(spec.output());
+            folder.checkWritable();
+            rewound = EventRewind.toStep(folder.eventsFile(), resumeFrom.step());
+        }
         folder.recordProcess(ProcessHandle.current());
         try (EventLog events = EventLog.open(folder.eventsFile(), eventMirror);
              RunLog log = RunLog.open(folder.logFile(), logMirror)) {
-            return execute(folder, events, log, cancel);
+            if (rewound != null) {
+                events.append(new RunEvent.Resumed(Instant.now(), resumeFrom.step(), TrainingCheckpoint.FILE,
+                        rewound.discarded()));
+                log.info("resuming from the checkpoint of step " + resumeFrom.step() + " ("
+                        + resumeFrom.file() + "); " + rewound.discarded() + " later events removed from "
+                        + RunFolder.EVENTS_FILE);
+            }
+            return execute(folder, events, log, control);
         }
+    }
+
+    /**
+     * Prepares to go on with the run in {@code runFolder} from its checkpoint ({@value TrainingCheckpoint#FILE}):
+     * its spec (with the folder where it now lies), everything {@link #prepare} checks, and the checkpoint, which
+     * must be one of this very run (same spec and data). A run that finished, or whose process still lives, is
+     * not resumed. {@link #runInFolder(OutputStream, Consumer, Trainer.Control)} then goes on.
+     *
+     * @throws RunException with one line saying why the run cannot be resumed
+     */
+    public static TrainingRun prepareResume(Path runFolder) {
+        RunFolder folder = RunFolder.open(runFolder);
+        Path file = folder.path().resolve(TrainingCheckpoint.FILE);
+        if (folder.events().terminal().filter(e -> e instanceof RunEvent.Finished).isPresent()) {
+            throw new RunException(folder.path(), "the run has finished; there is nothing to resume");
+        }
+        if (folder.isProcessAlive() && !recordedProcessIsThisOne(folder)) {
+            throw new RunException(folder.path(), "the run's process is still running");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new RunException(folder.path(), "has no checkpoint (" + TrainingCheckpoint.FILE + ") to resume "
+                    + "from");
+        }
+        RunSpec spec = folder.spec().withOutput(folder.path());
+        TrainingRun run = prepare(spec, true);
+        try {
+            TrainingCheckpoint c = TrainingCheckpoint.read(file);
+            run.resumeFrom = c;
+            c.requireSame(CHECKPOINT_RUN, run.identity().get(CHECKPOINT_RUN), "settings (spec)");
+            c.requireSame(CHECKPOINT_DATA, run.identity().get(CHECKPOINT_DATA), "data");
+            return run;
+        } catch (CheckpointException e) {
+            run.close();
+            throw new RunException(null, e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            run.close();
+            throw e;
+        }
+    }
+
+    private static boolean recordedProcessIsThisOne(RunFolder folder) {
+        try {
+            return Jsons.MAPPER.readTree(folder.processFile().toFile()).path("pid").asLong(-1)
+                    == ProcessHandle.current().pid();
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** The checkpoint this run resumes from, if it was prepared to resume. */
+    public Optional<TrainingCheckpoint> resumeFrom() {
+        return Optional.ofNullable(resumeFrom);
+    }
+
+    private static final String CHECKPOINT_RUN = "run";
+    private static final String CHECKPOINT_DATA = "data_sha256";
+
+    /** What a checkpoint must carry to fit this run: the spec but its name and folder, and the data's hashes. */
+    private Map<String, String> identity() {
+        com.fasterxml.jackson.databind.node.ObjectNode n;
+        try {
+            n = (com.fasterxml.jackson.databind.node.ObjectNode) Jsons.MAPPER.readTree(spec.toJson());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a spec's own JSON always reads back", e);
+        }
+        n.remove("name");
+        n.remove("output");
+        Map<String, String> id = new LinkedHashMap<>();
+        id.put(CHECKPOINT_RUN, Jsons.write(n));
+        id.put(CHECKPOINT_DATA, Jsons.object(data.fileHashes()));
+        return id;
     }
 
     /**
@@ -258,6 +371,17 @@ public final class TrainingRun implements AutoCloseable {
      * last step; no overlay), or failed with the reason (then the error is thrown on).
      */
     public Result execute(RunFolder folder, EventLog events, RunLog log, BooleanSupplier cancel) {
+        return execute(folder, events, log, new Trainer.Control(cancel, () -> false, CheckpointCadence.DEFAULT,
+                System::nanoTime));
+    }
+
+    /**
+     * As {@link #execute(RunFolder, EventLog, RunLog, BooleanSupplier)}, steered by {@code control}: checkpoints
+     * at its cadence (each followed by a checkpoint event), and on an interrupt a last checkpoint and an
+     * interrupted event as the terminal one. A run prepared to resume goes on from its checkpoint and writes no
+     * started event (its folder has one).
+     */
+    public Result execute(RunFolder folder, EventLog events, RunLog log, Trainer.Control control) {
         GradientRecording.offOnThisThread();
         try {
             HyperParameters hp = spec.hyperParameters();
@@ -275,6 +399,7 @@ public final class TrainingRun implements AutoCloseable {
             }
             Path overlay = folder.overlayFile();
             ResultOverlay[] result = new ResultOverlay[1];
+            long[] totalSteps = new long[1];
             Trainer trainer = new Trainer(model, plan, hp, train, dev, data.metrics(), new Trainer.Listener() {
                 @Override
                 public void onEvent(RunEvent event) {
@@ -298,15 +423,36 @@ public final class TrainingRun implements AutoCloseable {
                     log.info("weights after " + steps + " steps saved to " + overlay + " (" + sizeOf(overlay)
                             + " bytes); the closing evaluation follows");
                 }
+
+                @Override
+                public void checkpoint(Trainer.Position position, AdamW optimizer) {
+                    Path file = folder.path().resolve(TrainingCheckpoint.FILE);
+                    long t0 = System.nanoTime();
+                    TrainingCheckpoint.write(file, position, optimizer, totalSteps[0], hp.seed(), identity());
+                    events.append(new RunEvent.CheckpointSaved(Instant.now(), position.step(),
+                            TrainingCheckpoint.FILE));
+                    log.info(String.format(Locale.ROOT, "checkpoint after step %d saved to %s (%d bytes, %.2f s)",
+                            position.step(), file, sizeOf(file), (System.nanoTime() - t0) / 1e9));
+                }
             });
+            totalSteps[0] = trainer.totalSteps();
             log.info(String.format(Locale.ROOT, "%d steps: %d epochs of %d examples in batches of %d (max %d "
                     + "tokens), seed %d", trainer.totalSteps(), hp.epochs(), train.size(), hp.batchSize(),
                     hp.maxLength(), hp.seed()));
             folder.checkWritable();
-            events.append(new RunEvent.Started(Instant.now(), deviceDescription, train.size(),
-                    dev.stream().mapToInt(EncodedSplit::size).sum(), trainableParameters(), totalParameters(),
-                    trainer.totalSteps()));
-            Trainer.Outcome outcome = trainer.run(cancel);
+            if (resumeFrom == null) {
+                events.append(new RunEvent.Started(Instant.now(), deviceDescription, train.size(),
+                        dev.stream().mapToInt(EncodedSplit::size).sum(), trainableParameters(), totalParameters(),
+                        trainer.totalSteps()));
+            }
+            Trainer.Outcome outcome = trainer.run(control, resumeFrom);
+            if (outcome.interrupted()) {
+                events.append(new RunEvent.Interrupted(Instant.now(), outcome.steps(), TrainingCheckpoint.FILE));
+                log.info("interrupted after " + outcome.steps() + " steps; checkpoint "
+                        + folder.path().resolve(TrainingCheckpoint.FILE) + "; go on with finescope train --resume "
+                        + folder.path());
+                return new Result(Status.INTERRUPTED, outcome.steps(), Map.of(), Optional.empty());
+            }
             if (outcome.cancelled() && !outcome.trained()) {
                 events.append(new RunEvent.Cancelled(Instant.now(), outcome.steps()));
                 log.info("cancelled after " + outcome.steps() + " steps; no overlay written");
@@ -314,6 +460,7 @@ public final class TrainingRun implements AutoCloseable {
             }
             if (outcome.cancelled()) {
                 // every step was done and the weights are saved: the run's result stands, without its metrics
+                dropCheckpoint(folder, log);
                 events.append(new RunEvent.Finished(Instant.now(), outcome.steps(), Map.of(), RunFolder.OVERLAY_FILE));
                 log.info("finished after " + outcome.steps() + " steps; the closing evaluation was cancelled, so the "
                         + "run has no metrics; overlay " + overlay + " (" + sizeOf(overlay) + " bytes)");
@@ -322,6 +469,7 @@ public final class TrainingRun implements AutoCloseable {
             // the same weights again, now with the metrics they scored
             result[0].metrics(Jsons.metrics(outcome.metrics())).write(base, overlay);
             folder.writeMetrics(outcome.metrics());
+            dropCheckpoint(folder, log);
             events.append(new RunEvent.Finished(Instant.now(), outcome.steps(), outcome.metrics(),
                     RunFolder.OVERLAY_FILE));
             log.info("finished after " + outcome.steps() + " steps: " + Trainer.describe(outcome.metrics())
@@ -337,6 +485,19 @@ public final class TrainingRun implements AutoCloseable {
                         again.toString());
             }
             throw e;
+        }
+    }
+
+    /** A finished run's result stands: its checkpoint, which only a resumed run would read, goes. */
+    private static void dropCheckpoint(RunFolder folder, RunLog log) {
+        Path file = folder.path().resolve(TrainingCheckpoint.FILE);
+        try {
+            if (Files.deleteIfExists(file)) {
+                log.info("checkpoint " + file + " removed: the run has finished");
+            }
+        } catch (java.io.IOException e) {
+            log.info("the checkpoint " + file + " could not be removed (" + e.getMessage() + "); it is no longer "
+                    + "needed");
         }
     }
 
@@ -383,6 +544,9 @@ public final class TrainingRun implements AutoCloseable {
 
     @Override
     public void close() {
+        if (resumeFrom != null) {
+            resumeFrom.close();
+        }
         model.close();
         base.close();
     }

@@ -132,7 +132,7 @@ class RunLauncherTest {
         assertTrue(r.firstStep.await(TIMEOUT_S, TimeUnit.SECONDS), "no step arrived");
         assertEquals(RunStatus.RUNNING, run.status());
         RunExit exit = h.cancel().get(TIMEOUT_S, TimeUnit.SECONDS);
-        assertEquals(143, exit.exitCode(), "SIGTERM, not SIGKILL");
+        assertEquals(130, exit.exitCode(), "SIGINT, not SIGKILL");
         assertTrue(exit.reportedByRun());
         RunEvent.Cancelled c = assertInstanceOf(RunEvent.Cancelled.class, exit.terminal());
         RunEvent.Step lastStep = run.events().lastStep().orElseThrow();

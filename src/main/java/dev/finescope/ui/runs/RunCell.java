@@ -73,6 +73,7 @@ final class RunCell extends ListCell<RunItem> {
             case FINISHED -> "✓";
             case FAILED -> "✗";
             case CANCELLED -> "■";
+            case INTERRUPTED -> "⏸";
             case CRASHED -> "⚠";
         };
     }
@@ -83,6 +84,7 @@ final class RunCell extends ListCell<RunItem> {
             case FINISHED -> "#009e73";
             case FAILED, CRASHED -> "#d55e00";
             case CANCELLED -> "#707070";
+            case INTERRUPTED -> "#e69f00";
         };
     }
 }

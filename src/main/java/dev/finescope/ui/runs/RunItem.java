@@ -190,6 +190,7 @@ public final class RunItem {
             case FAILED -> "failed before the first step: " + problem.get();
             case CRASHED -> "the training process ended before the first step";
             case CANCELLED -> "cancelled before the first step";
+            case INTERRUPTED -> "interrupted before the first step";
             case FINISHED -> "no steps";
         };
     }
@@ -296,6 +297,8 @@ public final class RunItem {
             }
             case FAILED -> "failed" + stepSuffix();
             case CANCELLED -> "cancelled at step " + ((RunEvent.Cancelled) state.terminal().orElseThrow()).step();
+            case INTERRUPTED -> "interrupted at step " + ((RunEvent.Interrupted) state.terminal().orElseThrow()).step()
+                    + ", checkpoint saved: Resume goes on from it";
             case CRASHED -> RunStatus.CRASHED.label() + stepSuffix();
         });
     }
