@@ -28,11 +28,16 @@ public final class RunLauncher {
     /** How long a cancelled run may take to finish its step and say so before it is killed. */
     public static final Duration DEFAULT_CANCEL_GRACE = Duration.ofSeconds(30);
 
-    /** The command line that trains from a spec file. */
+    /**
+     * The command line of a run's process, given the arguments of {@code finescope train}: {@code --spec FILE
+     * --events stdout} for a new run, {@code --resume FOLDER --events stdout} for one that goes on from its
+     * checkpoint.
+     */
     @FunctionalInterface
     public interface CommandLine {
-        List<String> command(Path specFile);
+        List<String> command(List<String> trainArguments);
     }
+
 
     private final CommandLine commandLine;
     private final Duration cancelGrace;
@@ -49,7 +54,7 @@ public final class RunLauncher {
      */
     public static RunLauncher forThisJvm(List<String> jvmOptions) {
         List<String> options = List.copyOf(jvmOptions);
-        return new RunLauncher(spec -> forThisJvmCommand(options, spec), DEFAULT_CANCEL_GRACE);
+        return new RunLauncher(args -> forThisJvmCommand(options, args), DEFAULT_CANCEL_GRACE);
     }
 
     /**
@@ -60,7 +65,7 @@ public final class RunLauncher {
     public static RunLauncher forThisJvmYielding(List<String> jvmOptions) {
         List<String> options = List.copyOf(jvmOptions);
         Optional<Path> nice = nice();
-        return new RunLauncher(spec -> yielding(forThisJvmCommand(options, spec), nice), DEFAULT_CANCEL_GRACE);
+        return new RunLauncher(args -> yielding(forThisJvmCommand(options, args), nice), DEFAULT_CANCEL_GRACE);
     }
 
     /** How much lower than the app a yielding run is scheduled (nice values: 0 normal, 19 lowest). */
@@ -87,10 +92,11 @@ public final class RunLauncher {
         return Optional.empty();
     }
 
-    /** The command {@link #forThisJvm} runs for a spec file. */
-    static List<String> forThisJvmCommand(List<String> jvmOptions, Path specFile) {
-        return javaCommand(jvmOptions, MAIN_CLASS,
-                List.of("train", "--spec", specFile.toString(), "--events", "stdout"));
+    /** The command {@link #forThisJvm} runs: {@code finescope train} with {@code trainArguments}. */
+    static List<String> forThisJvmCommand(List<String> jvmOptions, List<String> trainArguments) {
+        List<String> args = new ArrayList<>(List.of("train"));
+        args.addAll(trainArguments);
+        return javaCommand(jvmOptions, MAIN_CLASS, args);
     }
 
     /**
@@ -143,7 +149,25 @@ public final class RunLauncher {
             throw new RunException(run.path(), "the run folder has no " + RunFolder.SPEC_FILE
                     + " (prepare it with its spec first)");
         }
-        List<String> cmd = commandLine.command(run.specFile());
+        return start(run, commandLine.command(List.of("--spec", run.specFile().toString(), "--events", "stdout")),
+                listener);
+    }
+
+    /**
+     * Starts {@code finescope train --resume} on a run that stopped before its end (interrupted, killed, crashed):
+     * it goes on from the checkpoint in its folder, its events cut back to that checkpoint. A {@link RunException}
+     * naming the folder when it holds no checkpoint.
+     */
+    public RunHandle resume(RunFolder run, RunListener listener) {
+        if (!Files.isRegularFile(run.path().resolve(RunFolder.CHECKPOINT_FILE))) {
+            throw new RunException(run.path(), "has no checkpoint to go on from (" + RunFolder.CHECKPOINT_FILE + "): the run "
+                    + "stopped before its first one");
+        }
+        return start(run, commandLine.command(List.of("--resume", run.path().toString(), "--events", "stdout")),
+                listener);
+    }
+
+    private RunHandle start(RunFolder run, List<String> cmd, RunListener listener) {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(run.path().toFile());
         Process process;
         try {

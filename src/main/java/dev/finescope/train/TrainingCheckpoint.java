@@ -1,5 +1,6 @@
 package dev.finescope.train;
 
+import dev.finescope.run.RunFolder;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -48,7 +49,7 @@ import java.util.Objects;
 public final class TrainingCheckpoint implements AutoCloseable {
 
     /** The file's name in a run folder. */
-    public static final String FILE = "checkpoint.safetensors";
+    public static final String FILE = RunFolder.CHECKPOINT_FILE;
     /** The {@code format} metadata of this kind of file. */
     public static final String FORMAT = "finescope.training-checkpoint";
     /** The version this code writes and the newest it reads. */

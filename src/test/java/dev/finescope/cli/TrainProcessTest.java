@@ -108,10 +108,11 @@ class TrainProcessTest {
     }
 
     private RunLauncher launcher() {
-        return new RunLauncher(spec -> RunLauncher.javaCommand(
+        return new RunLauncher(args -> RunLauncher.javaCommand(
                 List.of("-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1", "-Xmx512m", "-Xshare:auto",
                         "-Dfinescope.cache=" + dir.resolve("cache")),
-                RunLauncher.MAIN_CLASS, List.of("train", "--spec", spec.toString(), "--events", "stdout")),
+                RunLauncher.MAIN_CLASS, java.util.stream.Stream.concat(java.util.stream.Stream.of("train"),
+                        args.stream()).toList()),
                 Duration.ofSeconds(60));
     }
 

@@ -99,7 +99,7 @@ class TrainResumeProcessTest {
     }
 
     private static RunHandle launch(Path dir, RunFolder run, List<String> args, Consumer<RunEvent> onEvent) {
-        RunLauncher launcher = new RunLauncher(spec -> RunLauncher.javaCommand(
+        RunLauncher launcher = new RunLauncher(trainArgs -> RunLauncher.javaCommand(
                 List.of("-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1", "-Xmx512m", "-Xshare:auto",
                         "-Dfinescope.cache=" + dir.resolve("cache")),
                 RunLauncher.MAIN_CLASS, args), Duration.ofSeconds(60));

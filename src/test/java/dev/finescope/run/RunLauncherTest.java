@@ -41,8 +41,9 @@ class RunLauncherTest {
     }
 
     private static RunLauncher fake(String mode, Duration grace) {
-        return new RunLauncher(spec -> RunLauncher.javaCommand(List.of("-XX:TieredStopAtLevel=1", "-Xshare:auto"),
-                FakeTrainMain.class.getName(), List.of(mode, "--spec", spec.toString(), "--events", "stdout")),
+        return new RunLauncher(args -> RunLauncher.javaCommand(List.of("-XX:TieredStopAtLevel=1", "-Xshare:auto"),
+                FakeTrainMain.class.getName(), java.util.stream.Stream.concat(java.util.stream.Stream.of(mode),
+                        args.stream()).toList()),
                 grace);
     }
 
@@ -86,7 +87,8 @@ class RunLauncherTest {
 
     @Test
     void theRealCommandIsFinescopeTrainOnThisJvmWithAnAbsoluteClassPath() {
-        List<String> cmd = RunLauncher.forThisJvmCommand(List.of("-Xmx2g"), Path.of("/runs/a/spec.json"));
+        List<String> cmd = RunLauncher.forThisJvmCommand(List.of("-Xmx2g"),
+                List.of("--spec", "/runs/a/spec.json", "--events", "stdout"));
         assertEquals(ProcessHandle.current().info().command().orElseThrow(), cmd.get(0));
         assertEquals(List.of("-Xmx2g", "-cp"), cmd.subList(1, 3));
         for (String entry : cmd.get(3).split(File.pathSeparator)) {
@@ -170,7 +172,7 @@ class RunLauncherTest {
 
     @Test
     void aCommandThatCannotStartIsNamed() {
-        RunLauncher broken = new RunLauncher(spec -> List.of(dir.resolve("no-java").toString()),
+        RunLauncher broken = new RunLauncher(args -> List.of(dir.resolve("no-java").toString()),
                 Duration.ofSeconds(1));
         RunException e = assertThrows(RunException.class, () -> broken.launch(run, new Recorder()));
         assertTrue(e.getMessage().startsWith(run.path() + ": cannot start the training process ("

@@ -2,10 +2,12 @@ package dev.finescope.ui.runs;
 
 import dev.finescope.run.EventReader;
 import dev.finescope.run.RunEvent;
+import dev.finescope.run.RunFolder;
 import dev.finescope.run.RunHandle;
 import dev.finescope.run.RunProgress;
 import dev.finescope.run.RunState;
 import dev.finescope.run.RunStatus;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -50,6 +52,7 @@ public final class RunItem {
     private final ReadOnlyStringWrapper logText = new ReadOnlyStringWrapper(this, "logText", "");
     private final ReadOnlyBooleanWrapper cancelRequested = new ReadOnlyBooleanWrapper(this, "cancelRequested");
     private final ReadOnlyBooleanWrapper cancellable = new ReadOnlyBooleanWrapper(this, "cancellable");
+    private final ReadOnlyBooleanWrapper resumable = new ReadOnlyBooleanWrapper(this, "resumable");
     private final ReadOnlyIntegerWrapper revision = new ReadOnlyIntegerWrapper(this, "revision");
     private final ReadOnlyObjectWrapper<Path> overlay = new ReadOnlyObjectWrapper<>(this, "overlay");
     private final ReadOnlyStringWrapper verdict = new ReadOnlyStringWrapper(this, "verdict", "");
@@ -118,6 +121,14 @@ public final class RunItem {
     /** True while this app's own process of the run lives and no cancel was asked for. */
     public ReadOnlyBooleanProperty cancellableProperty() {
         return cancellable.getReadOnlyProperty();
+    }
+
+    /**
+     * True for a run that stopped before its end (interrupted, killed or crashed) with a checkpoint in its folder
+     * and no process of it running: {@code finescope train --resume} can go on from there.
+     */
+    public ReadOnlyBooleanProperty resumableProperty() {
+        return resumable.getReadOnlyProperty();
     }
 
     /** Counts changes of the curves and the log, so a chart knows when to draw again. */
@@ -252,6 +263,13 @@ public final class RunItem {
             return;
         }
         for (RunEvent event : events) {
+            if (event instanceof RunEvent.Resumed r) {
+                // the resumed process cut the events file back to its checkpoint and goes on from there
+                state = RunState.replay(EventReader.readAll(folder.resolve(RunFolder.EVENTS_FILE)).events());
+                cancelRequested.set(false);
+                addLog("resumed from the checkpoint at step " + r.step());
+                continue;
+            }
             state = state.apply(event);
             if (event instanceof RunEvent.Evaluation e) {
                 addLog("evaluation at step " + e.step() + " on " + e.split() + ": " + formatMetrics(e.metrics()));
@@ -260,6 +278,11 @@ public final class RunItem {
             }
         }
         dirty = true;
+        show();
+    }
+
+    /** This app's process of the run has exited: whether it can be resumed now depends on that. */
+    void processExited() {
         show();
     }
 
@@ -288,6 +311,8 @@ public final class RunItem {
         if (s.isTerminal()) {
             cancellable.set(false);
         }
+        resumable.set(s.canResume() && (handle == null || !handle.isAlive())
+                && Files.isRegularFile(folder.resolve(RunFolder.CHECKPOINT_FILE)));
         summary.set(switch (s) {
             case RUNNING -> (cancelRequested.get() ? "cancelling… " : "") + progressLine(p);
             case FINISHED -> {

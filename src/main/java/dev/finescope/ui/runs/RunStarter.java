@@ -11,6 +11,7 @@ import dev.finescope.run.PlanSource;
 import dev.finescope.run.RunEvent;
 import dev.finescope.run.RunExit;
 import dev.finescope.run.RunFolder;
+import dev.finescope.run.RunHandle;
 import dev.finescope.run.RunLauncher;
 import dev.finescope.run.RunListener;
 import dev.finescope.run.RunSpec;
@@ -154,6 +155,26 @@ final class RunStarter {
             Throwable t = task.getException();
             LOGGER.warn("Launching {} failed: {}", output, t.getMessage());
             dialogs.showError("Cannot launch the run", t.getMessage());
+        });
+        executor.execute(task);
+    }
+
+    /** Starts {@code finescope train --resume} on the run's folder, in the background, and follows it. */
+    void resume(RunItem item) {
+        Task<RunHandle> task = new Task<>() {
+            @Override
+            protected RunHandle call() {
+                return launcher.resume(RunFolder.open(item.folder()), listenerFor(item));
+            }
+        };
+        task.setOnSucceeded(e -> {
+            item.attach(task.getValue());
+            item.processStarted();
+        });
+        task.setOnFailed(e -> {
+            Throwable t = task.getException();
+            LOGGER.warn("Resuming {} failed: {}", item.folder(), t.getMessage());
+            dialogs.showError("Cannot resume the run", t.getMessage());
         });
         executor.execute(task);
     }

@@ -78,13 +78,21 @@ public final class RunsPane extends BorderPane {
         cancel.disableProperty().bind(selectedCannotCancel());
         cancel.setTooltip(new Tooltip("Ask the selected run to stop after its current step."));
 
+        Button resume = new Button("Resume run");
+        resume.setId("resume");
+        resume.setOnAction(e -> vm.resumeSelected());
+        ObservableValue<Boolean> resumable = vm.selectedProperty().flatMap(RunItem::resumableProperty).orElse(false);
+        resume.disableProperty().bind(Bindings.createBooleanBinding(() -> !resumable.getValue(), resumable));
+        resume.setTooltip(new Tooltip("Go on with the selected run from its last checkpoint: it was interrupted, "
+                + "killed or crashed before its end."));
+
         Button refresh = new Button("Refresh");
         refresh.setOnAction(e -> vm.rediscover());
         refresh.setTooltip(new Tooltip("Read the runs folder again."));
 
         Label blocker = new Label();
         blocker.textProperty().bind(vm.launchBlockerBinding());
-        return new ToolBar(launch, cancel, refresh, blocker);
+        return new ToolBar(launch, cancel, resume, refresh, blocker);
     }
 
     /** True unless the selected run is one this app started and it still trains. */

@@ -184,6 +184,7 @@ public final class RunsViewModel {
     /** The process of a run this app started has ended and everything it said has arrived. */
     void ended(RunItem item, RunExit exit) {
         item.flush();
+        item.processExited();
         redraw(false);
         compareRuns();
         switch (exit.status()) {
@@ -209,6 +210,20 @@ public final class RunsViewModel {
 
     public void cancelSelected() {
         cancel(selected.get());
+    }
+
+    /**
+     * Goes on with a run that stopped before its end (interrupted, killed, crashed) from the checkpoint in its
+     * folder, in a new process of {@code finescope train --resume}; the same run, not a new one.
+     */
+    public void resume(RunItem item) {
+        if (item != null && item.resumableProperty().get()) {
+            starter.resume(item);
+        }
+    }
+
+    public void resumeSelected() {
+        resume(selected.get());
     }
 
     /** Stops every run this app started (the app is closing and the user asked to stop them). */

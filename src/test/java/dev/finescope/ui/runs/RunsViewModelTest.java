@@ -15,6 +15,7 @@ import dev.finescope.plan.Presets;
 import dev.finescope.run.DataSpec;
 import dev.finescope.run.Device;
 import dev.finescope.run.EventLog;
+import dev.finescope.run.EventReader;
 import dev.finescope.run.HyperParameters;
 import dev.finescope.run.PlanSource;
 import dev.finescope.run.RunEvent;
@@ -176,6 +177,41 @@ class RunsViewModelTest {
         });
         assertEquals(List.of(), workspace.tunedModels);
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+    }
+
+    @Test
+    void anInterruptedRunIsResumedFromItsCheckpointAndFinishesAsOneRun() {
+        RunItem run = launch("interrupt");
+        awaitStatus(run, RunStatus.INTERRUPTED);
+        OnFx.await("the process to end", PROCESS, () -> run.resumableProperty().get());
+        OnFx.run(() -> {
+            assertEquals("interrupted at step 3, checkpoint saved: Resume goes on from it",
+                    run.summaryProperty().get());
+            assertFalse(run.cancellableProperty().get());
+            vm.resumeSelected();
+        });
+        awaitStatus(run, RunStatus.FINISHED);
+        OnFx.settle();
+        OnFx.run(() -> {
+            assertFalse(run.resumableProperty().get());
+            assertEquals(List.of(1.0, 2.0, 3.0, 4.0, 5.0, 6.0), run.lossPoints().stream().map(p -> p[0]).toList(),
+                    "one curve: the step the checkpoint did not hold is gone, the resumed steps follow");
+            assertEquals(1.0 / 4, run.lossPoints().get(3)[1]);
+            assertEquals("finished at step 6 · accuracy 0.7500", run.summaryProperty().get());
+            assertTrue(run.logTextProperty().get().contains("resumed from the checkpoint at step 3"),
+                    run.logTextProperty().get());
+        });
+        List<RunEvent> events = EventReader.readAll(run.folder().resolve(RunFolder.EVENTS_FILE)).events();
+        assertEquals(1, events.stream().filter(RunEvent::isTerminal).count(), events.toString());
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+    }
+
+    @Test
+    void aRunWithoutACheckpointCannotBeResumed() {
+        RunItem run = launch("crash");
+        awaitStatus(run, RunStatus.FAILED);
+        OnFx.settle();
+        OnFx.run(() -> assertFalse(run.resumableProperty().get(), "failed, and no checkpoint"));
     }
 
     @Test
