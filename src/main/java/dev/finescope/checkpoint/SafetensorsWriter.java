@@ -3,17 +3,14 @@ package dev.finescope.checkpoint;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.finescope.common.AtomicFiles;
 import dev.finescope.common.Progress;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -38,7 +35,6 @@ public final class SafetensorsWriter {
     private static final Logger LOGGER = LoggerFactory.getLogger(SafetensorsWriter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int CHUNK_BYTES = 1 << 20;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private final List<Entry> entries = new ArrayList<>();
@@ -167,17 +163,10 @@ public final class SafetensorsWriter {
      */
     public void write(Path target, Progress progress) {
         Path absolute = target.toAbsolutePath();
-        Path dir = absolute.getParent();
         byte[] header = header();
         long total = 8L + header.length + entries.stream().mapToLong(Entry::byteSize).sum();
-        // not Files.createTempFile: its owner-only permissions would carry over to the finished model
-        Path temp = dir.resolve("." + absolute.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
-        boolean created = false;
-        boolean done = false;
         try {
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE,
-                    StandardOpenOption.CREATE_NEW)) {
-                created = true;
+            AtomicFiles.writeChannel(absolute, out -> {
                 ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
                 writeFully(out, length);
                 writeFully(out, ByteBuffer.wrap(header));
@@ -195,21 +184,10 @@ public final class SafetensorsWriter {
                     }
                     progress.update(out.position(), total, e.name);
                 }
-                out.force(true);
-            }
-            Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            done = true;
+            });
             LOGGER.debug("wrote {} ({} tensors, {} bytes)", absolute, entries.size(), total);
         } catch (IOException e) {
             throw new CheckpointException(target, "cannot be written: " + e.getMessage(), e);
-        } finally {
-            if (created && !done) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException e) {
-                    LOGGER.warn("could not delete the temporary file {}", temp, e);
-                }
-            }
         }
     }
 

@@ -3,6 +3,8 @@ package dev.finescope.common;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -40,14 +42,32 @@ public final class AtomicFiles {
      * temporary file is removed when anything fails.
      */
     public static void write(Path target, Content content) throws IOException {
+        Files.createDirectories(target.toAbsolutePath().getParent());
+        writeChannel(target, channel -> {
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel));
+            content.writeTo(out);
+            out.flush();
+        });
+    }
+
+    /** Writes a file's content to an open channel, for writers that work with positions (safetensors). */
+    @FunctionalInterface
+    public interface ChannelContent {
+        void writeTo(FileChannel out) throws IOException;
+    }
+
+    /**
+     * As {@link #write(Path, Content)}, through a channel, into a folder that must exist: the content is forced to
+     * the disk before the move, so that a crash right after leaves either the old file or the whole new one.
+     */
+    public static void writeChannel(Path target, ChannelContent content) throws IOException {
         Path absolute = target.toAbsolutePath();
-        Path folder = absolute.getParent();
-        Files.createDirectories(folder);
-        Path temp = folder.resolve("." + absolute.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+        String name = "." + absolute.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp";
+        Path temp = absolute.getParent().resolve(name);
         try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE))) {
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 content.writeTo(out);
+                out.force(true);
             }
             Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {

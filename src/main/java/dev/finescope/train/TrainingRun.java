@@ -8,6 +8,7 @@ import dev.finescope.checkpoint.NameMap;
 import dev.finescope.checkpoint.overlay.Models;
 import dev.finescope.checkpoint.overlay.OverlaidModel;
 import dev.finescope.checkpoint.overlay.Overlay;
+import dev.finescope.common.Progress;
 import dev.finescope.plan.Plan;
 import dev.finescope.plan.PlanException;
 import dev.finescope.plan.PlanJson;
@@ -256,18 +257,19 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     /**
-     * Opens the run folder prepared for the spec, or prepares it ({@link RunFolder#openOrPrepare}), then trains in it with the events mirrored to
-     * {@code eventMirror} and the log lines to {@code logMirror} (either may be null), with checkpoints at the
-     * default cadence.
+     * Opens the run folder prepared for the spec, or prepares it ({@link RunFolder#openOrPrepare}), then trains in
+     * it with the events mirrored to {@code eventMirror} and the log lines to {@code logMirror} (either may be
+     * null), with checkpoints at the default cadence, cancelled when {@code progress} says so.
      */
-    public Result runInFolder(OutputStream eventMirror, Consumer<String> logMirror, BooleanSupplier cancel) {
-        return runInFolder(eventMirror, logMirror, new Trainer.Control(cancel, () -> false,
+    public Result runInFolder(OutputStream eventMirror, Consumer<String> logMirror, Progress progress) {
+        return runInFolder(eventMirror, logMirror, new Trainer.Control(progress::isCancelled, () -> false,
                 CheckpointCadence.DEFAULT, System::nanoTime));
     }
 
     /**
      * Trains in the spec's run folder as {@code control} steers: a new run in the folder the launcher prepared
-     * (or one {@link RunFolder#openOrPrepare} makes ready), or for a run {@linkplain #prepareResume prepared to resume}, on in its own folder from its
+     * (or one {@link RunFolder#openOrPrepare} makes ready), or for a run {@linkplain #prepareResume prepared to
+     * resume}, on in its own folder from its
      * checkpoint, with its events cut back to that checkpoint ({@link EventRewind}) and a resumed event after them.
      */
     public Result runInFolder(OutputStream eventMirror, Consumer<String> logMirror, Trainer.Control control) {
@@ -370,9 +372,9 @@ public final class TrainingRun implements AutoCloseable {
      * the overlay and, when the closing evaluation ran, {@code metrics.json} are in place), cancelled (before the
      * last step; no overlay), or failed with the reason (then the error is thrown on).
      */
-    public Result execute(RunFolder folder, EventLog events, RunLog log, BooleanSupplier cancel) {
-        return execute(folder, events, log, new Trainer.Control(cancel, () -> false, CheckpointCadence.DEFAULT,
-                System::nanoTime));
+    public Result execute(RunFolder folder, EventLog events, RunLog log, Progress progress) {
+        return execute(folder, events, log, new Trainer.Control(progress::isCancelled, () -> false,
+                CheckpointCadence.DEFAULT, System::nanoTime));
     }
 
     /**

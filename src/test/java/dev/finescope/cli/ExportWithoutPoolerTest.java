@@ -11,6 +11,7 @@ import dev.finescope.checkpoint.Checkpoint;
 import dev.finescope.checkpoint.Checkpoints;
 import dev.finescope.checkpoint.SafetensorsWriter;
 import dev.finescope.checkpoint.overlay.HuggingFaceExport;
+import dev.finescope.common.Progress;
 import dev.finescope.plan.Presets;
 import dev.finescope.run.DataSpec;
 import dev.finescope.run.Device;
@@ -105,7 +106,7 @@ class ExportWithoutPoolerTest {
         RunSpec spec = new RunSpec("no pooler", base, DataSpec.glue(TinyRuns.TASK, "SST-2"),
                 PlanSource.of(Presets.fullFineTuning()), TinyRuns.FEW_STEPS, Device.CPU, run);
         try (TrainingRun r = TrainingRun.prepare(spec)) {
-            r.runInFolder(null, null, () -> false);
+            r.runInFolder(null, null, Progress.NONE);
         }
         Path overlay = run.resolve("overlay.safetensors");
         Path out = dir.resolve("exported");

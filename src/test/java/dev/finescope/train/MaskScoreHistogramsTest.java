@@ -67,7 +67,7 @@ class MaskScoreHistogramsTest {
     private void check(Plan plan, boolean topK) {
         Path out = dir.resolve("run");
         try (TrainingRun run = TrainingRun.prepare(TinyRuns.spec(plan, TinyRuns.FEW_STEPS, out))) {
-            run.runInFolder(null, null, () -> false);
+            run.runInFolder(null, null, Progress.NONE);
             FloatCheckpoint finalScores = new FloatCheckpoint(out);
             double maxAbs = 0;
             for (MaskedLinear m : run.model().maskedUnits()) {

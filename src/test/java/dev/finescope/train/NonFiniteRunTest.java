@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.finescope.common.Progress;
 import dev.finescope.plan.Presets;
 import dev.finescope.run.RunEvent;
 import dev.finescope.run.RunFolder;
@@ -44,7 +45,7 @@ class NonFiniteRunTest {
         try (TrainingRun run = TrainingRun.prepare(TinyRuns.spec(Presets.fullFineTuning(),
                 TinyRuns.FEW_STEPS.toBuilder().learningRate(1e300).maxSteps(1).build(), out))) {
             RuntimeException e = assertThrows(RuntimeException.class,
-                    () -> run.runInFolder(null, null, () -> false));
+                    () -> run.runInFolder(null, null, Progress.NONE));
             // the weights stay as the broken step left them: the first broken one in the optimizer's order
             ModelParameter first = run.plan().updated(run.model()).stream()
                     .filter(p -> !allFinite(p.toFloatArray())).findFirst().orElseThrow();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.finescope.common.Progress;
 import dev.finescope.plan.Presets;
 import dev.finescope.run.RunEvent;
 import dev.finescope.run.RunException;
@@ -58,7 +59,7 @@ class ReadOnlyRunFolderTest {
         };
         try (TrainingRun run = TrainingRun.prepare(TinyRuns.spec(Presets.fullFineTuning(),
                 TinyRuns.FEW_STEPS.toBuilder().maxSteps(0).epochs(5).build(), out))) {
-            RunException e = assertThrows(RunException.class, () -> run.runInFolder(mirror, null, () -> false));
+            RunException e = assertThrows(RunException.class, () -> run.runInFolder(mirror, null, Progress.NONE));
             assertTrue(readOnly[0]);
             assertEquals(out, e.file());
             assertTrue(e.problem().startsWith("the run folder can no longer be written ("), e.problem());

@@ -9,6 +9,7 @@ import dev.finescope.checkpoint.Checkpoint;
 import dev.finescope.checkpoint.Checkpoints;
 import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.NameMap;
+import dev.finescope.common.Progress;
 import dev.finescope.plan.Action;
 import dev.finescope.plan.MaskOptions;
 import dev.finescope.plan.MatrixCell;
@@ -121,7 +122,7 @@ class TrainingRunTest {
                 initialScores.put(m.name(), m.scores().toFloatArray());
             }
             double before = trainLoss(run);
-            TrainingRun.Result result = run.runInFolder(null, null, () -> false);
+            TrainingRun.Result result = run.runInFolder(null, null, Progress.NONE);
             double after = trainLoss(run);
 
             assertEquals(TrainingRun.Status.FINISHED, result.status());
@@ -231,7 +232,7 @@ class TrainingRunTest {
         for (String name : List.of("a", "b")) {
             Path out = dir.resolve(name);
             try (TrainingRun run = TrainingRun.prepare(TinyRuns.spec(plan, fewSteps(plan), out))) {
-                run.runInFolder(null, null, () -> false);
+                run.runInFolder(null, null, Progress.NONE);
             }
             losses.add(stepLosses(out));
             overlays.add(RunFolder.open(out).overlayFile());
@@ -249,7 +250,7 @@ class TrainingRunTest {
         Path other = dir.resolve("c");
         try (TrainingRun run = TrainingRun.prepare(TinyRuns.spec(plan,
                 fewSteps(plan).toBuilder().seed(8).build(), other))) {
-            run.runInFolder(null, null, () -> false);
+            run.runInFolder(null, null, Progress.NONE);
         }
         assertFalse(stepLosses(other).equals(losses.get(0)));
     }
