@@ -244,7 +244,7 @@ public final class Analyzer {
         };
     }
 
-    private static double unitDiffSq(float[] a, float[] b, int count, double alpha, double beta) {
+    static double unitDiffSq(float[] a, float[] b, int count, double alpha, double beta) {
         double s = 0;
         for (int i = 0; i < count; i++) {
             double d = a[i] / alpha - b[i] / beta;

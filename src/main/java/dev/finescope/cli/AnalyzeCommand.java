@@ -1,20 +1,25 @@
 package dev.finescope.cli;
 
 import dev.finescope.analysis.Analyzer;
+import dev.finescope.analysis.HeadComparison;
 import dev.finescope.analysis.LayerGrid;
 import dev.finescope.analysis.Metric;
 import dev.finescope.analysis.ModelComparison;
+import dev.finescope.analysis.TensorMetrics;
 import dev.finescope.chart.ChartExport;
 import dev.finescope.chart.GridData;
+import dev.finescope.chart.HeadFigures;
 import dev.finescope.chart.HeatmapChart;
 import dev.finescope.checkpoint.Checkpoint;
 import dev.finescope.checkpoint.CheckpointException;
 import dev.finescope.checkpoint.Checkpoints;
+import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.NameMap;
 import dev.finescope.checkpoint.overlay.Models;
 import dev.finescope.checkpoint.overlay.Overlay;
 import dev.finescope.common.AtomicFiles;
+import dev.finescope.common.Csv;
 import dev.finescope.common.Progress;
 import java.awt.Dimension;
 import java.io.IOException;
@@ -93,6 +98,10 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--with-bias", description = "Measure each grid cell over its weight and bias together.")
     private boolean withBias;
 
+    @Option(names = "--heads", description = "Split Q, K, V (by output rows) and attention-out (by input columns) "
+            + "by attention head: the table, --csv, --png and --svg show layer × head for each matrix kind.")
+    private boolean heads;
+
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: one per core).")
     private int threads = Runtime.getRuntime().availableProcessors();
 
@@ -129,13 +138,16 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
 
     private int analyseAndWrite(List<String> labels, List<Path> pngs, List<Path> svgs) {
+        if (heads) {
+            return analyseHeads(labels, pngs, svgs);
+        }
         List<Result> results = analyse(labels);
         PrintWriter out = spec.commandLine().getOut();
         if (csv != null) {
             writeCsv(results);
             out.println("wrote " + csv);
         }
-        writeCharts(results, pngs, svgs, out);
+        writeCharts(results.stream().map(Result::grid).toList(), pngs, svgs, out, null);
         DoubleFunction<String> format = metric == Metric.COSINE
                 ? v -> number("%.6f", v) : v -> number("%.2e", v);
         for (Result r : results) {
@@ -162,6 +174,83 @@ final class AnalyzeCommand implements Callable<Integer> {
             }
         }
         return results;
+    }
+
+    /** {@code --heads}: every head of every attention matrix, per tuned model. */
+    private int analyseHeads(List<String> labels, List<Path> pngs, List<Path> svgs) {
+        List<HeadComparison> comparisons = new ArrayList<>();
+        try (ModelFolder b = Models.open(base)) {
+            int n = b.config().numHeads();
+            for (int i = 0; i < tuned.size(); i++) {
+                try (ModelFolder t = Models.openPreferringOwnBase(b, tuned.get(i))) {
+                    String label = labels.get(i) != null ? labels.get(i) : Models.displayName(t);
+                    comparisons.add(HeadComparison.compare(b.weights(), b.label(), t.weights(), label,
+                            NameMap.standard(), n, withBias, Progress.NONE));
+                }
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (csv != null) {
+            StringBuilder sb = new StringBuilder(HEADS_HEADER).append('\n');
+            for (HeadComparison c : comparisons) {
+                for (GridColumn kind : HeadComparison.KINDS) {
+                    for (int layer = 0; layer < c.layers() && c.metrics().containsKey(kind); layer++) {
+                        for (int h = 0; h < c.heads(); h++) {
+                            TensorMetrics m = c.of(kind, layer, h);
+                            List<Object> fields = new ArrayList<>(List.of(c.tunedLabel(), layer, kind.csvName(), h,
+                                    m.numel()));
+                            for (Metric x : Metric.values()) {
+                                fields.add(x.of(m));
+                            }
+                            sb.append(Csv.row(fields)).append('\n');
+                        }
+                    }
+                }
+            }
+            writing(csv, () -> AtomicFiles.write(csv, sb.toString().getBytes(StandardCharsets.UTF_8)));
+            out.println("wrote " + csv);
+        }
+        writeCharts(comparisons.stream().map(c -> HeadFigures.grid(c, metric)).toList(), pngs, svgs, out,
+                HeadFigures.COLUMN_AXIS);
+        if (csv == null) {
+            for (HeadComparison c : comparisons) {
+                out.print(headTables(c));
+            }
+        }
+        return 0;
+    }
+
+    /** The CSV header of {@code --heads}: one row per tuned model, layer, matrix and head. */
+    static final String HEADS_HEADER = "tuned,layer,matrix,head,numel," + String.join(",",
+            java.util.Arrays.stream(Metric.values()).map(Metric::id).toList());
+
+    /** The chosen metric as one layer × head table per matrix kind. */
+    private String headTables(HeadComparison c) {
+        DoubleFunction<String> format = metric == Metric.COSINE ? v -> number("%.6f", v) : v -> number("%.2e", v);
+        StringBuilder sb = new StringBuilder(metric.label() + " per head: " + c.tunedLabel() + " against "
+                + c.baseLabel() + "\n");
+        for (GridColumn kind : HeadComparison.KINDS) {
+            if (!c.metrics().containsKey(kind)) {
+                continue;
+            }
+            List<String[]> rows = new ArrayList<>();
+            String[] head = new String[c.heads() + 1];
+            head[0] = kind.csvName();
+            for (int h = 0; h < c.heads(); h++) {
+                head[h + 1] = "h" + h;
+            }
+            rows.add(head);
+            for (int layer = 0; layer < c.layers(); layer++) {
+                String[] row = new String[c.heads() + 1];
+                row[0] = "layer " + layer;
+                for (int h = 0; h < c.heads(); h++) {
+                    row[h + 1] = format.apply(metric.of(c.of(kind, layer, h)));
+                }
+                rows.add(row);
+            }
+            sb.append(WhatIfCommand.table(rows)).append('\n');
+        }
+        return sb.toString();
     }
 
     /**
@@ -224,16 +313,20 @@ final class AnalyzeCommand implements Callable<Integer> {
         }));
     }
 
-    private void writeCharts(List<Result> results, List<Path> pngs, List<Path> svgs, PrintWriter out) {
+    /** The heatmaps of {@code grids}, on one colour scale; {@code columnAxis} names the columns unless null. */
+    private void writeCharts(List<GridData> grids, List<Path> pngs, List<Path> svgs, PrintWriter out,
+            String columnAxis) {
         if (pngs.isEmpty() && svgs.isEmpty()) {
             return;
         }
         HeatmapChart.Scale s = scale != null ? scale : HeatmapChart.defaultScale(metric);
-        List<GridData> grids = results.stream().map(Result::grid).toList();
         Range range = HeatmapChart.naturalRange(metric).filter(r -> s == HeatmapChart.Scale.LINEAR)
                 .orElseGet(() -> HeatmapChart.range(s, grids));
         for (int i = 0; i < grids.size(); i++) {
             JFreeChart chart = HeatmapChart.create(grids.get(i), s, range, grids.size() > 1);
+            if (columnAxis != null && chart.getPlot() instanceof org.jfree.chart.plot.XYPlot plot) {
+                plot.getDomainAxis().setLabel(columnAxis);
+            }
             Dimension size = HeatmapChart.preferredSize(grids.get(i));
             if (!pngs.isEmpty()) {
                 Path file = pngs.get(i);
