@@ -1,37 +1,22 @@
 package dev.finescope.ui;
 
 import dev.finescope.analysis.Histogram;
-import dev.finescope.analysis.HistogramSpec;
 import dev.finescope.analysis.Histograms;
 import dev.finescope.analysis.LayerGrid;
-import dev.finescope.analysis.ModelComparison;
-import dev.finescope.analysis.Sparsity;
 import dev.finescope.chart.ChartStyle;
-import dev.finescope.chart.HistogramChart;
-import dev.finescope.chart.SparsityChart;
-import dev.finescope.checkpoint.Checkpoint;
-import dev.finescope.checkpoint.GridColumn;
-import dev.finescope.checkpoint.GridRow;
 import dev.finescope.checkpoint.ModelFolder;
 import dev.finescope.checkpoint.overlay.MaskScores;
-import dev.finescope.checkpoint.overlay.OverlaidModel;
 import dev.finescope.checkpoint.overlay.Overlay;
 import dev.finescope.common.Latest;
-import dev.finescope.common.Progress;
 import dev.finescope.ui.common.CsvTable;
 import dev.finescope.ui.common.Figure;
-import dev.finescope.ui.common.Numbers;
 import dev.finescope.ui.common.Problems;
 import dev.finescope.ui.common.ProgressTask;
 import dev.finescope.ui.common.TunedModel;
 import dev.finescope.ui.common.UiExecutor;
 import dev.finescope.ui.common.Workspace;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import javafx.beans.InvalidationListener;
 import javafx.beans.Observable;
 import javafx.beans.property.ObjectProperty;
@@ -43,13 +28,16 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.plot.ValueMarker;
-import org.jfree.chart.plot.XYPlot;
 
 /**
  * The histograms tab: the distribution of weights (base and fine-tuned overlaid), of their change, or of their
  * magnitudes on a log scale, over one tensor, the selected cell, its row or the whole model; the share of
- * zeros per layer; and, for a sparsified result, the learned mask scores that chose its masks. Counting reads every value, so it runs in the background with progress and cancel.
+ * zeros per layer; and, for a sparsified result, the learned mask scores that chose its masks.
+ *
+ * <p>This class keeps the tab's state and decides what to count when any of it changes; {@link HistogramSelection}
+ * reads what the workspace's selection means for the tab, and the counting and drawing run in the background as
+ * {@link HistogramCountTask} and {@link MaskScoresTask}, with progress and cancel, of which only the newest
+ * request's result is shown.
  */
 public final class HistogramsViewModel {
 
@@ -92,6 +80,20 @@ public final class HistogramsViewModel {
         public String toString() {
             return label;
         }
+
+        String label() {
+            return label;
+        }
+
+        /** The values a histogram of this view counts; null for the views that are not histograms of weights. */
+        Histogram.Values counted() {
+            return values;
+        }
+
+        /** True when the view counts log₁₀ of the magnitudes. */
+        boolean log10() {
+            return log10;
+        }
     }
 
     /** A computed picture and the numbers behind it. */
@@ -123,13 +125,15 @@ public final class HistogramsViewModel {
     private final ObjectProperty<ChartStyle> style = new SimpleObjectProperty<>(this, "style", ChartStyle.LIGHT);
     private final ReadOnlyObjectWrapper<Result> result = new ReadOnlyObjectWrapper<>(this, "result");
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
+    private final HistogramSelection selection;
     private final Latest requests = new Latest();
-    private CountTask running;
+    private HistogramCountTask running;
 
     public HistogramsViewModel(Workspace workspace, UiExecutor executor, Histograms histograms) {
         this.workspace = workspace;
         this.executor = executor;
         this.histograms = histograms;
+        this.selection = new HistogramSelection(workspace);
         InvalidationListener names = o -> {
             updateTensorNames();
             updateViews();
@@ -143,7 +147,7 @@ public final class HistogramsViewModel {
                 workspace.selectedRowProperty(), workspace.selectedColumnProperty(), workspace.getComparisons())) {
             o.addListener(recount);
         }
-        workspace.selectedRowProperty().addListener(o -> followSelectedCell());
+        workspace.selectedRowProperty().addListener(o -> selection.clickedTensor().ifPresent(tensor::set));
         updateTensorNames();
         updateViews();
     }
@@ -192,10 +196,6 @@ public final class HistogramsViewModel {
     /** The percentiles of the robust x range. */
     public static final double ROBUST_LOW = 0.1;
     public static final double ROBUST_HIGH = 99.9;
-    /** Fine bins the percentiles are read from. */
-    static final int PERCENTILE_BINS = 20_000;
-    /** Bins of a histogram over the robust range. */
-    static final int ROBUST_BINS = 120;
 
     /** The chart and its table; null while counting or when there is nothing to count. */
     public ReadOnlyObjectProperty<Result> resultProperty() {
@@ -217,9 +217,7 @@ public final class HistogramsViewModel {
     }
 
     private void updateTensorNames() {
-        TunedModel t = workspace.getSelectedTuned();
-        ModelComparison c = t == null ? null : workspace.getComparisons().get(t);
-        List<String> names = c == null ? List.of() : c.tensors().stream().map(x -> x.name()).toList();
+        List<String> names = selection.tensorNames();
         if (!names.equals(tensorNames)) {
             tensorNames.setAll(names);
         }
@@ -229,43 +227,13 @@ public final class HistogramsViewModel {
     }
 
     private void updateViews() {
-        List<View> now = new ArrayList<>(List.of(View.values()));
-        if (selectedOverlay().map(o -> o.maskedNames().isEmpty()).orElse(true)) {
-            now.remove(View.MASK_SCORES);
-        }
+        List<View> now = selection.views();
         if (!now.equals(views)) {
             views.setAll(now);
         }
         if (!views.contains(view.get())) {
             view.set(View.DELTA);
         }
-    }
-
-    /** The overlay of the selected fine-tuned model, when it is base ⊕ overlay. */
-    private Optional<Overlay> selectedOverlay() {
-        TunedModel t = workspace.getSelectedTuned();
-        ModelFolder folder = t == null ? null : workspace.getTunedFolders().get(t);
-        return folder == null ? Optional.empty() : OverlaidModel.overlayOf(folder);
-    }
-
-    /** A click on the heatmap picks the tensor too, so "one tensor" shows the clicked matrix. */
-    private void followSelectedCell() {
-        GridRow row = workspace.selectedRowProperty().get();
-        GridColumn column = workspace.selectedColumnProperty().get();
-        if (row == null || column == null) {
-            return;
-        }
-        selectedGrid().flatMap(g -> g.cellDetail(row, column)).ifPresent(cell -> {
-                    if (!cell.weights().isEmpty()) {
-                        tensor.set(cell.weights().get(0).name());
-                    }
-                });
-    }
-
-    private Optional<LayerGrid> selectedGrid() {
-        TunedModel t = workspace.getSelectedTuned();
-        ModelComparison c = t == null ? null : workspace.getComparisons().get(t);
-        return c == null ? Optional.empty() : Optional.of(LayerGrid.of(c, false));
     }
 
     private void recount() {
@@ -275,36 +243,16 @@ public final class HistogramsViewModel {
             running = null;
         }
         result.set(null);
-        TunedModel t = workspace.getSelectedTuned();
-        ModelFolder tunedFolder = t == null ? null : workspace.getTunedFolders().get(t);
-        LayerGrid grid = selectedGrid().orElse(null);
+        TunedModel t = selection.tuned();
+        ModelFolder tunedFolder = selection.tunedFolder();
+        LayerGrid grid = selection.grid().orElse(null);
         if (grid == null || tunedFolder == null || workspace.getBase() == null) {
             message.set("Open a base and a fine-tuned model to see their histograms.");
             return;
         }
-        List<String> names;
-        String what;
-        GridRow row = workspace.selectedRowProperty().get();
-        GridColumn column = workspace.selectedColumnProperty().get();
-        switch (scope.get()) {
-            case TENSOR -> {
-                names = tensor.get() == null ? List.of() : List.of(tensor.get());
-                what = tensor.get();
-            }
-            case CELL -> {
-                names = row == null || column == null ? List.of()
-                        : grid.cellDetail(row, column).map(LayerGrid.Cell::tensorNames).orElse(List.of());
-                what = row == null || column == null ? null : CellRef.describe(row, column);
-            }
-            case ROW -> {
-                names = row == null ? List.of() : grid.rowTensorNames(row);
-                what = row == null ? null : row.label();
-            }
-            default -> {
-                names = grid.rows().stream().flatMap(r -> grid.rowTensorNames(r).stream()).toList();
-                what = "the whole model";
-            }
-        }
+        HistogramSelection.Target target = selection.target(scope.get(), grid, tensor.get());
+        List<String> names = target.names();
+        String what = target.what();
         if (view.get() != View.SPARSITY && names.isEmpty()) {
             message.set(scope.get() == Scope.TENSOR ? "Choose a tensor."
                     : "Click a cell of the heatmap, or choose \"the whole model\".");
@@ -323,8 +271,9 @@ public final class HistogramsViewModel {
             return;
         }
         message.set("Counting …");
-        running = new CountTask(id, workspace.getBase(), t, tunedFolder, grid, names, what, view.get(), style.get(),
-                logY.get(), robust.get());
+        running = new HistogramCountTask(histograms, workspace.getBase(), t, tunedFolder, grid, names, what,
+                view.get(), style.get(), logY.get(), robust.get());
+        deliver(running, id, "Could not count: ");
         executor.execute(running);
     }
 
@@ -333,7 +282,7 @@ public final class HistogramsViewModel {
      * its overlay (the scores themselves are not kept); the chart is drawn in the background.
      */
     private void showMaskScores(long id, TunedModel model, List<String> names, String what) {
-        Optional<Overlay> overlay = selectedOverlay();
+        Optional<Overlay> overlay = selection.overlay();
         if (overlay.isEmpty() || overlay.get().maskedNames().isEmpty()) {
             message.set("This model has no learned masks; only sparsified results have mask scores.");
             return;
@@ -356,57 +305,9 @@ public final class HistogramsViewModel {
             return;
         }
         message.set("Drawing …");
-        ChartStyle chartStyle = style.get();
-        String label = model.label();
-        ProgressTask<Result> task = new ProgressTask<>("Drawing the mask scores of " + what) {
-            {
-                deliver(this, id, "Could not draw the mask scores: ");
-            }
-
-            @Override
-            protected Result call() {
-                MaskScores.Counts sum = scores.sum(masked);
-                Histogram h = new Histogram(Histogram.Values.TUNED, false, scores.lo(), scores.hi(), sum.counts(),
-                        sum.below(), sum.above(), 0, sum.nonFinite(), sum.numel());
-                String title = View.MASK_SCORES.label + " — " + what + " — " + label;
-                double threshold = sum.threshold();
-                Supplier<JFreeChart> chart = () -> maskScoreChart(title, h, threshold, masked.size());
-                CsvTable table = new CsvTable(List.of("bin_lower", "bin_upper", "scores"));
-                for (int k = 0; k < h.bins(); k++) {
-                    table.add(Double.toString(h.binLower(k)), Double.toString(h.binUpper(k)),
-                            Long.toString(h.count(k)));
-                }
-                return new Result(chartStyle.apply(chart.get()), Figure.of("mask-scores-" + what, chart, WIDTH,
-                        HEIGHT), table);
-            }
-        };
+        MaskScoresTask task = new MaskScoresTask(scores, masked, what, model.label(), style.get());
+        deliver(task, id, "Could not draw the mask scores: ");
         executor.execute(task);
-    }
-
-    /** The scores' histogram with the threshold that decides the masks marked on it. */
-    static JFreeChart maskScoreChart(String title, Histogram h, double threshold, int matrices) {
-        JFreeChart chart = HistogramChart.create(title, List.of(new HistogramChart.Series("mask scores", h)));
-        XYPlot plot = chart.getXYPlot();
-        plot.getDomainAxis().setLabel("learned mask score S (an entry is kept where S > threshold)");
-        if (Double.isFinite(threshold)) {
-            ValueMarker marker = new ValueMarker(threshold, new java.awt.Color(0xd55e00),
-                    new java.awt.BasicStroke(1.6f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER,
-                            10f, new float[] {6f, 4f}, 0f));
-            marker.setLabel("threshold " + Numbers.metric(threshold) + ": zeroed ← | → kept");
-            marker.setLabelFont(new java.awt.Font("SansSerif", java.awt.Font.PLAIN, 12));
-            marker.setLabelPaint(new java.awt.Color(0xd55e00));
-            marker.setLabelBackgroundColor(new java.awt.Color(0, 0, 0, 0));
-            marker.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP);
-            marker.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_CENTER);
-            plot.addDomainMarker(marker);
-            if (!(plot.getDomainAxis().getRange().contains(threshold))) {
-                plot.getDomainAxis().setRange(Math.min(threshold, h.lo()), Math.max(threshold, h.hi()));
-            }
-        } else {
-            chart.addSubtitle(new org.jfree.chart.title.TextTitle("exact top-k masks: each of the " + matrices
-                    + " matrices has its own threshold (pick one tensor to see it)"));
-        }
-        return chart;
     }
 
     /** The result of {@code task} becomes the shown one, or its failure the message, unless a newer request came. */
@@ -422,212 +323,5 @@ public final class HistogramsViewModel {
                 message.set(failure + Problems.describe(task.getException()));
             }
         });
-    }
-
-    /**
-     * The edges of the bins holding the {@code pLow} and {@code pHigh} quantiles of the values counted in
-     * {@code counts} (equal bins over {@code [lo, hi]}), and how many values lie outside them; null when nothing
-     * was counted.
-     */
-    static double[] percentiles(long[] counts, double lo, double hi, double pLow, double pHigh) {
-        long total = java.util.Arrays.stream(counts).sum();
-        if (total == 0) {
-            return null;
-        }
-        int n = counts.length;
-        long seen = 0;
-        int first = 0;
-        while (first < n - 1 && seen + counts[first] <= pLow * total) {
-            seen += counts[first++];
-        }
-        seen = 0;
-        int last = n - 1;
-        while (last > first && seen + counts[last] <= (1 - pHigh) * total) {
-            seen += counts[last--];
-        }
-        double from = dev.finescope.checkpoint.EqualBins.edge(lo, hi, n, first);
-        double to = dev.finescope.checkpoint.EqualBins.edge(lo, hi, n, last + 1);
-        long kept = 0;
-        for (int k = first; k <= last; k++) {
-            kept += counts[k];
-        }
-        return from < to ? new double[] {from, to, total - kept} : null;
-    }
-
-    /** Counts in the background; only the newest request's result is shown. */
-    private final class CountTask extends ProgressTask<Result> {
-        private final long id;
-        private final ModelFolder base;
-        private final TunedModel model;
-        private final ModelFolder tuned;
-        private final LayerGrid grid;
-        private final List<String> names;
-        private final String what;
-        private final View view;
-        private final ChartStyle chartStyle;
-        private final boolean logY;
-        private final boolean robust;
-
-        CountTask(long id, ModelFolder base, TunedModel model, ModelFolder tuned, LayerGrid grid, List<String> names,
-                String what, View view, ChartStyle chartStyle, boolean logY, boolean robust) {
-            super("Counting values of " + (view == View.SPARSITY ? "every layer" : what));
-            this.id = id;
-            this.base = base;
-            this.model = model;
-            this.tuned = tuned;
-            this.grid = grid;
-            this.names = names;
-            this.what = what;
-            this.view = view;
-            this.chartStyle = chartStyle;
-            this.logY = logY;
-            this.robust = robust;
-            deliver(this, id, "Could not count: ");
-        }
-
-        @Override
-        protected Result call() {
-            if (view == View.SPARSITY) {
-                return sparsity();
-            }
-            List<HistogramChart.Series> series;
-            CsvTable table;
-            Checkpoint a = base.weights();
-            Checkpoint b = tuned.weights();
-            String clip = null;
-            if (view.values == Histogram.Values.DELTA) {
-                Histogram h = histograms.of(a, b, names, HistogramSpec.auto(view.values, view.log10), progress());
-                double[] range = robust ? robustRange(List.of(h), List.of(Histogram.Values.DELTA)) : null;
-                if (range != null) {
-                    h = histograms.of(a, b, names, HistogramSpec.fixed(view.values, view.log10, range[0], range[1],
-                            ROBUST_BINS), stage(1, 2, null));
-                    clip = clipNote(List.of(h));
-                }
-                series = List.of(new HistogramChart.Series("Δ", h));
-                table = bins(List.of("Δ"), List.of(h));
-            } else {
-                Histogram first = histograms.of(a, null, names, HistogramSpec.auto(Histogram.Values.BASE,
-                        view.log10), stage(0, 4, base.label()));
-                Histogram second = histograms.of(null, b, names, HistogramSpec.auto(Histogram.Values.TUNED,
-                        view.log10), stage(1, 4, model.label()));
-                double lo = Math.min(first.lo(), second.lo());
-                double hi = Math.max(first.hi(), second.hi());
-                int bins = Math.max(first.bins(), second.bins());
-                double[] range = robust ? robustRange(List.of(first, second),
-                        List.of(Histogram.Values.BASE, Histogram.Values.TUNED)) : null;
-                if (range != null) {
-                    lo = range[0];
-                    hi = range[1];
-                    bins = ROBUST_BINS;
-                }
-                Histogram baseH = histograms.of(a, null, names,
-                        HistogramSpec.fixed(Histogram.Values.BASE, view.log10, lo, hi, bins), stage(2, 4, null));
-                Histogram tunedH = histograms.of(null, b, names,
-                        HistogramSpec.fixed(Histogram.Values.TUNED, view.log10, lo, hi, bins), stage(3, 4, null));
-                series = List.of(new HistogramChart.Series(base.label(), baseH),
-                        new HistogramChart.Series(model.label(), tunedH));
-                table = bins(List.of(base.label(), model.label()), List.of(baseH, tunedH));
-                clip = range == null ? null : clipNote(List.of(baseH, tunedH));
-            }
-            String title = chartTitle();
-            String clipText = clip;
-            return result(() -> HistogramChart.create(title, series, logY, clipText), "histogram-"
-                    + view.name().toLowerCase(Locale.ROOT) + "-" + what, table);
-        }
-
-        /**
-         * The robust x range of the values the auto histograms {@code full} counted: their
-         * {@value #ROBUST_LOW}th and {@value #ROBUST_HIGH}th percentiles, read from a fine recount; null when it
-         * would clip nothing or there is nothing to clip.
-         */
-        private double[] robustRange(List<Histogram> full, List<Histogram.Values> values) {
-            double lo = full.stream().mapToDouble(Histogram::lo).min().orElse(Double.NaN);
-            double hi = full.stream().mapToDouble(Histogram::hi).max().orElse(Double.NaN);
-            if (!(lo < hi)) {
-                return null;
-            }
-            long[] sum = new long[PERCENTILE_BINS];
-            Histogram any = null;
-            for (int i = 0; i < full.size(); i++) {
-                Histogram.Values v = values.get(i);
-                Histogram fine = histograms.of(v == Histogram.Values.TUNED ? null : base.weights(),
-                        v == Histogram.Values.BASE ? null : tuned.weights(), names,
-                        HistogramSpec.fixed(v, view.log10, lo, hi, PERCENTILE_BINS), Progress.NONE);
-                for (int k = 0; k < PERCENTILE_BINS; k++) {
-                    sum[k] += fine.count(k);
-                }
-                any = fine;
-            }
-            double[] range = percentiles(sum, lo, hi, ROBUST_LOW / 100, ROBUST_HIGH / 100);
-            if (range == null || range[2] == 0 || any == null) {
-                return null;
-            }
-            return range;
-        }
-
-        private String clipNote(List<Histogram> clipped) {
-            long below = clipped.stream().mapToLong(Histogram::below).max().orElse(0);
-            long above = clipped.stream().mapToLong(Histogram::above).max().orElse(0);
-            Histogram h = clipped.get(0);
-            return String.format(Locale.ROOT, "x range %s to %s (the %s–%sth percentiles): %,d values below and "
-                    + "%,d above not drawn", Numbers.metric(h.lo()), Numbers.metric(h.hi()),
-                    Numbers.metric(ROBUST_LOW), Numbers.metric(ROBUST_HIGH), below, above);
-        }
-
-        private String chartTitle() {
-            return view.label + " — " + what;
-        }
-
-        private Result sparsity() {
-            List<GridRow> rows = grid.rows();
-            List<String> all = rows.stream().flatMap(r -> grid.rowTensorNames(r).stream()).toList();
-            Map<String, Sparsity> inBase = histograms.sparsityByTensor(base.weights(), all, 0,
-                    stage(0, 2, base.label()));
-            Map<String, Sparsity> inTuned = histograms.sparsityByTensor(tuned.weights(), all, 0,
-                    stage(1, 2, model.label()));
-            double[] a = new double[rows.size()];
-            double[] b = new double[rows.size()];
-            CsvTable table = new CsvTable(List.of("row", "numel", "zeros in " + base.label(),
-                    "zeros in " + model.label()));
-            List<String> labels = new ArrayList<>();
-            for (int i = 0; i < rows.size(); i++) {
-                Sparsity sa = Sparsity.empty(0);
-                Sparsity sb = Sparsity.empty(0);
-                for (String n : grid.rowTensorNames(rows.get(i))) {
-                    sa = sa.plus(inBase.get(n));
-                    sb = sb.plus(inTuned.get(n));
-                }
-                a[i] = sa.fracZero();
-                b[i] = sb.fracZero();
-                labels.add(rows.get(i).label());
-                table.add(rows.get(i).csvName(), Long.toString(sa.numel()), Long.toString(sa.zeros()),
-                        Long.toString(sb.zeros()));
-            }
-            String title = "Exact zeros per layer — " + model.label() + " vs " + base.label();
-            List<SparsityChart.Series> series = List.of(new SparsityChart.Series(base.label(), a),
-                    new SparsityChart.Series(model.label(), b));
-            return result(() -> SparsityChart.create(title, labels, series), "zeros-per-layer-" + model.label(),
-                    table);
-        }
-
-        private Result result(Supplier<JFreeChart> chart, String name, CsvTable table) {
-            return new Result(chartStyle.apply(chart.get()), Figure.of(name, chart, WIDTH, HEIGHT), table);
-        }
-
-        private CsvTable bins(List<String> labels, List<Histogram> hs) {
-            List<String> header = new ArrayList<>(List.of("bin_lower", "bin_upper"));
-            header.addAll(labels);
-            CsvTable table = new CsvTable(header);
-            Histogram first = hs.get(0);
-            for (int k = 0; k < first.bins(); k++) {
-                List<String> fields = new ArrayList<>(List.of(Double.toString(first.binLower(k)),
-                        Double.toString(first.binUpper(k))));
-                for (Histogram h : hs) {
-                    fields.add(Long.toString(h.count(k)));
-                }
-                table.add(fields.toArray(String[]::new));
-            }
-            return table;
-        }
     }
 }

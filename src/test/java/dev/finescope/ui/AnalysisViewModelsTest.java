@@ -233,9 +233,9 @@ class AnalysisViewModelsTest {
                 .getText();
         assertTrue(note.contains("0.1–99.9th percentiles"), note);
         org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {1, 3, 2},
-                HistogramsViewModel.percentiles(new long[] {1, 48, 50, 1}, 0, 4, 0.01, 0.99));
+                HistogramCountTask.percentiles(new long[] {1, 48, 50, 1}, 0, 4, 0.01, 0.99));
         org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {0, 4, 0},
-                HistogramsViewModel.percentiles(new long[] {1, 48, 50, 1}, 0, 4, 0.001, 0.999));
+                HistogramCountTask.percentiles(new long[] {1, 48, 50, 1}, 0, 4, 0.001, 0.999));
     }
 
     @Test
