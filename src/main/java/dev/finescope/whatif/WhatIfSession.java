@@ -475,6 +475,145 @@ public final class WhatIfSession implements AutoCloseable {
         return new Pass(logits, hidden);
     }
 
+    // ------------------------------------------------------------------------------------------------ gradients
+
+    /**
+     * The task loss's gradient with respect to some tensors (weights, biases), over the session's examples: per
+     * tensor the mean gradient (each batch's mean-loss gradient, weighted by its examples) and the mean of the
+     * squared batch gradients (a diagonal Fisher estimate), in the layout of {@link #weights}.
+     *
+     * @param loss the mean loss of the unedited model over the examples
+     */
+    public record Gradients(Map<String, float[]> mean, Map<String, float[]> meanSquare, double loss) {
+    }
+
+    /**
+     * One pass of forward and backward over every batch (no dropout, no cache), for a first-order estimate of what
+     * an edit would do ({@link SensitivityEstimate}). The weights are left as they were; a cancel stops between
+     * batches.
+     */
+    public synchronized Gradients gradients(List<String> tensors, Progress progress) {
+        requireOpen();
+        Map<String, ModelParameter> params = new LinkedHashMap<>();
+        for (String name : tensors) {
+            params.put(name, parameter(name));
+        }
+        Map<String, double[]> sum = new LinkedHashMap<>();
+        Map<String, double[]> sumSq = new LinkedHashMap<>();
+        params.forEach((m, p) -> {
+            int n = Math.toIntExact(p.array().size());
+            sum.put(m, new double[n]);
+            sumSq.put(m, new double[n]);
+        });
+        double lossSum = 0;
+        int examples = split.size();
+        params.values().forEach(p -> p.array().setRequiresGradient(true));
+        try {
+            for (int b = 0; b < batches.size(); b++) {
+                if (progress.isCancelled()) {
+                    throw new CancellationException("cancelled before batch " + (b + 1) + " of " + batches.size());
+                }
+                Batch batch = batches.get(b);
+                double weight = (double) batch.indices().length / examples;
+                try (NDManager scope = encoder.newScope();
+                     ai.djl.training.GradientCollector collector = scope.getEngine().newGradientCollector()) {
+                    BertOutput out = encoder.forward(scope, batch.tokens(), false);
+                    NDArray loss = dev.finescope.train.TaskLoss.of(scope, out.logits(),
+                            split.targets(batch.indices()));
+                    collector.backward(loss);
+                    lossSum += loss.getFloat() * weight;
+                    for (var e : params.entrySet()) {
+                        NDArray grad = e.getValue().array().getGradient();
+                        float[] g = grad.toFloatArray();
+                        grad.subi(grad);
+                        double[] s = sum.get(e.getKey());
+                        double[] q = sumSq.get(e.getKey());
+                        for (int i = 0; i < g.length; i++) {
+                            s[i] += weight * g[i];
+                            q[i] += weight * (double) g[i] * g[i];
+                        }
+                    }
+                }
+                progress.update(b + 1, batches.size(), "gradients of batch " + (b + 1) + " of " + batches.size());
+            }
+        } finally {
+            params.values().forEach(p -> p.array().setRequiresGradient(false));
+            GradientRecording.offOnThisThread();
+        }
+        Map<String, float[]> mean = new LinkedHashMap<>();
+        Map<String, float[]> meanSquare = new LinkedHashMap<>();
+        sum.forEach((m, s) -> mean.put(m, toFloats(s)));
+        sumSq.forEach((m, s) -> meanSquare.put(m, toFloats(s)));
+        return new Gradients(mean, meanSquare, lossSum);
+    }
+
+    /**
+     * The mean task loss over the session's examples with {@code edits} applied (the model is left as it was):
+     * cross-entropy of the logits for classification, squared error for a one-output regression head, computed
+     * in double from the logits. What an estimate of a loss change is checked against.
+     */
+    public synchronized double loss(List<Edit> edits, Progress cancel) {
+        GradientRecording.offOnThisThread();
+        requireOpen();
+        Applied applied = null;
+        Pass pass;
+        try {
+            applied = apply(edits);
+            int first = spec.cache() ? Math.min(applied.firstLayer, layerCount()) : 0;
+            pass = run(first, cancel, false, false, (d, t) -> { });
+        } finally {
+            if (applied != null) {
+                restore(applied.touched);
+            }
+        }
+        double sum = 0;
+        for (int i = 0; i < split.size(); i++) {
+            float[] z = pass.logits()[i];
+            double t = split.target(i);
+            if (z.length == 1) {
+                sum += (z[0] - t) * (z[0] - t);
+            } else {
+                double max = Double.NEGATIVE_INFINITY;
+                for (float v : z) {
+                    max = Math.max(max, v);
+                }
+                double norm = 0;
+                for (float v : z) {
+                    norm += Math.exp(v - max);
+                }
+                sum -= z[(int) t] - max - Math.log(norm);
+            }
+        }
+        return sum / split.size();
+    }
+
+    /** True when the model has the tensor (a layer's bias, say), named as {@link MatrixRef} names them. */
+    public boolean has(String tensor) {
+        return parameters.containsKey(tensor);
+    }
+
+    /** The unedited values of a tensor, row-major as the model holds them (a copy). */
+    public synchronized float[] weights(String tensor) {
+        requireOpen();
+        return original(tensor).clone();
+    }
+
+    /** The base's values of a tensor, when the session can revert (a copy). */
+    public float[] baseWeights(String tensor) {
+        if (baseWeights == null) {
+            throw new IllegalStateException(label + " has no base to compare with");
+        }
+        return baseWeights.tensor(basePrefix + tensor).toFloatArray();
+    }
+
+    private static float[] toFloats(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
+    }
+
     // ------------------------------------------------------------------------------------------------ edits
 
     /** What applying a list of edits did: the tensors changed (to restore), the lowest layer, the pruning counts. */
