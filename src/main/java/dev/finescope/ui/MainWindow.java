@@ -89,7 +89,7 @@ public final class MainWindow {
         plan = new PlanEditorViewModel(vm.workspace(), vm.executor(), vm.dialogs());
         runs = new RunsViewModel(vm.workspace(), vm.executor(), vm.dialogs());
         runs.planProperty().bind(plan.planProperty());
-        vm.whatIf().setPlanSelection(plan::selection);
+        vm.whatIf().pruneRevert().setPlanSelection(plan::selection);
         Tab heatmapTab = tab(0);
         heatmapTab.setContent(new HeatmapView(vm.heatmap(), vm.workspace(), vm.showHintProperty(),
                 heatmapTab.selectedProperty()));
@@ -306,7 +306,7 @@ public final class MainWindow {
         MenuItem evaluate = item("Evaluate what-if (prune)", "Shortcut+Shift+R", () -> {
             tabs.getSelectionModel().select(whatIfTab);
             whatIfPane.content().showPage(dev.finescope.ui.whatif.WhatIfViewModel.Page.PRUNE);
-            vm.whatIf().evaluatePrune();
+            vm.whatIf().pruneRevert().evaluatePrune();
         });
         MenuItem savePlan = item("Save plan…", null, plan::save);
         MenuItem loadPlan = item("Load plan…", null, plan::load);

@@ -188,10 +188,10 @@ public final class StallBench {
                             say("%s", "running a sensitivity sweep on " + sweepExamples + " examples …");
                             phase = "What-if sweep running (" + sweepExamples + " examples)";
                             long t0 = System.nanoTime();
-                            w.resumeProperty().set(false);
-                            w.runSweep();
+                            w.sweep().resumeProperty().set(false);
+                            w.sweep().runSweep();
                             when(() -> w.runningProperty().get() == null, 1800, () -> {
-                                var p = w.sweepPictureProperty().get();
+                                var p = w.sweep().sweepPictureProperty().get();
                                 say("%s", "sweep: " + (p == null ? "no picture" : p.note()) + String.format(
                                         Locale.ROOT, " in %.1f s", (System.nanoTime() - t0) / 1e9));
                                 phase = "What-if sweep finished";

@@ -2,7 +2,6 @@ package dev.finescope.ui.whatif;
 
 import dev.finescope.chart.ChartStyle;
 import dev.finescope.chart.ColorMapPaintScale;
-import dev.finescope.chart.CurveChart;
 import dev.finescope.chart.DivergingColorMap;
 import dev.finescope.whatif.PairedChange;
 import dev.finescope.whatif.SweepPoint;
@@ -18,34 +17,28 @@ import java.awt.geom.Rectangle2D;
 import java.util.List;
 import java.util.Locale;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.LegendItem;
-import org.jfree.chart.LegendItemCollection;
 import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.SymbolAxis;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.block.BlockBorder;
-import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.CrosshairState;
 import org.jfree.chart.plot.PlotRenderingInfo;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYBlockRenderer;
 import org.jfree.chart.renderer.xy.XYItemRendererState;
-import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
-import org.jfree.chart.title.LegendTitle;
 import org.jfree.chart.title.PaintScaleLegend;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.data.xy.DefaultXYZDataset;
 import org.jfree.data.xy.XYDataset;
-import org.jfree.data.xy.XYSeries;
-import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * The two pictures of a sensitivity sweep, built once per sweep and then changed in place as its points arrive:
- * the layer × matrix heatmap of the change Δ against the unpruned model at one sparsity, and the metric against
- * sparsity, one line per layer. A new point writes one cell and moves one point of one line; nothing is rebuilt.
+ * the layer × matrix heatmap of the change Δ against the unpruned model at one sparsity, drawn here, and the
+ * metric against sparsity, one line per layer ({@link SweepCurves}). A new point writes one cell and moves one
+ * point of one line; nothing is rebuilt.
  *
  * <p>The heatmap's colour is Δ on a diverging map centred on the unpruned model (white: no change; blue: pruning
  * hurt; red: it helped), over a range fixed before the first point: ± (unpruned − floor), where the floor is what a
@@ -65,8 +58,8 @@ final class SweepCharts {
     static final Color NOT_YET_PAINT = new Color(0xc4c9cf);
 
     private static final Color NOT_YET_MARK = new Color(0x57606a);
-    private static final Color BASELINE_PAINT = new Color(0x8c959f);
-    private static final Font AXIS_FONT = new Font("SansSerif", Font.PLAIN, 12);
+    /** The font of the axes and subtitles of both charts. */
+    static final Font AXIS_FONT = new Font("SansSerif", Font.PLAIN, 12);
     private static final Font MARK_FONT = new Font("SansSerif", Font.BOLD, 13);
 
     private final String modelLabel;
@@ -82,8 +75,7 @@ final class SweepCharts {
     private final SweepPoint[][][] cells;
     private final ColorMapPaintScale paintScale;
     private final JFreeChart heatmap;
-    private final JFreeChart curves;
-    private final XYSeries[] lines;
+    private final SweepCurves curves;
     private final TextTitle progress;
     private int shown;
     private int written;
@@ -109,8 +101,7 @@ final class SweepCharts {
         this.paintScale = DivergingColorMap.BLUE_WHITE_RED.centredOnZero(1);
         this.progress = new TextTitle("", AXIS_FONT);
         this.heatmap = buildHeatmap();
-        this.lines = new XYSeries[layers];
-        this.curves = buildCurves();
+        this.curves = new SweepCurves(modelLabel, metric, baseline, spec, layers);
     }
 
     /** The same pictures of a finished (or partial) result, for export: every point written in. */
@@ -157,7 +148,7 @@ final class SweepCharts {
     }
 
     JFreeChart curves() {
-        return curves;
+        return curves.chart();
     }
 
     int layers() {
@@ -220,7 +211,7 @@ final class SweepCharts {
     }
 
     void curve(int layer, int s, double mean) {
-        lines[layer].addOrUpdate(sparsities[s] * 100, mean);
+        curves.curve(layer, s, mean);
     }
 
     void progress(int done, int total, boolean complete) {
@@ -231,11 +222,11 @@ final class SweepCharts {
 
     /** Runs {@code writes} with the line chart's own notifications held back, then redraws each chart once. */
     void batch(Runnable writes) {
-        curves.setNotify(false);
+        curves.chart().setNotify(false);
         try {
             writes.run();
         } finally {
-            curves.setNotify(true);
+            curves.chart().setNotify(true);
         }
         heatmap.fireChartChanged();
     }
@@ -243,19 +234,8 @@ final class SweepCharts {
     /** Puts on a theme's frame colours (data colours stay). */
     void restyle(ChartStyle style) {
         style.apply(heatmap);
-        style.apply(curves);
+        curves.restyle(style);
         heatmap.getTitle().setPaint(style.text());
-        // the style reaches the combined plot's shared axis; its panel and value axis are the line chart's own
-        for (Object o : ((CombinedDomainXYPlot) curves.getPlot()).getSubplots()) {
-            XYPlot panel = (XYPlot) o;
-            panel.setBackgroundPaint(style.background());
-            ValueAxis values = panel.getRangeAxis();
-            values.setLabelPaint(style.text());
-            values.setTickLabelPaint(style.text());
-            Color grid = style == ChartStyle.DARK ? new Color(0x30363d) : new Color(0xdddddd);
-            panel.setDomainGridlinePaint(grid);
-            panel.setRangeGridlinePaint(grid);
-        }
     }
 
     // ------------------------------------------------------------------------------------------------ building
@@ -336,70 +316,6 @@ final class SweepCharts {
         legend.setFrame(BlockBorder.NONE);
         legend.setBackgroundPaint(Color.WHITE);
         chart.addSubtitle(legend);
-        return chart;
-    }
-
-    private JFreeChart buildCurves() {
-        XYSeriesCollection perLayer = new XYSeriesCollection();
-        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
-        for (int layer = 0; layer < layers; layer++) {
-            XYSeries s = new XYSeries("layer " + layer, true, false);
-            s.add(0, baseline);
-            lines[layer] = s;
-            perLayer.addSeries(s);
-            renderer.setSeriesPaint(layer, CurveChart.PALETTE.get(layer % CurveChart.PALETTE.size()));
-            renderer.setSeriesStroke(layer, new BasicStroke(1.6f));
-        }
-        XYSeriesCollection unpruned = new XYSeriesCollection();
-        XYSeries flat = new XYSeries("unpruned " + WhatIfNumbers.sig3(baseline), true, false);
-        flat.add(0, baseline);
-        flat.add(100, baseline);
-        unpruned.addSeries(flat);
-        XYLineAndShapeRenderer dashed = new XYLineAndShapeRenderer(true, false);
-        dashed.setSeriesPaint(0, BASELINE_PAINT);
-        dashed.setSeriesStroke(0, new BasicStroke(1.4f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-                new float[] {6f, 4f}, 0f));
-
-        NumberAxis values = new NumberAxis(metric);
-        values.setAutoRangeIncludesZero(false);
-        values.setAutoRangeMinimumSize(0.02);
-        org.jfree.chart.axis.TickUnits ticks = new org.jfree.chart.axis.TickUnits();
-        for (double t : new double[] {0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5}) {
-            ticks.add(new org.jfree.chart.axis.NumberTickUnit(t));
-        }
-        values.setStandardTickUnits(ticks);
-        values.setLabelFont(AXIS_FONT);
-        XYPlot plot = new XYPlot(perLayer, null, values, renderer);
-        plot.setDataset(1, unpruned);
-        plot.setRenderer(1, dashed);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setDomainGridlinePaint(new Color(0xdddddd));
-        plot.setRangeGridlinePaint(new Color(0xdddddd));
-        NumberAxis sparsity = new NumberAxis("sparsity (% of entries zeroed)");
-        sparsity.setRange(0, 100);
-        sparsity.setLabelFont(AXIS_FONT);
-        CombinedDomainXYPlot combined = new CombinedDomainXYPlot(sparsity);
-        combined.add(plot, 1);
-        // the legend lists the layers and the dashed unpruned line, in that order
-        LegendItemCollection items = new LegendItemCollection();
-        for (int layer = 0; layer < layers; layer++) {
-            items.add(renderer.getLegendItem(0, layer));
-        }
-        LegendItem base = dashed.getLegendItem(1, 0);
-        if (base != null) {
-            items.add(base);
-        }
-        combined.setFixedLegendItems(items);
-        JFreeChart chart = new JFreeChart(metric + " per layer — " + modelLabel, JFreeChart.DEFAULT_TITLE_FONT,
-                combined, true);
-        chart.setBackgroundPaint(Color.WHITE);
-        chart.addSubtitle(new TextTitle(spec.granularity() == SweepSpec.Granularity.CELL
-                ? "mean over the layer's matrices, each pruned alone" : "the layer's matrices pruned together",
-                AXIS_FONT));
-        LegendTitle legend = chart.getLegend();
-        legend.setPosition(RectangleEdge.RIGHT);
-        legend.setItemFont(AXIS_FONT);
-        legend.setFrame(BlockBorder.NONE);
         return chart;
     }
 

@@ -149,19 +149,19 @@ public final class ScreenTour {
             ((WhatIfPane) w.tabs().getSelectionModel().getSelectedItem().getContent())
                     .showPage(WhatIfViewModel.Page.SWEEP);
             vm.maxExamplesProperty().set(128);
-            vm.resumeProperty().set(false);
-            vm.shownSparsityProperty().set(0.9);
+            vm.sweep().resumeProperty().set(false);
+            vm.sweep().shownSparsityProperty().set(0.9);
             return null;
         });
         await("the what-if session", () -> vm.sessionProperty().get() != null && vm.runningProperty().get() == null);
         fx(() -> {
-            vm.runSweep();
+            vm.sweep().runSweep();
             return null;
         });
-        await("the sweep", () -> vm.runningProperty().get() == null && vm.sweepPictureProperty().get() != null
-                && vm.sweepPictureProperty().get().result().complete());
+        await("the sweep", () -> vm.runningProperty().get() == null && vm.sweep().sweepPictureProperty().get() != null
+                && vm.sweep().sweepPictureProperty().get().result().complete());
         fx(() -> {
-            vm.hoverSweep(2, 4);
+            vm.sweep().hoverSweep(2, 4);
             return null;
         });
         Thread.sleep(1500);

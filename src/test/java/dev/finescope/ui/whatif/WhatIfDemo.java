@@ -32,7 +32,7 @@ public final class WhatIfDemo {
         Path png = Path.of(args[1]).toAbsolutePath();
         String page = args.length > 2 ? args[2] : "sweep";
         int examples = args.length > 3 ? Integer.parseInt(args[3]) : 0;
-        String sparsities = args.length > 4 ? args[4] : WhatIfViewModel.DEFAULT_SPARSITIES;
+        String sparsities = args.length > 4 ? args[4] : SweepViewModel.DEFAULT_SPARSITIES;
         System.setProperty(AppPreferences.NODE_PROPERTY, "dev/finescope/demo/whatif");
         BuiltinBase.register();
         Platform.startup(() -> {
@@ -49,10 +49,10 @@ public final class WhatIfDemo {
             int mid = Integer.getInteger("mid", 0);
             if (mid > 0) {
                 boolean[] shot = {false};
-                vm.sweepPictureProperty().addListener((obs, was, now) -> {
+                vm.sweep().sweepPictureProperty().addListener((obs, was, now) -> {
                     if (now != null && now.done() >= mid && !shot[0]) {
                         shot[0] = true;
-                        vm.hoverSweep(now.charts().layers() - 1, 4);
+                        vm.sweep().hoverSweep(now.charts().layers() - 1, 4);
                         PaneShot.snapshotLater(window.scene(), png, Duration.millis(300));
                     }
                 });
@@ -61,36 +61,36 @@ public final class WhatIfDemo {
             WhatIfPane pane = (WhatIfPane) window.tabs().getTabs().get(MainWindow.TAB_NAMES.indexOf("What-if"))
                     .getContent();
             vm.maxExamplesProperty().set(examples);
-            vm.sparsitiesProperty().set(sparsities);
-            vm.resumeProperty().set(Boolean.getBoolean("resume"));
+            vm.sweep().sparsitiesProperty().set(sparsities);
+            vm.sweep().resumeProperty().set(Boolean.getBoolean("resume"));
             Deque<Runnable> steps = new ArrayDeque<>();
             switch (page) {
                 case "prune" -> {
                     pane.showPage(WhatIfViewModel.Page.PRUNE);
-                    steps.add(vm::evaluatePrune);
+                    steps.add(vm.pruneRevert()::evaluatePrune);
                     steps.add(() -> {
-                        vm.pruneSelectionProperty().set("layer:5");
-                        vm.prunePercentProperty().set(70);
-                        vm.evaluatePrune();
+                        vm.pruneRevert().pruneSelectionProperty().set("layer:5");
+                        vm.pruneRevert().prunePercentProperty().set(70);
+                        vm.pruneRevert().evaluatePrune();
                     });
                     steps.add(() -> {
-                        vm.pruneSelectionProperty().set("column:FFN-out");
-                        vm.pruneMethodProperty().set(dev.finescope.whatif.PruneMethod.RANDOM);
-                        vm.evaluatePrune();
+                        vm.pruneRevert().pruneSelectionProperty().set("column:FFN-out");
+                        vm.pruneRevert().pruneMethodProperty().set(dev.finescope.whatif.PruneMethod.RANDOM);
+                        vm.pruneRevert().evaluatePrune();
                     });
                     steps.add(() -> {
-                        vm.revertSelectionProperty().set("layers:0-2");
-                        vm.evaluateRevert();
+                        vm.pruneRevert().revertSelectionProperty().set("layers:0-2");
+                        vm.pruneRevert().evaluateRevert();
                     });
-                    steps.add(vm::revertEachLayer);
+                    steps.add(vm.pruneRevert()::revertEachLayer);
                 }
                 case "masks" -> {
                     pane.showPage(WhatIfViewModel.Page.MASKS);
-                    steps.add(vm::compareMasks);
+                    steps.add(vm.masks()::compareMasks);
                 }
                 default -> {
                     pane.showPage(WhatIfViewModel.Page.SWEEP);
-                    steps.add(vm::runSweep);
+                    steps.add(vm.sweep()::runSweep);
                 }
             }
             Runnable next = () -> {
@@ -98,8 +98,8 @@ public final class WhatIfDemo {
                 if (step != null) {
                     step.run();
                 } else {
-                    if (page.equals("sweep") && vm.sweepPictureProperty().get() != null) {
-                        vm.hoverSweep(2, 4);
+                    if (page.equals("sweep") && vm.sweep().sweepPictureProperty().get() != null) {
+                        vm.sweep().hoverSweep(2, 4);
                     }
                     PaneShot.snapshotLater(window.scene(), png, Duration.seconds(2));
                 }
@@ -109,7 +109,7 @@ public final class WhatIfDemo {
                     Platform.runLater(next);
                 }
             });
-            vm.maskTaskProperty().addListener((obs, was, now) -> {
+            vm.masks().maskTaskProperty().addListener((obs, was, now) -> {
                 if (now == null) {
                     Platform.runLater(next);
                 }
@@ -118,14 +118,14 @@ public final class WhatIfDemo {
             javafx.beans.InvalidationListener ready = o -> {
                 // the session of the chosen examples open, so that no change of settings cancels the first step
                 if (!started[0] && vm.modelProperty().get() != null
-                        && (page.equals("masks") ? vm.maskCandidates().size() >= 2
+                        && (page.equals("masks") ? vm.masks().maskCandidates().size() >= 2
                         : vm.sessionProperty().get() != null && vm.runningProperty().get() == null)) {
                     started[0] = true;
                     Platform.runLater(next);
                 }
             };
             vm.modelProperty().addListener(ready);
-            vm.maskCandidates().addListener(ready);
+            vm.masks().maskCandidates().addListener(ready);
             vm.sessionProperty().addListener(ready);
         });
     }

@@ -99,7 +99,7 @@ class WhatIfTabTest {
         robot.clickOn("#sweep-run");
 
         waitFor("the finished sweep", () -> {
-            WhatIfViewModel.SweepPicture p = window.viewModel().whatIf().sweepPictureProperty().get();
+            SweepViewModel.SweepPicture p = window.viewModel().whatIf().sweep().sweepPictureProperty().get();
             return p != null && p.result().complete() && !window.viewModel().whatIf().busyBinding().get();
         });
         WaitForAsyncUtils.waitForFxEvents();
@@ -115,7 +115,7 @@ class WhatIfTabTest {
         assertTrue(session.contains("6 examples"), session);
         String note = robot.lookup("#sweep-note").queryAs(Label.class).getText();
         assertTrue(note.startsWith("24 points · complete"), note);
-        assertTrue(Files.isRegularFile(window.viewModel().whatIf().sweepCsvProperty().get()));
+        assertTrue(Files.isRegularFile(window.viewModel().whatIf().sweep().sweepCsvProperty().get()));
 
         // the pointer over layer 1 · FFN-in: the hover names the cell, its change and whether that is noise
         java.awt.geom.Point2D cell = heatmap.canvasPoint(4, 1).orElseThrow();
@@ -129,7 +129,7 @@ class WhatIfTabTest {
                 "the whole hover text is shown: " + hover.getHeight() + " px for " + text);
         assertTrue(curves.getChart().getLegend().isVisible(), "the curves have a legend");
         assertEquals(3, curves.getChart().getPlot().getLegendItems().getItemCount(), "two layers and the unpruned line");
-        assertTrue(window.viewModel().whatIf().sweepCsvProperty().get()
+        assertTrue(window.viewModel().whatIf().sweep().sweepCsvProperty().get()
                 .startsWith(dev.finescope.checkpoint.UserDirectories.workspaceOutputs(dir, "whatif")));
     }
 }

@@ -29,6 +29,7 @@ import dev.finescope.whatif.PairedChange;
 import dev.finescope.whatif.PruneMethod;
 import dev.finescope.whatif.Selection;
 import dev.finescope.whatif.SweepPoint;
+import dev.finescope.whatif.SweepSettings;
 import dev.finescope.whatif.SweepSpec;
 import dev.finescope.whatif.WhatIfSession;
 import java.nio.file.Files;
@@ -112,8 +113,8 @@ class WhatIfViewModelTest {
         OnFx.run(() -> {
             workspace.dataProperty().set(null);
             assertTrue(vm.blockerProperty().get().contains("task data"), vm.blockerProperty().get());
-            vm.evaluatePrune();
-            assertTrue(vm.results().isEmpty());
+            vm.pruneRevert().evaluatePrune();
+            assertTrue(vm.pruneRevert().results().isEmpty());
             assertEquals(0, opened.get());
         });
     }
@@ -121,11 +122,11 @@ class WhatIfViewModelTest {
     @Test
     void pruningNothingGivesTheUneditedMetricExactly() {
         OnFx.run(() -> {
-            vm.prunePercentProperty().set(0);
-            vm.evaluatePrune();
+            vm.pruneRevert().prunePercentProperty().set(0);
+            vm.pruneRevert().evaluatePrune();
             assertEquals(List.of(), dialogs.errors);
-            assertEquals(1, vm.results().size());
-            WhatIfViewModel.ResultRow row = vm.results().get(0);
+            assertEquals(1, vm.pruneRevert().results().size());
+            PruneRevertViewModel.ResultRow row = vm.pruneRevert().results().get(0);
             assertEquals(row.baseline(), row.value());
             assertEquals(0.0, row.delta());
             assertEquals(0, row.zeroed());
@@ -144,16 +145,16 @@ class WhatIfViewModelTest {
     @Test
     void pruningHalfOfEveryMatrixZeroesExactlyHalfOfItsEntries() {
         OnFx.run(() -> {
-            vm.prunePercentProperty().set(50);
-            vm.evaluatePrune();
-            vm.pruneSelectionProperty().set("layer:1");
-            vm.pruneMethodProperty().set(PruneMethod.RANDOM);
-            vm.evaluatePrune();
+            vm.pruneRevert().prunePercentProperty().set(50);
+            vm.pruneRevert().evaluatePrune();
+            vm.pruneRevert().pruneSelectionProperty().set("layer:1");
+            vm.pruneRevert().pruneMethodProperty().set(PruneMethod.RANDOM);
+            vm.pruneRevert().evaluatePrune();
             assertEquals(List.of(), dialogs.errors);
-            WhatIfViewModel.ResultRow all = vm.results().get(0);
+            PruneRevertViewModel.ResultRow all = vm.pruneRevert().results().get(0);
             assertEquals(LAYER_ENTRIES, all.zeroed());
             assertEquals(2 * LAYER_ENTRIES, all.entries());
-            WhatIfViewModel.ResultRow top = vm.results().get(1);
+            PruneRevertViewModel.ResultRow top = vm.pruneRevert().results().get(1);
             assertEquals(LAYER_ENTRIES / 2, top.zeroed());
             assertEquals(LAYER_ENTRIES, top.entries());
             assertEquals(1, top.firstLayer(), "pruning layer 1 only recomputes from layer 1");
@@ -164,15 +165,15 @@ class WhatIfViewModelTest {
     @Test
     void theSessionOpensOnceForManyExperimentsAndAgainWhenItsSettingsChange() {
         OnFx.run(() -> {
-            vm.evaluatePrune();
-            vm.evaluatePrune();
+            vm.pruneRevert().evaluatePrune();
+            vm.pruneRevert().evaluatePrune();
             assertEquals(1, opened.get());
             vm.maxExamplesProperty().set(4);
             assertNull(vm.sessionProperty().get(), "the old session no longer describes what is evaluated");
-            vm.evaluatePrune();
+            vm.pruneRevert().evaluatePrune();
             assertEquals(2, opened.get());
             assertEquals(4, vm.sessionProperty().get().examples());
-            assertEquals(3, vm.results().size());
+            assertEquals(3, vm.pruneRevert().results().size());
         });
     }
 
@@ -182,8 +183,8 @@ class WhatIfViewModelTest {
             vm.setShown(true);
             assertEquals(1, opened.get());
             assertEquals(12, vm.sessionProperty().get().examples());
-            assertTrue(vm.results().isEmpty(), "opening is no experiment");
-            vm.evaluatePrune();
+            assertTrue(vm.pruneRevert().results().isEmpty(), "opening is no experiment");
+            vm.pruneRevert().evaluatePrune();
             assertEquals(1, opened.get());
             vm.maxExamplesProperty().set(5);
             assertEquals(2, opened.get(), "a tab on screen opens the session of the new settings at once; " + vm.messageProperty().get());
@@ -194,17 +195,17 @@ class WhatIfViewModelTest {
     @Test
     void revertingAModelThatIsItsOwnBaseChangesNothing() {
         OnFx.run(() -> {
-            vm.revertSelectionProperty().set("all");
-            vm.evaluateRevert();
-            vm.revertWholeLayersProperty().set(false);
-            vm.evaluateRevert();
-            vm.revertEachLayer();
+            vm.pruneRevert().revertSelectionProperty().set("all");
+            vm.pruneRevert().evaluateRevert();
+            vm.pruneRevert().revertWholeLayersProperty().set(false);
+            vm.pruneRevert().evaluateRevert();
+            vm.pruneRevert().revertEachLayer();
             assertEquals(List.of(), dialogs.errors);
-            assertEquals(2 + LAYERS, vm.results().size());
-            for (WhatIfViewModel.ResultRow r : vm.results()) {
+            assertEquals(2 + LAYERS, vm.pruneRevert().results().size());
+            for (PruneRevertViewModel.ResultRow r : vm.pruneRevert().results()) {
                 assertEquals(0.0, r.delta(), r.experiment());
             }
-            WhatIfViewModel.RevertPicture bars = vm.revertPictureProperty().get();
+            PruneRevertViewModel.RevertPicture bars = vm.pruneRevert().revertPictureProperty().get();
             assertEquals(LAYERS, bars.points().size());
             assertTrue(bars.complete());
             assertEquals("Each layer reverted alone — tiny classifier", bars.chart().getTitle().getText());
@@ -214,9 +215,9 @@ class WhatIfViewModelTest {
     @Test
     void aSelectionTheModelLacksIsReportedInOneLine() {
         OnFx.run(() -> {
-            vm.pruneSelectionProperty().set("layer:7");
-            vm.evaluatePrune();
-            assertTrue(vm.results().isEmpty());
+            vm.pruneRevert().pruneSelectionProperty().set("layer:7");
+            vm.pruneRevert().evaluatePrune();
+            assertTrue(vm.pruneRevert().results().isEmpty());
             assertEquals(1, dialogs.errors.size());
             String text = dialogs.errors.get(0).text();
             assertTrue(text.contains("7") && !text.contains("\n"), text);
@@ -227,25 +228,25 @@ class WhatIfViewModelTest {
     @Test
     void aSweepDrawsOneHeatmapCellPerMatrixAndKeepsItsPointsInTheWorkspace() {
         OnFx.run(() -> {
-            vm.sparsitiesProperty().set("10, 50");
-            vm.runSweep();
+            vm.sweep().sparsitiesProperty().set("10, 50");
+            vm.sweep().runSweep();
             assertEquals(List.of(), dialogs.errors);
-            WhatIfViewModel.SweepPicture p = vm.sweepPictureProperty().get();
+            SweepViewModel.SweepPicture p = vm.sweep().sweepPictureProperty().get();
             assertTrue(p.result().complete());
             assertEquals(LAYERS * 6 * 2, p.result().points().size());
             assertEquals(0.5, p.sparsity());
-            assertEquals(List.of(0.1, 0.5), vm.sweepSparsities());
+            assertEquals(List.of(0.1, 0.5), vm.sweep().sweepSparsities());
             assertEquals(LAYERS * 6, heatmapCells(p.heatmap()));
             assertEquals(LAYERS, curveCount(p.curves()));
             assertTrue(p.heatmap().getTitle().getText().startsWith("accuracy, each matrix pruned to 50 %"),
                     p.heatmap().getTitle().getText());
-            Path csv = vm.sweepCsvProperty().get();
+            Path csv = vm.sweep().sweepCsvProperty().get();
             assertEquals(dev.finescope.checkpoint.UserDirectories.workspaceOutputs(dir, "whatif"), csv.getParent());
             assertTrue(Files.isRegularFile(csv));
-            assertEquals(LAYERS * 6 * 2, vm.sweepTable().rows().size());
+            assertEquals(LAYERS * 6 * 2, vm.sweep().sweepTable().rows().size());
 
-            vm.shownSparsityProperty().set(0.1);
-            WhatIfViewModel.SweepPicture at10 = vm.sweepPictureProperty().get();
+            vm.sweep().shownSparsityProperty().set(0.1);
+            SweepViewModel.SweepPicture at10 = vm.sweep().sweepPictureProperty().get();
             assertEquals(0.1, at10.sparsity());
             assertTrue(at10.heatmap().getTitle().getText().contains("pruned to 10 %"));
         });
@@ -255,15 +256,15 @@ class WhatIfViewModelTest {
     void aSweepBuildsItsChartsOnceAndEachPointWritesOneCell() {
         OnFx.run(() -> {
             Set<JFreeChart> heatmaps = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-            vm.sweepPictureProperty().addListener((obs, was, now) -> heatmaps.add(now.heatmap()));
-            vm.sparsitiesProperty().set("10, 50");
-            vm.runSweep();
-            WhatIfViewModel.SweepPicture p = vm.sweepPictureProperty().get();
+            vm.sweep().sweepPictureProperty().addListener((obs, was, now) -> heatmaps.add(now.heatmap()));
+            vm.sweep().sparsitiesProperty().set("10, 50");
+            vm.sweep().runSweep();
+            SweepViewModel.SweepPicture p = vm.sweep().sweepPictureProperty().get();
             assertEquals(LAYERS * 6 * 2, p.result().points().size());
             assertEquals(1, heatmaps.size(), "one heatmap per sweep, changed in place");
             assertEquals(LAYERS * 6 * 2, p.charts().cellsWritten(), "one cell write per point");
-            vm.shownSparsityProperty().set(0.1);
-            assertEquals(p.heatmap(), vm.sweepPictureProperty().get().heatmap(), "another sparsity, same chart");
+            vm.sweep().shownSparsityProperty().set(0.1);
+            assertEquals(p.heatmap(), vm.sweep().sweepPictureProperty().get().heatmap(), "another sparsity, same chart");
             assertEquals(LAYERS * 6 * 2, p.charts().cellsWritten());
         });
     }
@@ -272,12 +273,12 @@ class WhatIfViewModelTest {
     void theSweepsColourScaleIsDeltaCentredOnTheUnprunedModelAndFixedBeforeTheFirstPoint() {
         OnFx.run(() -> {
             List<double[]> bounds = new ArrayList<>();
-            vm.sweepPictureProperty().addListener((obs, was, now) -> bounds.add(legendBounds(now.heatmap())));
-            vm.sparsitiesProperty().set("10, 90");
-            vm.runSweep();
+            vm.sweep().sweepPictureProperty().addListener((obs, was, now) -> bounds.add(legendBounds(now.heatmap())));
+            vm.sweep().sparsitiesProperty().set("10, 90");
+            vm.sweep().runSweep();
             WhatIfViewModel.SessionInfo info = vm.sessionProperty().get();
             assertEquals(0.5, info.chance(), "6 of the 12 dev sentences have each label");
-            SweepCharts charts = vm.sweepPictureProperty().get().charts();
+            SweepCharts charts = vm.sweep().sweepPictureProperty().get().charts();
             assertEquals(info.baseline() - info.chance(), charts.range(), 1e-12,
                     "Δ runs down to the model at chance, and as far up");
             for (double[] b : bounds) {
@@ -296,8 +297,8 @@ class WhatIfViewModelTest {
     @Test
     void cellsNotYetEvaluatedAreFlatGreyAndEvaluatedOnesTakeTheColourOfTheirChange() {
         OnFx.run(() -> {
-            vm.sparsitiesProperty().set("40, 80");
-            vm.shownSparsityProperty().set(0.8);
+            vm.sweep().sparsitiesProperty().set("40, 80");
+            vm.sweep().shownSparsityProperty().set(0.8);
             vm.runningProperty().addListener((obs, was, task) -> {
                 if (task != null) {
                     task.workDoneProperty().addListener((o, w, done) -> {
@@ -307,8 +308,8 @@ class WhatIfViewModelTest {
                     });
                 }
             });
-            vm.runSweep();
-            WhatIfViewModel.SweepPicture p = vm.sweepPictureProperty().get();
+            vm.sweep().runSweep();
+            SweepViewModel.SweepPicture p = vm.sweep().sweepPictureProperty().get();
             assertFalse(p.result().complete());
             SweepCharts charts = p.charts();
             org.jfree.chart.ChartRenderingInfo info = new org.jfree.chart.ChartRenderingInfo();
@@ -341,9 +342,9 @@ class WhatIfViewModelTest {
     @Test
     void theCurvesHaveALegendOfTheirLayersAndTheUnprunedLine() {
         OnFx.run(() -> {
-            vm.sparsitiesProperty().set("50");
-            vm.runSweep();
-            JFreeChart curves = vm.sweepPictureProperty().get().curves();
+            vm.sweep().sparsitiesProperty().set("50");
+            vm.sweep().runSweep();
+            JFreeChart curves = vm.sweep().sweepPictureProperty().get().curves();
             assertTrue(curves.getLegend() != null && curves.getLegend().isVisible());
             List<String> labels = new ArrayList<>();
             org.jfree.chart.LegendItemCollection items = curves.getPlot().getLegendItems();
@@ -372,11 +373,11 @@ class WhatIfViewModelTest {
     @Test
     void hoverOverTheSweepsHeatmapGivesTheExactValue() {
         OnFx.run(() -> {
-            vm.sparsitiesProperty().set("50");
-            vm.runSweep();
-            SweepPoint q = point(vm.sweepPictureProperty().get().result().points(), 1, "V", 0.5);
-            vm.hoverSweep(1, 2);
-            String text = vm.sweepHoverProperty().get();
+            vm.sweep().sparsitiesProperty().set("50");
+            vm.sweep().runSweep();
+            SweepPoint q = point(vm.sweep().sweepPictureProperty().get().result().points(), 1, "V", 0.5);
+            vm.sweep().hoverSweep(1, 2);
+            String text = vm.sweep().sweepHoverProperty().get();
             assertTrue(text.startsWith("layer 1 · V pruned to 50 %: accuracy " + WhatIfNumbers.sig3(q.metric())),
                     text);
             PairedChange c = q.change();
@@ -393,7 +394,7 @@ class WhatIfViewModelTest {
     @Test
     void aCancelledSweepKeepsItsPointsAndResumesToTheAnswerOfAWholeSweep() {
         OnFx.run(() -> {
-            vm.sparsitiesProperty().set("30, 70");
+            vm.sweep().sparsitiesProperty().set("30, 70");
             java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
             vm.runningProperty().addListener((obs, was, task) -> {
                 if (task != null && !cancelled.get()) {
@@ -404,23 +405,23 @@ class WhatIfViewModelTest {
                     });
                 }
             });
-            vm.runSweep();
-            WhatIfViewModel.SweepPicture stopped = vm.sweepPictureProperty().get();
+            vm.sweep().runSweep();
+            SweepViewModel.SweepPicture stopped = vm.sweep().sweepPictureProperty().get();
             assertFalse(stopped.result().complete());
             assertTrue(stopped.result().points().size() >= 5 && stopped.result().points().size() < 24,
                     "points after the cancel: " + stopped.result().points().size());
             assertTrue(vm.messageProperty().get().contains("cancelled"), vm.messageProperty().get());
             assertFalse(vm.busyBinding().get());
-            assertTrue(Files.isRegularFile(vm.sweepCsvProperty().get()));
+            assertTrue(Files.isRegularFile(vm.sweep().sweepCsvProperty().get()));
 
-            vm.runSweep();
-            WhatIfViewModel.SweepPicture resumed = vm.sweepPictureProperty().get();
+            vm.sweep().runSweep();
+            SweepViewModel.SweepPicture resumed = vm.sweep().sweepPictureProperty().get();
             assertTrue(resumed.result().complete());
             assertEquals(24, resumed.result().points().size());
 
-            vm.resumeProperty().set(false);
-            vm.runSweep();
-            WhatIfViewModel.SweepPicture whole = vm.sweepPictureProperty().get();
+            vm.sweep().resumeProperty().set(false);
+            vm.sweep().runSweep();
+            SweepViewModel.SweepPicture whole = vm.sweep().sweepPictureProperty().get();
             assertEquals(metrics(whole.result().points()), metrics(resumed.result().points()));
         });
     }
@@ -429,12 +430,12 @@ class WhatIfViewModelTest {
     void masksOfTwoRunsCompareAsMatricesBesideTheirAccuracies() {
         OnFx.run(() -> {
             workspace.getTunedModels().setAll(MASKS_05_MODEL, MASKS_10_MODEL, CLASSIFIER_MODEL);
-            assertEquals(List.of(MASKS_05_MODEL, MASKS_10_MODEL), vm.maskCandidates());
+            assertEquals(List.of(MASKS_05_MODEL, MASKS_10_MODEL), vm.masks().maskCandidates());
             vm.pageProperty().set(WhatIfViewModel.Page.MASKS);
             assertTrue(vm.figure().isEmpty());
-            vm.compareMasks();
+            vm.masks().compareMasks();
             assertEquals(List.of(), dialogs.errors);
-            WhatIfViewModel.MaskPicture p = vm.maskPictureProperty().get();
+            MasksViewModel.MaskPicture p = vm.masks().maskPictureProperty().get();
             double[][] h = p.comparison().hamming();
             double[][] j = p.comparison().jaccard();
             assertEquals(0.0, h[0][0]);
@@ -442,11 +443,11 @@ class WhatIfViewModelTest {
             assertEquals(h[0][1], h[1][0]);
             assertTrue(h[0][1] > 0 && h[0][1] < 1, "masks at 5 % and 10 % differ somewhere: " + h[0][1]);
             assertEquals(4, heatmapCells(p.hamming()));
-            assertEquals(List.of("masks 5 %", "masks 10 %"), vm.maskRows().stream()
-                    .map(WhatIfViewModel.MaskRow::label).toList());
-            assertEquals(WhatIfFixtures.MASKS_05_ACCURACY, vm.maskRows().get(0).accuracy());
-            assertEquals(WhatIfFixtures.MASKS_10_ACCURACY, vm.maskRows().get(1).accuracy());
-            assertEquals(h[0][1], vm.maskRows().get(0).meanHamming());
+            assertEquals(List.of("masks 5 %", "masks 10 %"), vm.masks().maskRows().stream()
+                    .map(MasksViewModel.MaskRow::label).toList());
+            assertEquals(WhatIfFixtures.MASKS_05_ACCURACY, vm.masks().maskRows().get(0).accuracy());
+            assertEquals(WhatIfFixtures.MASKS_10_ACCURACY, vm.masks().maskRows().get(1).accuracy());
+            assertEquals(h[0][1], vm.masks().maskRows().get(0).meanHamming());
             assertEquals(List.of("run", "accuracy", "hamming: masks 5 %", "hamming: masks 10 %",
                     "jaccard: masks 5 %", "jaccard: masks 10 %"), vm.table().header());
             assertEquals(2, vm.table().rows().size());
@@ -457,18 +458,18 @@ class WhatIfViewModelTest {
     @Test
     void exportsTakeThePageTheUserLooksAt() {
         OnFx.run(() -> {
-            vm.evaluatePrune();
+            vm.pruneRevert().evaluatePrune();
             vm.pageProperty().set(WhatIfViewModel.Page.PRUNE);
             assertTrue(vm.figure().isEmpty(), "no chart before revert-each-layer ran");
             assertEquals("experiment", vm.table().header().get(2));
             assertEquals(1, vm.table().rows().size());
-            vm.revertEachLayer();
+            vm.pruneRevert().revertEachLayer();
             assertEquals(1, vm.figure().orElseThrow().charts().size());
 
             vm.pageProperty().set(WhatIfViewModel.Page.SWEEP);
             assertTrue(vm.figure().isEmpty());
-            vm.sparsitiesProperty().set("50");
-            vm.runSweep();
+            vm.sweep().sparsitiesProperty().set("50");
+            vm.sweep().runSweep();
             assertEquals(2, vm.figure().orElseThrow().charts().size());
             assertEquals(List.of("model", "layer", "column", "sparsity", "metric", "value", "delta"),
                     vm.table().header());
@@ -479,26 +480,26 @@ class WhatIfViewModelTest {
     void theHeatmapsSelectedMatrixBecomesThePruneSelection() {
         OnFx.run(() -> {
             workspace.selectCell(GridRow.layer(1), GridColumn.V);
-            vm.usePlotSelection();
+            vm.pruneRevert().usePlotSelection();
             assertEquals(List.of(new MatrixRef(1, GridColumn.V)),
-                    Selection.parse(vm.pruneSelectionProperty().get(), LAYERS));
+                    Selection.parse(vm.pruneRevert().pruneSelectionProperty().get(), LAYERS));
             workspace.selectCell(GridRow.EMBEDDINGS, GridColumn.WORD);
-            vm.usePlotSelection();
+            vm.pruneRevert().usePlotSelection();
             assertEquals(1, dialogs.infos.size(), "the embeddings are not an encoder matrix");
-            vm.setPlanSelection(() -> List.of(dev.finescope.plan.MatrixCell.layer(0, GridColumn.FFN_IN),
+            vm.pruneRevert().setPlanSelection(() -> List.of(dev.finescope.plan.MatrixCell.layer(0, GridColumn.FFN_IN),
                     dev.finescope.plan.MatrixCell.layer(1, GridColumn.Q)));
-            vm.usePlanSelection();
+            vm.pruneRevert().usePlanSelection();
             assertEquals(List.of(new MatrixRef(0, GridColumn.FFN_IN), new MatrixRef(1, GridColumn.Q)),
-                    Selection.parse(vm.pruneSelectionProperty().get(), LAYERS));
+                    Selection.parse(vm.pruneRevert().pruneSelectionProperty().get(), LAYERS));
         });
     }
 
     @Test
     void sparsitiesAreReadAsPercentagesInIncreasingOrder() {
-        assertArrayEquals(new double[] {0.1, 0.3, 0.5}, WhatIfViewModel.parseSparsities("50%, 10 30"));
-        assertThrows(IllegalArgumentException.class, () -> WhatIfViewModel.parseSparsities("120"));
-        assertThrows(IllegalArgumentException.class, () -> WhatIfViewModel.parseSparsities("ten"));
-        assertThrows(IllegalArgumentException.class, () -> WhatIfViewModel.parseSparsities(" , "));
+        assertArrayEquals(new double[] {0.1, 0.3, 0.5}, SweepSettings.parseSparsities("50%, 10 30"));
+        assertThrows(IllegalArgumentException.class, () -> SweepSettings.parseSparsities("120"));
+        assertThrows(IllegalArgumentException.class, () -> SweepSettings.parseSparsities("ten"));
+        assertThrows(IllegalArgumentException.class, () -> SweepSettings.parseSparsities(" , "));
     }
 
     @Test
@@ -508,12 +509,12 @@ class WhatIfViewModelTest {
             SweepSpec defaults = SweepSpec.defaults();
             SweepSpec other = new SweepSpec(SweepSpec.Granularity.CELL, MatrixRef.matrixColumns(),
                     new double[] {0.5}, PruneMethod.MAGNITUDE, 42);
-            Path a = vm.sweepCsvFor(session, defaults, "tiny classifier");
+            Path a = vm.sweep().sweepCsvFor(session, defaults, "tiny classifier");
             assertEquals(dev.finescope.checkpoint.UserDirectories.workspaceOutputs(dir, "whatif"), a.getParent());
             assertTrue(a.getFileName().toString().startsWith("tiny-classifier-sweep-"), a.toString());
-            assertEquals(a, vm.sweepCsvFor(session, SweepSpec.defaults(), "tiny classifier"));
-            assertNotEquals(a, vm.sweepCsvFor(session, other, "tiny classifier"));
-            assertNotEquals(a, vm.sweepCsvFor(session.withMaxExamples(4), defaults, "tiny classifier"));
+            assertEquals(a, vm.sweep().sweepCsvFor(session, SweepSpec.defaults(), "tiny classifier"));
+            assertNotEquals(a, vm.sweep().sweepCsvFor(session, other, "tiny classifier"));
+            assertNotEquals(a, vm.sweep().sweepCsvFor(session.withMaxExamples(4), defaults, "tiny classifier"));
         });
     }
 
