@@ -198,9 +198,9 @@ class RunsViewModelTest {
                     "one curve: the step the checkpoint did not hold is gone, the resumed steps follow");
             assertEquals(1.0 / 4, run.lossPoints().get(3)[1]);
             assertEquals("finished at step 6 · accuracy 0.7500", run.summaryProperty().get());
-            assertTrue(run.logTextProperty().get().contains("resumed from the checkpoint at step 3"),
-                    run.logTextProperty().get());
         });
+        OnFx.await("the resume in the log", PROCESS,
+                () -> run.logTextProperty().get().contains("resumed from the checkpoint at step 3"));
         List<RunEvent> events = EventReader.readAll(run.folder().resolve(RunFolder.EVENTS_FILE)).events();
         assertEquals(1, events.stream().filter(RunEvent::isTerminal).count(), events.toString());
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
