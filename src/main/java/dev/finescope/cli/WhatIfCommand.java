@@ -37,7 +37,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "whatif", mixinStandardHelpOptions = true,
         subcommands = {WhatIfPrune.class, WhatIfRevert.class, WhatIfSweep.class, WhatIfRevertLayers.class,
-            WhatIfMasks.class, WhatIfCka.class},
+            WhatIfEstimate.class, WhatIfMasks.class, WhatIfCka.class},
         description = {"Prune, revert, sweep sensitivity and compare masks of a model with a task head, "
                 + "evaluated on a task's labelled data. No training."})
 final class WhatIfCommand {
@@ -200,7 +200,7 @@ final class WhatIfCommand {
         return files;
     }
 
-    private static String percentName(double s) {
+    static String percentName(double s) {
         double p = s * 100;
         return p == Math.rint(p) ? Long.toString(Math.round(p)) : Double.toString(p).replace('.', '_');
     }

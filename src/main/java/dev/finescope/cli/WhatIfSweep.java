@@ -2,13 +2,11 @@ package dev.finescope.cli;
 
 import static dev.finescope.cli.WhatIfCommand.cancellable;
 import static dev.finescope.cli.WhatIfCommand.chartFiles;
-import static dev.finescope.cli.WhatIfCommand.column;
 import static dev.finescope.cli.WhatIfCommand.f4;
 import static dev.finescope.cli.WhatIfCommand.gridTables;
 import static dev.finescope.cli.WhatIfCommand.guarded;
 import static dev.finescope.cli.WhatIfCommand.writeSweepCharts;
 
-import dev.finescope.checkpoint.GridColumn;
 import dev.finescope.cli.WhatIfCommand.SweepProgress;
 import dev.finescope.whatif.SensitivitySweep;
 import dev.finescope.whatif.SweepResult;
@@ -18,8 +16,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,18 +36,8 @@ final class WhatIfSweep implements Callable<Integer> {
     @Mixin
     WhatIfSessionOptions session;
 
-    @Option(names = "--granularity", defaultValue = "cell", paramLabel = "cell|row",
-            description = "One point per matrix, or per layer with its matrices pruned together "
-                    + "(default ${DEFAULT-VALUE}).")
-    SweepSpec.Granularity granularity;
-
-    @Option(names = "--columns", split = ",", paramLabel = "NAME",
-            description = "Matrix columns (default: Q,K,V,AttnOut,FFN-in,FFN-out).")
-    List<String> columns;
-
-    @Option(names = "--sparsity", split = ",", paramLabel = "S",
-            description = "Sparsities (default: 0.1,0.3,0.5,0.7,0.9).")
-    List<Double> sparsities;
+    @Mixin
+    WhatIfGridOptions grid;
 
     @Mixin
     WhatIfPruneOptions pruning;
@@ -77,7 +63,7 @@ final class WhatIfSweep implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        SweepSpec sweep = sweepSpec();
+        SweepSpec sweep = grid.spec(pruning.method, pruning.seed);
         if (resume && csv == null) {
             throw new BadInputException("--resume needs --csv, the file of the sweep to go on with");
         }
@@ -113,23 +99,5 @@ final class WhatIfSweep implements Callable<Integer> {
         }
         writeSweepCharts(result, png, svg, out);
         return 0;
-    }
-
-    private SweepSpec sweepSpec() {
-        SweepSpec d = SweepSpec.defaults();
-        List<GridColumn> cols = d.columns();
-        if (columns != null) {
-            cols = new ArrayList<>();
-            for (String c : columns) {
-                cols.add(column(c));
-            }
-        }
-        double[] s = sparsities == null ? d.sparsities()
-                : sparsities.stream().mapToDouble(Double::doubleValue).toArray();
-        try {
-            return new SweepSpec(granularity, cols, s, pruning.method, pruning.seed);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException(e.getMessage(), e);
-        }
     }
 }

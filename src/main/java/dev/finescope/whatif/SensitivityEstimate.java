@@ -137,15 +137,23 @@ public record SensitivityEstimate(String modelLabel, SweepSpec spec, double base
      *
      * @return ρ and the number of shared points; ρ NaN below two points
      */
-    public Agreement spearman(SweepResult measured) {
+    public Agreement spearman(List<SweepPoint> measured) {
         List<double[]> pairs = new ArrayList<>();
-        for (SweepPoint p : measured.points()) {
+        for (SweepPoint p : measured) {
             point(p.layer(), p.column(), p.sparsity()).ifPresent(e -> pairs.add(new double[] {e.lossChange(),
                 -p.delta()}));
         }
         double[] x = pairs.stream().mapToDouble(a -> a[0]).toArray();
         double[] y = pairs.stream().mapToDouble(a -> a[1]).toArray();
         return new Agreement(Spearman.rho(x, y), pairs.size());
+    }
+
+    /**
+     * The points of a measured sweep's CSV ({@code finescope whatif sweep --csv}, the app's sweep CSV): a
+     * {@link IllegalArgumentException} naming the file when it is not one.
+     */
+    public static List<SweepPoint> measuredPoints(java.nio.file.Path sweepCsv) {
+        return SweepCsv.read(sweepCsv).points();
     }
 
     /** Spearman's ρ between estimate and measurement, over {@code points} shared points. */

@@ -43,7 +43,7 @@ public record SweepSpec(Granularity granularity, List<GridColumn> columns, doubl
     }
 
     /** The spec of {@link SensitivitySweep#revertEachLayer}'s result: one row per layer, no sparsity (NaN). */
-    static SweepSpec revertLayers() {
+    public static SweepSpec revertLayers() {
         return new SweepSpec(Granularity.ROW, MatrixRef.matrixColumns(), new double[] {Double.NaN},
                 PruneMethod.MAGNITUDE, 0);
     }

@@ -74,6 +74,9 @@ class OutputOntoInputTest {
         recipes.put("whatif revert", with(session, "--select", "layer:0"));
         recipes.put("whatif sweep", with(session, "--columns", "Q", "--sparsity", "0.5"));
         recipes.put("whatif revert-layers", with(session));
+        Path measured = java.nio.file.Files.writeString(fixtures.resolve("sweep.csv"), "# FineScope what-if sweep\n");
+        recipes.put("whatif estimate", with(session, "--columns", "Q", "--sparsity", "0.5", "--compare",
+                measured.toString()));
         recipes.put("whatif cka", List.of("--model", tuned.toString(), "--against", base.toString(), "--data",
                 task.toString(), "--task", "SST-2", "--max-len", "32"));
         recipes.put("whatif masks", List.of(masksA.toString(), masksB.toString()));

@@ -179,6 +179,36 @@ class WhatIfCommandTest {
         assertTrue(run.out().contains("largest metric difference between the sweeps 0.0"), run.out());
     }
 
+    @Test
+    void estimateWritesOnePointPerGridCellAndRanksItAgainstAMeasuredSweep() throws IOException {
+        Path measured = dir.resolve("sweep.csv");
+        assertEquals(0, whatif("sweep", "--columns", "Q,FFN-in", "--sparsity", "0.2,0.6", "--csv",
+                measured.toString()).code());
+        Path csv = dir.resolve("estimate.csv");
+        CliRun run = whatif("estimate", "--columns", "Q,FFN-in", "--sparsity", "0.2,0.6", "--csv", csv.toString(),
+                "--compare", measured.toString());
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().matches("(?s)tuned: loss \\d\\.\\d{4} unedited; estimated loss change \\(not measured\\).*"),
+                run.out());
+        assertTrue(run.out().matches("(?s).*Δloss @ 20 %\\s+Q\\s+FFN-in\\R.*"), run.out());
+        assertTrue(run.out().matches("(?s).*Spearman's ρ, estimated loss rise against measured metric fall: "
+                + "(-?\\d\\.\\d{3}|undefined) over 8 points of .*"), run.out());
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(WhatIfEstimate.TITLE, lines.get(0));
+        assertEquals("layer,column,sparsity,first_order,second_order,loss_change", lines.get(1));
+        assertEquals(2 + 2 * 2 * 2, lines.size(), "2 layers × 2 matrices × 2 sparsities");
+        assertTrue(lines.get(2).startsWith("0,Q,0.2,"), lines.get(2));
+    }
+
+    @Test
+    void anEstimateIsNeverTakenForAMeasuredSweep() throws IOException {
+        Path csv = dir.resolve("estimate.csv");
+        assertEquals(0, whatif("estimate", "--columns", "V", "--sparsity", "0.5", "--csv", csv.toString()).code());
+        CliRun run = whatif("estimate", "--columns", "V", "--sparsity", "0.5", "--compare", csv.toString());
+        assertEquals(2, run.code());
+        assertTrue(run.err().contains(csv + ": is not a FineScope sweep CSV"), run.err());
+    }
+
     private static List<String> finescopeLines(CliRun run) {
         return run.errLines().stream().filter(l -> l.startsWith("finescope:")).toList();
     }
