@@ -10,6 +10,7 @@ import dev.finescope.checkpoint.DType;
 import dev.finescope.checkpoint.SafetensorsReader;
 import dev.finescope.checkpoint.SafetensorsWriter;
 import dev.finescope.checkpoint.Tensor;
+import dev.finescope.run.RunFolder;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -48,7 +49,7 @@ import java.util.Objects;
 public final class TrainingCheckpoint implements AutoCloseable {
 
     /** The file's name in a run folder. */
-    public static final String FILE = "checkpoint.safetensors";
+    public static final String FILE = RunFolder.CHECKPOINT_FILE;
     /** The {@code format} metadata of this kind of file. */
     public static final String FORMAT = "finescope.training-checkpoint";
     /** The version this code writes and the newest it reads. */
