@@ -122,6 +122,31 @@ class SweepCommandTest {
         assertEquals(Math.abs(a - b) / Math.sqrt(2), masks.std(), 1e-12, "two values: |a − b| / √2");
     }
 
+    @Test
+    void aBadSweepFileIsOneLineAndAHugeGridNeedsYes() throws IOException {
+        Path bad = write(dir.resolve("bad.json"), "\"plans\": [\"full\", \"sparsify\"]");
+        for (String command : List.of("plan", "run")) {
+            CliRun run = CliRun.of("sweep", command, bad.toString());
+            assertEquals(2, run.code(), run.err());
+            assertEquals(List.of("finescope: " + bad + ": plans[1]: unknown plan 'sparsify' (presets: full, "
+                    + "head-only, biases-only, freeze-embeddings, sparsify-encoder, sparsify-encoder:S; or a plan file "
+                    + "(.json))"), run.errLines());
+        }
+        StringBuilder seeds = new StringBuilder();
+        for (int i = 0; i <= 10_000; i++) {
+            seeds.append(i == 0 ? "" : ", ").append(i);
+        }
+        Path huge = write(dir.resolve("huge.json"), "\"plans\": [\"full\"], \"seeds\": [" + seeds + "]");
+        CliRun run = CliRun.of("sweep", "run", huge.toString());
+        assertEquals(2, run.code(), run.err());
+        assertEquals(List.of("finescope: " + huge + ": the grid has 10001 runs, more than 10000; give --yes to start "
+                + "them"), run.errLines());
+        assertTrue(!Files.exists(dir.resolve("huge")), "nothing laid out");
+        CliRun status = CliRun.of("sweep", "status", huge.toString());
+        assertEquals(List.of("finescope: " + huge + ": the sweep has not started yet (no " + dir.resolve("huge")
+                + "); start it with finescope sweep run " + huge), status.errLines());
+    }
+
     private static double metric(SweepFolder sweep, int index) {
         return RunFolder.open(sweep.runPath(sweep.runs().get(index))).readMetrics().orElseThrow().get("accuracy");
     }
