@@ -28,7 +28,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule coreUsesNeitherJavaFxNorDjl = noClasses()
             .that().resideInAnyPackage("dev.finescope.checkpoint..", "dev.finescope.analysis..",
-                    "dev.finescope.plan..", "dev.finescope.run..")
+                    "dev.finescope.plan..", "dev.finescope.run..", "dev.finescope.sweep..")
             .should().dependOnClassesThat().resideInAnyPackage("javafx..", "ai.djl..");
 
     @ArchTest
@@ -59,7 +59,7 @@ class ArchitectureTest {
     static final ArchRule coreHasNoPicturesAndNoFrontEnds = noClasses()
             .that().resideInAnyPackage("dev.finescope.common..", "dev.finescope.checkpoint..",
                     "dev.finescope.analysis..", "dev.finescope.plan..", "dev.finescope.run..", "dev.finescope.train..",
-                    "dev.finescope.whatif..")
+                    "dev.finescope.whatif..", "dev.finescope.sweep..")
             .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.jfree..", "dev.finescope.chart..",
                     "dev.finescope.ui..", "dev.finescope.cli..")
             .because("results are plain data: chart draws them, ui and cli show them");

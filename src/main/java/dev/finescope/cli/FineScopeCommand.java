@@ -29,7 +29,7 @@ import picocli.CommandLine;
  * input and usage, 1 for an internal error; {@code --debug} adds the stack trace.
  */
 @Command(name = "finescope", mixinStandardHelpOptions = true, versionProvider = FineScopeCommand.Version.class,
-        subcommands = {AnalyzeCommand.class, ImportCommand.class, ExportCommand.class, TrainCommand.class, EvalCommand.class, WhatIfCommand.class, BenchCommand.class},
+        subcommands = {AnalyzeCommand.class, ImportCommand.class, ExportCommand.class, TrainCommand.class, EvalCommand.class, WhatIfCommand.class, SweepCommand.class, BenchCommand.class},
         description = "See how fine-tuning changed a BERT-family model. Without a command, opens the app.")
 public final class FineScopeCommand implements Runnable {
 

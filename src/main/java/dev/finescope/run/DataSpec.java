@@ -67,7 +67,8 @@ public record DataSpec(Kind kind, Path path, String task, String textColumn, Str
         return LaunchCheck.texts(LaunchCheck.data(this));
     }
 
-    ObjectNode toTree() {
+    /** This data spec as the JSON object a run spec holds (also what a sweep file's tasks are). */
+    public ObjectNode toTree() {
         ObjectNode n = Json.object();
         n.put("kind", kind.jsonName());
         n.put("path", path.toString());
@@ -78,7 +79,11 @@ public record DataSpec(Kind kind, Path path, String task, String textColumn, Str
         return n;
     }
 
-    static DataSpec fromTree(JsonNode n, Path baseDir) {
+    /**
+     * Reads the JSON object a run spec holds; relative paths are relative to {@code baseDir} when it is given.
+     * Problems are {@link IllegalArgumentException}s whose message names the key.
+     */
+    public static DataSpec fromTree(JsonNode n, Path baseDir) {
         Json.checkKeys(n, KEYS, "data");
         String k = Json.text(n, "kind", "data");
         Kind kind;
@@ -93,7 +98,8 @@ public record DataSpec(Kind kind, Path path, String task, String textColumn, Str
                 Json.optionalText(n, "labelColumn", "data"));
     }
 
-    DataSpec toAbsolute() {
+    /** The same data with its path absolute. */
+    public DataSpec toAbsolute() {
         return new DataSpec(kind, path.toAbsolutePath().normalize(), task, textColumn, textPairColumn, labelColumn);
     }
 

@@ -46,7 +46,8 @@ public record HyperParameters(
     /** The largest batch accepted: far beyond any memory, and far from the sizes whose step counts overflow. */
     public static final int MAX_BATCH_SIZE = 65_536;
 
-    private static final Set<String> KEYS = Set.of("epochs", "learningRate", "scoreLearningRate", "batchSize",
+    /** The keys of {@link #toTree()}. */
+    public static final Set<String> KEYS = Set.of("epochs", "learningRate", "scoreLearningRate", "batchSize",
             "maxLength", "warmupRatio", "weightDecay", "gradientClip", "evalEverySteps", "seed", "maxSteps");
 
     /** What is wrong with these values, one sentence each naming the key; empty when nothing is. */
@@ -151,7 +152,8 @@ public record HyperParameters(
         }
     }
 
-    ObjectNode toTree() {
+    /** Every value, as the JSON object a run spec holds. */
+    public ObjectNode toTree() {
         ObjectNode n = Json.object();
         n.put("epochs", epochs);
         n.put("learningRate", learningRate);
@@ -167,8 +169,11 @@ public record HyperParameters(
         return n;
     }
 
-    /** Reads the keys present; missing keys keep their defaults. */
-    static HyperParameters fromTree(JsonNode n) {
+    /**
+     * Reads the keys present; missing keys keep their defaults. Problems are {@link IllegalArgumentException}s whose
+     * message names the key.
+     */
+    public static HyperParameters fromTree(JsonNode n) {
         String w = "hyperParameters";
         Json.checkKeys(n, KEYS, w);
         HyperParameters d = DEFAULTS;

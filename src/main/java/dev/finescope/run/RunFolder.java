@@ -47,6 +47,13 @@ public final class RunFolder {
     public static final String CHECKPOINT_FILE = "checkpoint.safetensors";
     public static final String METRICS_FILE = "metrics.json";
     public static final String PROCESS_FILE = "process.json";
+    /** The checkpoint a run saves on the way, to resume from ({@code finescope train --resume}). */
+    public static final String CHECKPOINT_FILE = "checkpoint.safetensors";
+    /**
+     * A lock file that whoever starts the run may keep in its folder while it trains (a sweep does, so that two
+     * sweep processes never train one run twice); it is no part of the run.
+     */
+    public static final String LOCK_FILE = ".lock";
     /** Made and removed at each step to learn that the folder still takes new files. */
     static final String WRITE_CHECK_FILE = ".write-check";
 
@@ -98,8 +105,8 @@ public final class RunFolder {
 
     /**
      * Whether {@code folder} is the run folder prepared for this very spec and not started yet: it holds only the
-     * spec (and the record of the process that runs it), written exactly as {@link #prepare} writes this spec, so
-     * training in it replaces nothing.
+     * spec (and the record of the process that runs it, and the starter's {@value #LOCK_FILE}), written exactly as
+     * {@link #prepare} writes this spec, so training in it replaces nothing.
      */
     public static boolean isPreparedFor(Path folder, RunSpec spec) {
         Path specJson = folder.resolve(SPEC_FILE);
@@ -108,7 +115,7 @@ public final class RunFolder {
         }
         try (Stream<Path> files = Files.list(folder)) {
             boolean onlyOurs = files.map(p -> p.getFileName().toString())
-                    .allMatch(n -> n.equals(SPEC_FILE) || n.equals(PROCESS_FILE));
+                    .allMatch(n -> n.equals(SPEC_FILE) || n.equals(PROCESS_FILE) || n.equals(LOCK_FILE));
             return onlyOurs && Arrays.equals(Files.readAllBytes(specJson),
                     spec.toAbsolute().toJson().getBytes(StandardCharsets.UTF_8));
         } catch (IOException | UncheckedIOException e) {

@@ -11,6 +11,7 @@ import dev.finescope.checkpoint.DType;
 import dev.finescope.checkpoint.SafetensorsReader;
 import dev.finescope.checkpoint.SafetensorsWriter;
 import dev.finescope.checkpoint.Tensor;
+import dev.finescope.run.RunFolder;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;

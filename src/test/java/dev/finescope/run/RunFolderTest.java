@@ -71,6 +71,7 @@ class RunFolderTest {
     void theTrainerOpensTheFolderPreparedForItsSpecAsItIs() throws IOException {
         RunFolder prepared = RunFolder.prepare(spec);
         prepared.recordProcess(ProcessHandle.current());
+        Files.createFile(prepared.path().resolve(RunFolder.LOCK_FILE));
         Object specFile = Files.readAttributes(prepared.specFile(), BasicFileAttributes.class).fileKey();
         assertTrue(RunFolder.isPreparedFor(prepared.path(), spec));
         RunFolder opened = RunFolder.openOrPrepare(spec);

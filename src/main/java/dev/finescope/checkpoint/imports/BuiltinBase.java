@@ -109,6 +109,12 @@ public final class BuiltinBase {
             LOGGER.info("another process imported {} first; using its copy", NAME);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(scratch, target);
+        } catch (java.nio.file.FileSystemException e) {
+            // Linux's rename onto a non-empty folder fails with a plain "Directory not empty"
+            if (!Files.isRegularFile(target.resolve(DONE_MARKER))) {
+                throw e;
+            }
+            LOGGER.info("another process imported {} first; using its copy", NAME);
         }
     }
 
