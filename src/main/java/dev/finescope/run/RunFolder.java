@@ -43,8 +43,6 @@ public final class RunFolder {
     public static final String EVENTS_FILE = "events.jsonl";
     public static final String LOG_FILE = "log.txt";
     public static final String OVERLAY_FILE = "overlay.safetensors";
-    /** The training checkpoint a run writes on its way and a resumed run goes on from. */
-    public static final String CHECKPOINT_FILE = "checkpoint.safetensors";
     public static final String METRICS_FILE = "metrics.json";
     public static final String PROCESS_FILE = "process.json";
     /** The checkpoint a run saves on the way, to resume from ({@code finescope train --resume}). */

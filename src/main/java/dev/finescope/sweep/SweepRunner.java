@@ -190,8 +190,8 @@ public final class SweepRunner {
                 }
             }
             Start mode = how;
-            RunLauncher launcher = new RunLauncher(spec -> mode == Start.RESUMED ? commands.resume(spec.getParent())
-                    : commands.train(spec), cancelGrace);
+            RunLauncher launcher = new RunLauncher(trainArguments -> mode == Start.RESUMED ? commands.resume(dir)
+                    : commands.train(folder.specFile()), cancelGrace);
             RunHandle handle = launcher.launch(folder, new RunListener() {
                 @Override
                 public void onEvent(RunEvent event) {
