@@ -60,6 +60,8 @@ public final class StatesTour {
         Instant t0 = Instant.parse("2026-12-08T13:05:00Z");
         write(runs, "SST-2 · sparsify encoder at 30% · seed 7 · 13:05", base, data, t0, "finished");
         write(runs, "SST-2 · full fine-tuning · seed 42 · 13:40", base, data, t0.plusSeconds(2100), "failed");
+        write(runs, "SST-2 · sparsify encoder at 10% · seed 3 · 13:50", base, data, t0.plusSeconds(2700),
+                "interrupted");
         EventLog live = write(runs, "SST-2 · sparsify encoder at 70% · seed 42 · 14:02", base, data,
                 t0.plusSeconds(3420), "running");
 
@@ -73,7 +75,7 @@ public final class StatesTour {
             w.tabs().getSelectionModel().select(3);
             return null;
         });
-        await("three runs", () -> w.runsViewModel().runs().size() == 3);
+        await("four runs", () -> w.runsViewModel().runs().size() == 4);
         Thread.sleep(1000);
         fx(() -> {
             MenuButton presets = (MenuButton) w.scene().lookup("#presets");
@@ -120,7 +122,7 @@ public final class StatesTour {
                 });
                 Thread.sleep(2500);
                 shot(w.scene(), out, "plan" + suffix);
-                for (String state : new String[] {"running", "failed", "finished"}) {
+                for (String state : new String[] {"running", "failed", "finished", "interrupted"}) {
                     for (int i = 0; i < 3; i++) {
                         live.append(step(t0.plusSeconds(3500 + 25 * step), ++step));
                     }
@@ -193,6 +195,19 @@ public final class StatesTour {
         switch (ends) {
             case "failed" -> log.append(new RunEvent.Failed(t0.plusSeconds(40), "sample-models/data/uci-sentiment/"
                     + "dev.tsv, line 14: the label 'positive' is not one of the task's labels 0, 1"));
+            case "interrupted" -> {
+                for (long s = 1; s <= 90; s++) {
+                    log.append(new RunEvent.Step(t0.plusSeconds(20 * s), s, 198, 1 + (int) ((s - 1) / 66),
+                            0.69 - 0.002 * s + 0.01 * Math.sin(s), 1e-3, 19));
+                    if (s == 66) {
+                        log.append(new RunEvent.Evaluation(t0.plusSeconds(20 * s + 5), s, "dev",
+                                Map.of("accuracy", 0.81, "loss", 0.45)));
+                    }
+                }
+                Files.write(folder.path().resolve(RunFolder.CHECKPOINT_FILE), new byte[] {0});
+                log.append(new RunEvent.CheckpointSaved(t0.plusSeconds(1805), 90, RunFolder.CHECKPOINT_FILE));
+                log.append(new RunEvent.Interrupted(t0.plusSeconds(1806), 90, RunFolder.CHECKPOINT_FILE));
+            }
             case "finished" -> {
                 for (long s = 1; s <= 198; s++) {
                     log.append(new RunEvent.Step(t0.plusSeconds(20 * s), s, 198, 1 + (int) ((s - 1) / 66),
