@@ -44,9 +44,12 @@ public enum RunStatus {
         return this != RUNNING;
     }
 
-    /** True for a run that stopped before its end and can go on from its last checkpoint. */
+    /**
+     * True for a run that stopped before its end (interrupted, cancelled, killed or crashed): it can go on from
+     * its last checkpoint, when it saved one.
+     */
     public boolean canResume() {
-        return this == INTERRUPTED || this == CRASHED;
+        return this == INTERRUPTED || this == CANCELLED || this == CRASHED;
     }
 
     /** The status a terminal event gives, or RUNNING / CRASHED by the process's liveness when there is none. */

@@ -133,7 +133,7 @@ public final class WorkspaceTreeView extends VBox {
                     100 * Math.max(0, r.progressProperty().get()));
             case FINISHED -> "✓ " + r.nameProperty().get();
             case CANCELLED -> "■ " + r.nameProperty().get() + " (cancelled)";
-            case INTERRUPTED -> "⏸ " + r.nameProperty().get() + " (interrupted, can resume)";
+            case INTERRUPTED -> "‖ " + r.nameProperty().get() + " (interrupted, can resume)";
             case FAILED, CRASHED -> "✗ " + r.nameProperty().get() + " (" + r.status().label() + ")";
         };
     }

@@ -73,7 +73,7 @@ final class RunCell extends ListCell<RunItem> {
             case FINISHED -> "✓";
             case FAILED -> "✗";
             case CANCELLED -> "■";
-            case INTERRUPTED -> "⏸";
+            case INTERRUPTED -> "‖";
             case CRASHED -> "⚠";
         };
     }
