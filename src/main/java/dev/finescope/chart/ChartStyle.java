@@ -69,6 +69,17 @@ public enum ChartStyle {
             for (int i = 0; i < xy.getRangeAxisCount(); i++) {
                 style(xy.getRangeAxis(i));
             }
+            if (xy instanceof org.jfree.chart.plot.CombinedDomainXYPlot combined) {
+                for (XYPlot sub : combined.getSubplots()) {
+                    sub.setBackgroundPaint(background);
+                    sub.setOutlinePaint(lines);
+                    sub.setDomainGridlinePaint(grid);
+                    sub.setRangeGridlinePaint(grid);
+                    for (int i = 0; i < sub.getRangeAxisCount(); i++) {
+                        style(sub.getRangeAxis(i));
+                    }
+                }
+            }
         } else if (plot instanceof CategoryPlot cat) {
             cat.setRangeGridlinePaint(grid);
             cat.setDomainGridlinePaint(grid);

@@ -46,10 +46,12 @@ public final class WhatIfPane extends BorderPane {
         Tab prune = page("Prune & revert", WhatIfViewModel.Page.PRUNE);
         Tab sweep = page("Sensitivity sweep", WhatIfViewModel.Page.SWEEP);
         Tab masks = page("Masks", WhatIfViewModel.Page.MASKS);
-        pages.getTabs().setAll(prune, sweep, masks);
+        Tab representations = page("Representations", WhatIfViewModel.Page.REPRESENTATIONS);
+        pages.getTabs().setAll(prune, sweep, masks, representations);
         new LazyTab<>(prune, () -> new PruneRevertView(vm));
         new LazyTab<>(sweep, () -> new SweepView(vm));
         new LazyTab<>(masks, () -> new MasksView(vm));
+        new LazyTab<>(representations, () -> new RepresentationsView(vm));
         pages.setId("whatif-pages");
         pages.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         pages.getSelectionModel().selectedIndexProperty().addListener((obs, was, now) ->

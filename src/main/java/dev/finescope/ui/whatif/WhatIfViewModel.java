@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
 public final class WhatIfViewModel {
 
     /** The tab's pages, which decide what "export chart" and "export table" take. */
-    public enum Page { PRUNE, SWEEP, MASKS }
+    public enum Page { PRUNE, SWEEP, MASKS, REPRESENTATIONS }
 
     /** The session's model and data as the user reads them, with the unedited model's metric. */
     public record SessionInfo(String modelLabel, String task, String split, int examples, String metric,
@@ -89,6 +89,7 @@ public final class WhatIfViewModel {
     private final PruneRevertViewModel pruneRevert = new PruneRevertViewModel(this);
     private final SweepViewModel sweep = new SweepViewModel(this);
     private final MasksViewModel masks = new MasksViewModel(this);
+    private final RepresentationsViewModel representations = new RepresentationsViewModel(this);
 
     private final ModelScan scan;
     private SessionLease lease;
@@ -123,6 +124,7 @@ public final class WhatIfViewModel {
             }
         });
         model.addListener((obs, was, now) -> {
+            representations.setModels(workspace.getTunedModels(), now);
             if (now != null && workspace.getTunedModels().contains(now)) {
                 workspace.selectedTunedProperty().set(now);
             }
@@ -153,6 +155,11 @@ public final class WhatIfViewModel {
     /** The Masks page. */
     public MasksViewModel masks() {
         return masks;
+    }
+
+    /** The Representations page. */
+    public RepresentationsViewModel representations() {
+        return representations;
     }
 
     // ---------------------------------------------------------------- what to evaluate on
@@ -233,6 +240,7 @@ public final class WhatIfViewModel {
     public void close() {
         cancel();
         masks.cancel();
+        representations.cancel();
         retireLease();
     }
 
@@ -253,6 +261,7 @@ public final class WhatIfViewModel {
             case PRUNE -> pruneRevert.figure();
             case SWEEP -> sweep.figure();
             case MASKS -> masks.figure();
+            case REPRESENTATIONS -> representations.figure();
         };
     }
 
@@ -262,6 +271,7 @@ public final class WhatIfViewModel {
             case PRUNE -> pruneRevert.resultsTable();
             case SWEEP -> sweep.sweepTable();
             case MASKS -> masks.maskTable();
+            case REPRESENTATIONS -> representations.table();
         };
     }
 
@@ -451,6 +461,7 @@ public final class WhatIfViewModel {
     /** Draws every picture again (the theme changed). */
     private void redrawAll() {
         sweep.restyle(styleValue);
+        representations.restyle();
         PruneRevertViewModel.RevertPicture r = pruneRevert.revertPictureProperty().get();
         MasksViewModel.MaskPicture m = masks.maskPictureProperty().get();
         if (r == null && m == null) {
@@ -474,6 +485,7 @@ public final class WhatIfViewModel {
     private void scanned(List<TunedModel> heads, List<TunedModel> masked) {
         models.setAll(heads);
         masks.setCandidates(masked);
+        representations.setModels(workspace.getTunedModels(), model.get());
         if (model.get() == null || !heads.contains(model.get())) {
             TunedModel selected = workspace.getSelectedTuned();
             model.set(heads.contains(selected) ? selected : heads.isEmpty() ? null : heads.get(0));

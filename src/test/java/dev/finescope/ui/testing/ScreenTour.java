@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * drawn, and with {@code DISPLAY} set the whole screen through ImageMagick's {@code import}): the heatmap with a
  * selected cell, the histograms of a change, the plan editor with its cost, a what-if sensitivity sweep in the
  * light and the dark theme, and a run training with its live curves. Usage, on a machine without a display:
- * {@code xvfb-run -a -s '-screen 0 1600x1000x24' java -cp … dev.finescope.ui.testing.ScreenTour OUT_FOLDER [whatif]};
- * with {@code whatif} it takes the what-if shots only.
+ * {@code xvfb-run -a -s '-screen 0 1600x1000x24' java -cp … dev.finescope.ui.testing.ScreenTour OUT_FOLDER
+ * [whatif|representations]}; with {@code whatif} it takes the what-if sweep's shots only, with
+ * {@code representations} the Representations page's (at the default size and at 1024 × 700, in both themes).
  */
 public final class ScreenTour {
 
@@ -67,8 +68,12 @@ public final class ScreenTour {
             w.viewModel().workspace().selectCell(GridRow.layer(4), GridColumn.V);
             return null;
         });
-        if (args.length > 1 && args[1].equals("whatif")) {
-            whatIf(w, out);
+        if (args.length > 1 && (args[1].equals("whatif") || args[1].equals("representations"))) {
+            if (args[1].equals("whatif")) {
+                whatIf(w, out);
+            } else {
+                representations(w, out);
+            }
             Platform.runLater(w::close);
             Thread.sleep(1000);
             System.exit(0);
@@ -177,6 +182,53 @@ public final class ScreenTour {
             w.viewModel().darkProperty().set(wasDark);
             return null;
         });
+    }
+
+    /**
+     * The What-if tab's Representations page: the full fine-tune against its base on 256 dev sentences, at the
+     * window's size and at 1024 × 700, light and dark: {@code representations[-dark][-1024].png}.
+     */
+    private static void representations(MainWindow w, Path out) throws Exception {
+        WhatIfViewModel vm = w.viewModel().whatIf();
+        fx(() -> {
+            w.tabs().getSelectionModel().select(MainWindow.TAB_NAMES.indexOf("What-if"));
+            ((WhatIfPane) w.tabs().getSelectionModel().getSelectedItem().getContent())
+                    .showPage(WhatIfViewModel.Page.REPRESENTATIONS);
+            return null;
+        });
+        await("a model to compare", () -> vm.blockerProperty().get().isEmpty());
+        fx(() -> {
+            vm.representations().compare();
+            return null;
+        });
+        await("the comparison", () -> vm.representations().taskProperty().get() == null
+                && vm.representations().pictureProperty().get() != null);
+        for (boolean dark : new boolean[] {false, true}) {
+            fx(() -> {
+                w.viewModel().darkProperty().set(dark);
+                return null;
+            });
+            for (boolean small : new boolean[] {false, true}) {
+                double[] was = fx(() -> new double[] {w.scene().getWindow().getWidth(),
+                    w.scene().getWindow().getHeight()});
+                if (small) {
+                    fx(() -> {
+                        w.scene().getWindow().setWidth(1024);
+                        w.scene().getWindow().setHeight(700);
+                        return null;
+                    });
+                }
+                Thread.sleep(2000);
+                shot(w, out, "representations" + (dark ? "-dark" : "") + (small ? "-1024" : ""));
+                if (small) {
+                    fx(() -> {
+                        w.scene().getWindow().setWidth(was[0]);
+                        w.scene().getWindow().setHeight(was[1]);
+                        return null;
+                    });
+                }
+            }
+        }
     }
 
     private static void shot(MainWindow w, Path out, String name) throws Exception {

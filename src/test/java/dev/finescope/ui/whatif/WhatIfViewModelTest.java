@@ -456,6 +456,36 @@ class WhatIfViewModelTest {
     }
 
     @Test
+    void aModelComparedWithItselfHasTheSameRepresentationsAtEveryLayer() {
+        OnFx.run(() -> {
+            // the workspace's base is the tiny classifier itself: the same model on both sides
+            assertEquals(List.of(NO_HEAD_MODEL), vm.representations().others(), "every model but the chosen one");
+            assertNull(vm.representations().againstProperty().get(), "its base by default");
+            vm.representations().sentencesProperty().set(6);
+            vm.pageProperty().set(WhatIfViewModel.Page.REPRESENTATIONS);
+            assertTrue(vm.figure().isEmpty());
+            vm.representations().compare();
+            assertEquals(List.of(), dialogs.errors);
+            RepresentationsViewModel.CkaPicture p = vm.representations().pictureProperty().get();
+            assertEquals(6, p.result().examples());
+            assertEquals(WhatIfFixtures.LAYERS + 1, p.result().layers().size(), "the embeddings and each layer");
+            for (var layer : p.result().layers()) {
+                assertEquals(1.0, layer.ckaMean(), 1e-6, "layer " + layer.layer());
+                assertEquals(0.0, layer.weightDistance(), "layer " + layer.layer());
+                if (layer.layer() > 0) {
+                    assertEquals(1.0, layer.ckaCls(), 1e-6, "layer " + layer.layer());
+                }
+            }
+            assertTrue(Double.isNaN(p.result().layers().get(0).ckaCls()), "[CLS] is one vector after embedding");
+            assertEquals(List.of("layer", "cka_cls", "cka_mean", "weight_rel_l2"), vm.table().header());
+            assertEquals(WhatIfFixtures.LAYERS + 1, vm.table().rows().size());
+            assertEquals(1, vm.figure().orElseThrow().charts().size());
+            assertTrue(vm.messageProperty().get().startsWith("Representations of tiny against tiny on 6 sentences"),
+                    vm.messageProperty().get());
+        });
+    }
+
+    @Test
     void exportsTakeThePageTheUserLooksAt() {
         OnFx.run(() -> {
             vm.pruneRevert().evaluatePrune();
