@@ -1,6 +1,7 @@
 package dev.finescope.chart;
 
 import dev.finescope.whatif.PruneMethod;
+import dev.finescope.whatif.SensitivityEstimate;
 import dev.finescope.whatif.SweepResult;
 import dev.finescope.whatif.SweepSpec;
 import java.util.ArrayList;
@@ -72,6 +73,31 @@ public final class SweepFigures {
     public static List<CurveChart.Curve> curvesPerLayer(SweepResult result) {
         return result.meansPerLayer().stream()
                 .map(s -> new CurveChart.Curve(s.name(), s.x(), s.y(), true)).toList();
+    }
+
+    /**
+     * An estimate's points at {@code sparsity} on the same layer × matrix grid as the measured sweep, the value
+     * being the estimated change of the task loss. Labelled as an estimate wherever it is drawn.
+     *
+     * @param agreement "ρ = …" against the measured sweep, or empty
+     */
+    public static GridData estimateGrid(SensitivityEstimate e, double sparsity, String agreement) {
+        List<String> columns = e.points().stream().map(SensitivityEstimate.Point::column).distinct().toList();
+        int layers = e.points().stream().mapToInt(SensitivityEstimate.Point::layer).max().orElse(-1) + 1;
+        List<GridData.Row> rows = new ArrayList<>();
+        for (int layer = 0; layer < layers; layer++) {
+            List<GridData.Cell> cells = new ArrayList<>();
+            for (String column : columns) {
+                int l = layer;
+                cells.add(e.point(l, column, sparsity).map(p -> GridData.Cell.of(null, p.lossChange()))
+                        .orElseGet(() -> GridData.Cell.empty(null)));
+            }
+            rows.add(new GridData.Row("layer " + layer, cells));
+        }
+        return new GridData("ESTIMATED loss change at " + percent(sparsity) + " (not measured)",
+                String.format(Locale.ROOT, "its unedited self (loss %.4f)", e.baselineLoss()), e.modelLabel(),
+                "first-order Taylor with diagonal Fisher, one gradient pass" + (agreement.isEmpty() ? ""
+                        : " · " + agreement), columns, rows);
     }
 
     private static String method(SweepSpec spec) {

@@ -89,9 +89,15 @@ final class SweepView extends BorderPane {
         tip(run, "Prune each matrix (or layer) alone at each sparsity and score the model: points appear as they "
                 + "arrive.");
         Button cancel = WhatIfControls.cancelButton(vm, "sweep-cancel");
+        Button estimate = new Button("Estimate");
+        estimate.setId("sweep-estimate");
+        estimate.setOnAction(e -> page.estimate().run());
+        estimate.disableProperty().bind(vm.busyBinding().or(vm.blockerProperty().isNotEmpty()));
+        tip(estimate, "Every point of this sweep estimated from one pass of gradients, in seconds: the estimated "
+                + "change of the loss (magnitude pruning), not a measurement.");
 
         FlowPane bar = new FlowPane(8, 6, new Label("prune"), granularity, new Label("at %"), sparsities,
-                new Label("method"), method, new Label("seed"), seed, resume, run, cancel);
+                new Label("method"), method, new Label("seed"), seed, resume, run, cancel, estimate);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(8, 10, 8, 10));
         return bar;
@@ -113,7 +119,13 @@ final class SweepView extends BorderPane {
             }
         });
         tip(shown, "The sparsity the heatmap shows; the curves show them all.");
-        HBox shownBar = new HBox(6, new Label("heatmap at"), shown);
+        CheckBox estimated = new CheckBox("show the estimate");
+        estimated.setId("sweep-show-estimate");
+        estimated.selectedProperty().bindBidirectional(page.estimate().shownProperty());
+        estimated.disableProperty().bind(page.estimate().pictureProperty().isNull());
+        tip(estimated, "The estimated loss change on the same grid, on its own colour scale, with how well it ranks "
+                + "the measured points.");
+        HBox shownBar = new HBox(6, new Label("heatmap at"), shown, estimated);
         shownBar.setAlignment(Pos.CENTER_LEFT);
         shownBar.setPadding(new Insets(0, 0, 4, 4));
 
@@ -126,18 +138,33 @@ final class SweepView extends BorderPane {
         Runnable show = () -> {
             // a sweep's charts change in place and redraw themselves: only a new sweep's charts are set
             SweepViewModel.SweepPicture p = page.sweepPictureProperty().get();
-            if (p == null || heatmap.getChart() != p.heatmap()) {
-                heatmap.setChart(p == null ? null : p.heatmap());
+            SweepEstimate.EstimatePicture e = page.estimate().pictureProperty().get();
+            org.jfree.chart.JFreeChart wanted = e != null && page.estimate().shownProperty().get() ? e.heatmap()
+                    : p == null ? null : p.heatmap();
+            if (heatmap.getChart() != wanted) {
+                heatmap.setChart(wanted);
             }
             if (p == null || curves.getChart() != p.curves()) {
                 curves.setChart(p == null ? null : p.curves());
             }
         };
         page.sweepPictureProperty().addListener((obs, was, now) -> show.run());
+        page.estimate().pictureProperty().addListener((obs, was, now) -> show.run());
+        page.estimate().shownProperty().addListener((obs, was, now) -> show.run());
         show.run();
         heatmap.canvas().addEventHandler(MouseEvent.MOUSE_MOVED, e -> heatmap.plotPoint(e.getX(), e.getY())
-                .ifPresentOrElse(p -> page.hoverSweep((int) Math.round(p.getY()), (int) Math.round(p.getX())),
-                        page::clearSweepHover));
+                .ifPresentOrElse(p -> {
+                    int row = (int) Math.round(p.getY());
+                    int column = (int) Math.round(p.getX());
+                    if (page.estimate().shownProperty().get()) {
+                        page.estimate().hover(row, column);
+                    } else {
+                        page.hoverSweep(row, column);
+                    }
+                }, () -> {
+                    page.clearSweepHover();
+                    page.estimate().hover(-1, -1);
+                }));
         heatmap.canvas().addEventHandler(MouseEvent.MOUSE_EXITED, e -> page.clearSweepHover());
 
         VBox heatmapBox = new VBox(shownBar, heatmap);
@@ -151,8 +178,9 @@ final class SweepView extends BorderPane {
         empty.setWrapText(true);
         empty.setMaxWidth(520);
         empty.getStyleClass().add("text-muted");
-        empty.visibleProperty().bind(page.sweepPictureProperty().isNull());
-        charts.visibleProperty().bind(page.sweepPictureProperty().isNotNull());
+        empty.visibleProperty().bind(page.sweepPictureProperty().isNull()
+                .and(page.estimate().pictureProperty().isNull()));
+        charts.visibleProperty().bind(empty.visibleProperty().not());
         StackPane centre = new StackPane(charts, empty);
         centre.setPadding(new Insets(0, 6, 0, 6));
         return centre;
@@ -172,9 +200,11 @@ final class SweepView extends BorderPane {
         hover.getStyleClass().add("hover-readout");
         hover.setWrapText(true);
         hover.setMinHeight(Region.USE_PREF_SIZE);
-        hover.textProperty().bind(Bindings.createStringBinding(() -> page.sweepHoverProperty().get().isEmpty()
-                ? "Hover over a cell for its exact numbers." : page.sweepHoverProperty().get(),
-                page.sweepHoverProperty()));
+        hover.textProperty().bind(Bindings.createStringBinding(() -> {
+            String said = page.estimate().shownProperty().get() ? page.estimate().hoverProperty().get()
+                    : page.sweepHoverProperty().get();
+            return said.isEmpty() ? "Hover over a cell for its exact numbers." : said;
+        }, page.sweepHoverProperty(), page.estimate().hoverProperty(), page.estimate().shownProperty()));
         VBox bottom = new VBox(4, note, hover);
         bottom.setPadding(new Insets(6, 10, 8, 10));
         return bottom;

@@ -97,15 +97,22 @@ public final class SweepViewModel {
     private final ReadOnlyObjectWrapper<Path> sweepCsv = new ReadOnlyObjectWrapper<>(this, "sweepCsv");
 
     private final Latest sweeps = new Latest();
+    private final SweepEstimate estimate;
     /** The sparsity the heatmap shows, read by the sweep's worker for its partial pictures. */
     private volatile double shownSparsityValue = Double.NaN;
 
     SweepViewModel(WhatIfViewModel session) {
         this.session = session;
+        this.estimate = new SweepEstimate(session, this);
         shownSparsity.addListener((obs, was, now) -> {
             shownSparsityValue = now == null ? Double.NaN : now;
             redraw();
         });
+    }
+
+    /** The sweep's instant estimate, from one pass of gradients. */
+    public SweepEstimate estimate() {
+        return estimate;
     }
 
     public ObjectProperty<SweepSpec.Granularity> granularityProperty() {
@@ -285,6 +292,7 @@ public final class SweepViewModel {
 
     /** Puts on a theme's frame colours: the charts change in place, one redraw. */
     void restyle(ChartStyle style) {
+        estimate.redraw();
         SweepPicture sp = sweepPicture.get();
         if (sp != null) {
             sp.charts().restyle(style);

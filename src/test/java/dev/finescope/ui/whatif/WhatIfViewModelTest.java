@@ -486,6 +486,30 @@ class WhatIfViewModelTest {
     }
 
     @Test
+    void theEstimateFillsTheSweepsGridAndSaysHowWellItRanksTheMeasuredPoints() {
+        OnFx.run(() -> {
+            vm.sweep().sparsitiesProperty().set("30, 70");
+            vm.sweep().estimate().run();
+            SweepEstimate.EstimatePicture before = vm.sweep().estimate().pictureProperty().get();
+            assertEquals(WhatIfFixtures.LAYERS * 6 * 2, before.estimate().points().size(),
+                    "2 layers × 6 matrices × 2 sparsities");
+            assertNull(before.agreement(), "no measured sweep to compare with yet");
+            assertTrue(vm.sweep().estimate().shownProperty().get());
+            assertTrue(before.heatmap().getTitle().getText().startsWith("ESTIMATED loss change at"),
+                    before.heatmap().getTitle().getText());
+            vm.sweep().runSweep();
+            SweepEstimate.EstimatePicture after = vm.sweep().estimate().pictureProperty().get();
+            assertEquals(24, after.agreement().points(), "every measured point has its estimate");
+            assertTrue(after.agreement().rho() >= -1 && after.agreement().rho() <= 1, "ρ " + after.agreement());
+            vm.sweep().estimate().hover(1, 0);
+            assertTrue(vm.sweep().estimate().hoverProperty().get().matches("layer 1 · Q pruned to \\d+ %: estimated "
+                    + "loss change [+-]\\d\\.\\d{4} .*; an estimate, not measured"),
+                    vm.sweep().estimate().hoverProperty().get());
+            assertEquals(List.of(), dialogs.errors);
+        });
+    }
+
+    @Test
     void exportsTakeThePageTheUserLooksAt() {
         OnFx.run(() -> {
             vm.pruneRevert().evaluatePrune();
