@@ -2,6 +2,7 @@ package dev.finescope.ui.whatif;
 
 import dev.finescope.common.Progress;
 import dev.finescope.ui.common.ProgressTask;
+import dev.finescope.whatif.SessionLease;
 import dev.finescope.whatif.SessionSpec;
 import dev.finescope.whatif.WhatIfSession;
 import java.util.concurrent.CancellationException;

@@ -8,6 +8,7 @@ import dev.finescope.common.Progress;
 import dev.finescope.whatif.MatrixRef;
 import dev.finescope.whatif.PruneMethod;
 import dev.finescope.whatif.SensitivityEstimate;
+import dev.finescope.whatif.SessionLease;
 import dev.finescope.whatif.SweepSettings;
 import dev.finescope.whatif.SweepSpec;
 import dev.finescope.whatif.WhatIfSession;

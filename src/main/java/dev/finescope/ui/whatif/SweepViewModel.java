@@ -8,6 +8,7 @@ import dev.finescope.ui.common.Figure;
 import dev.finescope.whatif.MatrixRef;
 import dev.finescope.whatif.PruneMethod;
 import dev.finescope.whatif.SensitivitySweep;
+import dev.finescope.whatif.SessionLease;
 import dev.finescope.whatif.SessionSpec;
 import dev.finescope.whatif.SweepPoint;
 import dev.finescope.whatif.SweepResult;

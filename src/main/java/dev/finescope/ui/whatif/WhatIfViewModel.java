@@ -11,6 +11,7 @@ import dev.finescope.ui.common.ProgressTask;
 import dev.finescope.ui.common.TunedModel;
 import dev.finescope.ui.common.UiExecutor;
 import dev.finescope.ui.common.Workspace;
+import dev.finescope.whatif.SessionLease;
 import dev.finescope.whatif.SessionSpec;
 import dev.finescope.whatif.WhatIfSession;
 import java.nio.file.Path;

@@ -1,8 +1,6 @@
-package dev.finescope.ui.whatif;
+package dev.finescope.whatif;
 
 import dev.finescope.common.Progress;
-import dev.finescope.whatif.SessionSpec;
-import dev.finescope.whatif.WhatIfSession;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Semaphore;
 import java.util.function.BiFunction;
@@ -16,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * a running evaluation. Only the worker that uses it blocks; retiring returns at once, so the FX thread never
  * waits.
  */
-final class SessionLease {
+public final class SessionLease {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(SessionLease.class);
 
@@ -27,17 +25,17 @@ final class SessionLease {
     private int users;
     private boolean retired;
 
-    SessionLease(SessionSpec spec, BiFunction<SessionSpec, Progress, WhatIfSession> opener) {
+    public SessionLease(SessionSpec spec, BiFunction<SessionSpec, Progress, WhatIfSession> opener) {
         this.spec = spec;
         this.opener = opener;
     }
 
-    SessionSpec spec() {
+    public SessionSpec spec() {
         return spec;
     }
 
     /** True once the session is open and not retired. */
-    synchronized boolean isOpen() {
+    public synchronized boolean isOpen() {
         return session != null && !retired;
     }
 
@@ -48,7 +46,7 @@ final class SessionLease {
      *
      * @throws CancellationException when the lease was retired before or while the task waited or it opened
      */
-    WhatIfSession acquire(Progress progress) {
+    public WhatIfSession acquire(Progress progress) {
         synchronized (this) {
             if (retired) {
                 throw new CancellationException("the model changed");
@@ -77,7 +75,7 @@ final class SessionLease {
     }
 
     /** The task is done with the session; a retired session closes here when this was its last user. */
-    void release() {
+    public void release() {
         turn.release();
         WhatIfSession toClose;
         synchronized (this) {
@@ -91,7 +89,7 @@ final class SessionLease {
      * No new task may use the session. Returns it when it is open and idle, for the caller to close off the FX
      * thread; otherwise its last user closes it.
      */
-    synchronized WhatIfSession retire() {
+    public synchronized WhatIfSession retire() {
         retired = true;
         return takeIfIdleAndRetired();
     }
@@ -105,7 +103,7 @@ final class SessionLease {
         return null;
     }
 
-    static void close(WhatIfSession session) {
+    public static void close(WhatIfSession session) {
         if (session == null) {
             return;
         }
