@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Spinner;
@@ -131,5 +132,60 @@ class WhatIfTabTest {
         assertEquals(3, curves.getChart().getPlot().getLegendItems().getItemCount(), "two layers and the unpruned line");
         assertTrue(window.viewModel().whatIf().sweep().sweepCsvProperty().get()
                 .startsWith(dev.finescope.checkpoint.UserDirectories.workspaceOutputs(dir, "whatif")));
+    }
+
+    private void openTheTabOnSixExamples(FxRobot robot) throws Exception {
+        robot.clickOn("#tab-what-if");
+        waitFor("the tiny classifier in the model chooser",
+                () -> robot.lookup("#whatif-model").queryAs(ComboBox.class).getValue() != null);
+        Spinner<?> examples = robot.lookup("#whatif-examples").queryAs(Spinner.class);
+        replaceText(robot, examples.getEditor(), "6");
+        robot.push(KeyCode.ENTER);
+    }
+
+    @Test
+    void theEstimateFillsTheSweepsGridAsAnEstimateAndTheHoverSaysSo(FxRobot robot) throws Exception {
+        openTheTabOnSixExamples(robot);
+        robot.clickOn("#whatif-page-sweep");
+        replaceText(robot, robot.lookup("#sweep-sparsities").query(), "20, 60");
+        robot.clickOn("#sweep-estimate");
+        waitFor("the estimate", () -> window.viewModel().whatIf().sweep().estimate().pictureProperty().get() != null
+                && !window.viewModel().whatIf().busyBinding().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        CheckBox shown = robot.lookup("#sweep-show-estimate").queryAs(CheckBox.class);
+        assertTrue(shown.isSelected() && !shown.isDisabled());
+        ChartPane heatmap = robot.lookup("#sweep-heatmap").queryAs(ChartPane.class);
+        String title = heatmap.getChart().getTitle().getText();
+        assertTrue(title.startsWith("ESTIMATED loss change at 60 % (not measured)"), title);
+        assertEquals(2 * 6, ((XYPlot) heatmap.getChart().getPlot()).getDataset().getItemCount(0));
+        java.awt.geom.Point2D cell = heatmap.canvasPoint(4, 1).orElseThrow();
+        robot.moveTo(heatmap.canvas().localToScreen(cell.getX(), cell.getY()));
+        WaitForAsyncUtils.waitForFxEvents();
+        String text = robot.lookup("#sweep-hover").queryAs(Label.class).getText();
+        assertTrue(text.startsWith("layer 1 · FFN-in pruned to 60 %: estimated loss change ")
+                && text.endsWith("an estimate, not measured"), text);
+        robot.clickOn(shown);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(null, heatmap.getChart(), "no measured sweep yet: unticked, the heatmap is empty");
+    }
+
+    @Test
+    void representationsCompareTheModelWithItsBaseLayerByLayer(FxRobot robot) throws Exception {
+        openTheTabOnSixExamples(robot);
+        robot.clickOn("#whatif-page-representations");
+        Spinner<?> sentences = robot.lookup("#cka-sentences").queryAs(Spinner.class);
+        replaceText(robot, sentences.getEditor(), "6");
+        robot.push(KeyCode.ENTER);
+        robot.clickOn("#cka-compare");
+        waitFor("the comparison", () -> window.viewModel().whatIf().representations().pictureProperty().get() != null
+                && window.viewModel().whatIf().representations().taskProperty().get() == null);
+        WaitForAsyncUtils.waitForFxEvents();
+        ChartPane chart = robot.lookup("#cka-chart").queryAs(ChartPane.class);
+        CombinedDomainXYPlot plot = (CombinedDomainXYPlot) chart.getChart().getPlot();
+        assertEquals(2, plot.getSubplots().size(), "CKA above the weights");
+        XYPlot cka = (XYPlot) plot.getSubplots().get(0);
+        assertEquals(2, cka.getDataset().getSeriesCount(), "[CLS] and the mean over tokens");
+        assertEquals(3, cka.getDataset().getItemCount(1), "the embeddings and both layers");
+        assertEquals(6, window.viewModel().whatIf().representations().pictureProperty().get().result().examples());
     }
 }
