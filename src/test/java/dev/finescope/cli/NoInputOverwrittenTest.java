@@ -26,11 +26,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -195,58 +190,45 @@ class NoInputOverwrittenTest {
         assertEquals(before, hashes(base));
     }
 
-    /** Runs both command lines at once; returns their results in order. */
-    private static List<CliRun> together(String[] a, String[] b) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<CliRun>> runs = new ArrayList<>();
-            for (String[] args : List.of(a, b)) {
-                Callable<CliRun> c = () -> {
-                    start.await();
-                    return CliRun.of(args);
-                };
-                runs.add(pool.submit(c));
-            }
-            start.countDown();
-            List<CliRun> out = new ArrayList<>();
-            for (Future<CliRun> f : runs) {
-                out.add(f.get());
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
+    /**
+     * While one command writes the CSV (here: holds its lock, as a running sweep does from its check to its end),
+     * a second sweep onto it is refused in one line; once it is free the sweep runs. Holding the lock in the test
+     * makes the overlap certain, where two sweeps started together may happen not to overlap at all.
+     */
     @Test
-    void twoSweepsOntoOneCsvAtOnceRunOneAndRefuseTheOther() throws Exception {
+    void aSweepOntoACsvAnotherCommandIsWritingIsRefusedAndRunsOnceItIsFree() throws Exception {
         Path tuned = TinyWhatIf.tunedFolder(dir.resolve("models"));
         Path csv = dir.resolve("sweep.csv");
         String[] sweep = {"whatif", "sweep", "--model", tuned.toString(), "--base", TinyWhatIf.BASE.toString(),
             "--data", TinyWhatIf.DATA.toString(), "--task", "SST-2", "--max-len", "32", "--batch-size", "5",
             "--sparsity", "0.3,0.6", "--csv", csv.toString()};
-        List<CliRun> runs = together(sweep, sweep);
-        List<Integer> codes = runs.stream().map(CliRun::code).sorted().toList();
-        assertEquals(List.of(0, 2), codes, runs.get(0).err() + runs.get(1).err());
-        CliRun refused = runs.get(0).code() == 2 ? runs.get(0) : runs.get(1);
-        assertEquals(List.of("finescope: " + csv + ": another finescope command is writing it now; wait for it to "
-                + "end or choose another file"), refused.errLines());
-        // the sweep that ran wrote its whole grid: 2 layers × 6 matrices × 2 sparsities
+        try (OutputPaths writing = OutputPaths.of().file("--csv", csv).check()) {
+            CliRun refused = CliRun.of(sweep);
+            assertEquals(2, refused.code(), refused.err());
+            assertEquals(List.of("finescope: " + csv + ": another finescope command is writing it now; wait for it "
+                    + "to end or choose another file"), refused.errLines());
+            assertFalse(Files.exists(csv), "the refused sweep wrote nothing");
+        }
+        CliRun ran = CliRun.of(sweep);
+        assertEquals(0, ran.code(), ran.err());
+        // the sweep wrote its whole grid: 2 layers × 6 matrices × 2 sparsities
         List<String> lines = Files.readAllLines(csv);
         assertEquals(2 * 6 * 2,
                 lines.size() - lines.indexOf("layer,column,sparsity,metric,delta,gained,lost,examples") - 1);
     }
 
+    /** As for the sweep: a train into a folder another command is writing is refused, then runs once it is free. */
     @Test
-    void twoTrainsIntoOneFolderAtOnceRunOneAndRefuseTheOther() throws Exception {
+    void aTrainIntoAFolderAnotherCommandIsWritingIsRefusedAndRunsOnceItIsFree() throws Exception {
         Path out = dir.resolve("run");
-        List<CliRun> runs = together(train(out), train(out));
-        List<Integer> codes = runs.stream().map(CliRun::code).sorted().toList();
-        assertEquals(List.of(0, 2), codes, runs.get(0).err() + runs.get(1).err());
-        CliRun refused = runs.get(0).code() == 2 ? runs.get(0) : runs.get(1);
-        assertEquals(1, refused.errLines().size(), refused.err());
-        assertTrue(refused.errLines().get(0).startsWith("finescope: " + out + ": "), refused.err());
+        try (OutputPaths writing = OutputPaths.of().folder("--out", out).check()) {
+            CliRun refused = CliRun.of(train(out));
+            assertEquals(2, refused.code(), refused.err());
+            assertEquals(1, refused.errLines().size(), refused.err());
+            assertTrue(refused.errLines().get(0).startsWith("finescope: " + out + ": "), refused.err());
+        }
+        CliRun ran = CliRun.of(train(out));
+        assertEquals(0, ran.code(), ran.err());
         assertEquals(2, RunFolder.open(out).events().lastStep().orElseThrow().step());
     }
 }
