@@ -47,8 +47,15 @@ public final class SweepEstimate {
         this.session = session;
         this.sweep = sweep;
         sweep.shownSparsityProperty().addListener((obs, was, now) -> redraw());
+        // the agreement with the measured sweep is drawn again when a sweep ends, not at each of its live
+        // updates (ten a second while it runs), which would rebuild the chart on the FX thread every time
         sweep.sweepPictureProperty().addListener((obs, was, now) -> {
-            if (now == null || was == null || now.result() != was.result()) {
+            if (now == null || now.result().complete()) {
+                redraw();
+            }
+        });
+        session.runningProperty().addListener((obs, was, now) -> {
+            if (now == null) {
                 redraw();
             }
         });

@@ -151,9 +151,7 @@ public final class ScreenTour {
     private static void whatIf(MainWindow w, Path out) throws Exception {
         WhatIfViewModel vm = w.viewModel().whatIf();
         fx(() -> {
-            w.tabs().getSelectionModel().select(MainWindow.TAB_NAMES.indexOf("What-if"));
-            ((WhatIfPane) w.tabs().getSelectionModel().getSelectedItem().getContent())
-                    .showPage(WhatIfViewModel.Page.SWEEP);
+            showWhatIfPage(w, WhatIfViewModel.Page.SWEEP);
             vm.maxExamplesProperty().set(128);
             vm.sweep().resumeProperty().set(false);
             vm.sweep().shownSparsityProperty().set(0.9);
@@ -192,9 +190,7 @@ public final class ScreenTour {
     private static void estimate(MainWindow w, Path out) throws Exception {
         WhatIfViewModel vm = w.viewModel().whatIf();
         fx(() -> {
-            w.tabs().getSelectionModel().select(MainWindow.TAB_NAMES.indexOf("What-if"));
-            ((WhatIfPane) w.tabs().getSelectionModel().getSelectedItem().getContent())
-                    .showPage(WhatIfViewModel.Page.SWEEP);
+            showWhatIfPage(w, WhatIfViewModel.Page.SWEEP);
             vm.maxExamplesProperty().set(128);
             vm.sweep().resumeProperty().set(false);
             vm.sweep().sparsitiesProperty().set("30, 70");
@@ -235,9 +231,7 @@ public final class ScreenTour {
     private static void representations(MainWindow w, Path out) throws Exception {
         WhatIfViewModel vm = w.viewModel().whatIf();
         fx(() -> {
-            w.tabs().getSelectionModel().select(MainWindow.TAB_NAMES.indexOf("What-if"));
-            ((WhatIfPane) w.tabs().getSelectionModel().getSelectedItem().getContent())
-                    .showPage(WhatIfViewModel.Page.REPRESENTATIONS);
+            showWhatIfPage(w, WhatIfViewModel.Page.REPRESENTATIONS);
             return null;
         });
         await("a model to compare", () -> vm.blockerProperty().get().isEmpty());
@@ -273,6 +267,12 @@ public final class ScreenTour {
                 }
             }
         }
+    }
+
+    /** The What-if tab on one of its pages (FX thread). */
+    private static void showWhatIfPage(MainWindow w, WhatIfViewModel.Page page) {
+        w.tabs().getSelectionModel().select(MainWindow.TAB_NAMES.indexOf("What-if"));
+        ((WhatIfPane) w.tabs().getSelectionModel().getSelectedItem().getContent()).showPage(page);
     }
 
     private static void shot(MainWindow w, Path out, String name) throws Exception {
